@@ -1,0 +1,1 @@
+"""Command line: `sendbot` (chat or Telegram), `chat`, `telegram`, `ask`, `check`, `eval`, `deadline`."""
