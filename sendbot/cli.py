@@ -1,1 +1,164 @@
-"""Command line: `sendbot` (chat or Telegram), `chat`, `telegram`, `ask`, `check`, `eval`, `deadline`."""
+"""Command line: `sendbot` starts the bot (terminal chat without a token, Telegram with one);
+`chat`, `telegram`, `ask`, `check`, `eval` and `deadline` select a task explicitly."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from sendbot.answers import Answer, Answerer
+from sendbot.config import Settings
+from sendbot.i18n import I18n, check_locales
+from sendbot.knowledge import check_knowledge, load_knowledge
+from sendbot.problems import DataError
+
+log = logging.getLogger("sendbot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sendbot", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("chat", help="chat with the bot in this terminal")
+    sub.add_parser("telegram", help="run on Telegram (needs TELEGRAM_BOT_TOKEN)")
+    ask = sub.add_parser("ask", help="answer questions from the command line or standard input")
+    ask.add_argument("question", nargs="*", help="the question; without it, one question per line from stdin")
+    ask.add_argument("--lang", default="en", help="language of the answers (default: en)")
+    ask.add_argument("--area", default=None, help="area id, e.g. derby or derbyshire")
+    ask.add_argument("--json", action="store_true", help="one JSON object per line")
+    sub.add_parser("check", help="check every knowledge and locale file")
+    ev = sub.add_parser("eval", help="measure answer accuracy on labelled questions")
+    ev.add_argument("files", nargs="+", type=Path, help="eval YAML files or folders")
+    ev.add_argument("--quiet", action="store_true", help="print the figures only, not the misses")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings.from_env()
+    command = args.command or ("telegram" if settings.token else "chat")
+    try:
+        if command == "check":
+            return _check(settings)
+        if command == "ask":
+            return _ask(settings, args)
+        if command == "eval":
+            return _eval(settings, args)
+        if command == "telegram":
+            return _telegram(settings)
+        return _chat(settings)
+    except DataError as exc:
+        print("SENDbot cannot start: the knowledge base has problems.", file=sys.stderr)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _check(settings: Settings) -> int:
+    kb, problems = check_knowledge(settings.knowledge_dir)
+    problems += check_locales(settings.locales_dir)
+    errors = [p for p in problems if not p.warning]
+    warnings = [p for p in problems if p.warning]
+    for problem in errors:
+        print(problem)
+    if warnings:
+        print(f"{len(warnings)} warning(s):")
+        for problem in warnings:
+            print(problem)
+    if errors or kb is None:
+        print(f"{len(errors)} error(s).")
+        return 1
+    print(f"OK: {len(kb.entries)} entries, {len(kb.areas)} areas, {len(kb.contacts)} contacts.")
+    return 0
+
+
+def _questions(args: argparse.Namespace) -> Iterable[str]:
+    if args.question:
+        yield " ".join(args.question)
+        return
+    for line in sys.stdin:
+        if line.strip():
+            yield line.rstrip("\n")
+
+
+def answer_json(answer: Answer, answerer: Answerer, lang: str) -> dict[str, object]:
+    """The stable `ask --json` record."""
+    result = answer.result
+    entry = answer.entry
+    answered = result.status == "answer" and entry is not None
+    return {
+        "question": answer.question,
+        "status": result.status,
+        "id": entry.id if entry else None,
+        "title": entry.title.get_text(lang) if entry else None,
+        "score": result.best.score if result.best and entry else None,
+        "answer": answer.text,
+        "more": entry.more.get_text(lang) if answered and entry.more else None,
+        "sources": [str(s) for s in entry.sources] if answered else [],
+        "suggestions": [
+            {"id": c.entry_id, "title": answerer.kb.entries[c.entry_id].title.get_text(lang), "score": c.score}
+            for c in result.candidates
+        ] if result.status != "fallback" else [],
+    }
+
+
+def _ask(settings: Settings, args: argparse.Namespace) -> int:
+    kb = load_knowledge(settings.knowledge_dir)
+    answerer = Answerer(kb, I18n(settings.locales_dir))
+    if args.area and args.area not in kb.areas and args.area != "england":
+        print(f"unknown area '{args.area}'; use one of: {', '.join([*kb.areas, 'england'])}", file=sys.stderr)
+        return 2
+    for question in _questions(args):
+        answer = answerer.answer(question, args.area, args.lang)
+        if args.json:
+            print(json.dumps(answer_json(answer, answerer, args.lang), ensure_ascii=False), flush=True)
+        else:
+            title = answer.entry.title.get_text(args.lang) if answer.entry else "-"
+            score = answer.result.best.score if answer.result.best else 0.0
+            print(f"Q: {question}\n[{answer.result.status}] {title} ({score:.2f})\n{answer.text}\n", flush=True)
+    return 0
+
+
+def _eval(settings: Settings, args: argparse.Namespace) -> int:
+    from sendbot.evaluate import evaluate, load_eval
+
+    kb = load_knowledge(settings.knowledge_dir)
+    answerer = Answerer(kb, I18n(settings.locales_dir))
+    report = evaluate(answerer, load_eval(args.files, set(kb.entries)))
+    print(report.summary())
+    if not args.quiet and report.misses:
+        print(f"misses ({len(report.misses)}):")
+        for miss in report.misses:
+            print(f"  {miss}")
+    return 0
+
+
+def _chat(settings: Settings) -> int:
+    from sendbot.app import build_conversation
+    from sendbot.terminal import run_terminal
+
+    conversation = build_conversation(settings)
+    return run_terminal(conversation, sys.stdin, sys.stdout)
+
+
+def _telegram(settings: Settings) -> int:
+    from sendbot.logsetup import configure_logging
+
+    if not settings.token:
+        print("Set TELEGRAM_BOT_TOKEN to run on Telegram, or run `sendbot chat`.", file=sys.stderr)
+        return 2
+    configure_logging(settings.token)
+    from sendbot.app import build_conversation
+    from sendbot.telegram_adapter import run_telegram
+
+    run_telegram(build_conversation(settings), settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Turning a question into what the parent is told: shared by the chat and `sendbot ask`.
+
+Kept apart from the conversation so that scripted use needs no database or chat state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sendbot.i18n import I18n
+from sendbot.knowledge import Contact, Entry, KnowledgeBase
+from sendbot.matcher import Matcher, MatchResult, MatchSettings
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The outcome of one question."""
+
+    question: str
+    result: MatchResult
+    entry: Entry | None  # the entry answered (status "answer") or the best suggestion
+    text: str  # what the parent is told, as plain text
+
+
+class Answerer:
+    """Matches questions and words the answers, the suggestions and the honest fallback."""
+
+    def __init__(self, kb: KnowledgeBase, i18n: I18n, settings: MatchSettings | None = None) -> None:
+        self.kb = kb
+        self.i18n = i18n
+        self.matcher = Matcher(kb, settings)
+
+    def answer(self, question: str, area: str | None, lang: str | None) -> Answer:
+        """Match a question and say what the parent is told; shared by chat and `sendbot ask`."""
+        _ = self.i18n.translator(lang).gettext
+        result = self.matcher.match(question, area)
+        best = self.kb.entries[result.best.entry_id] if result.best else None
+        if result.status == "answer" and best is not None:
+            return Answer(question, result, best, self.answer_text(best, lang))
+        if result.status == "suggest" and best is not None:
+            titles = "\n".join(f"• {self.kb.entries[c.entry_id].title.get_text(lang or 'en')}"
+                               for c in result.candidates)
+            return Answer(question, result, best, _("I'm not completely sure what you're asking. "
+                                                    "Did you mean one of these?") + "\n" + titles)
+        return Answer(question, result, None, self.fallback_text(area, lang))
+
+    def answer_text(self, entry: Entry, lang: str | None, *, with_more: bool = False) -> str:
+        _ = self.i18n.translator(lang).gettext
+        code = lang or "en"
+        parts = [entry.answer.get_text(code)]
+        if with_more and entry.more:
+            parts.append(entry.more.get_text(code))
+        sources = "\n".join(f"• {source}" for source in entry.sources)
+        parts.append(_("Where this comes from:") + "\n" + sources)
+        parts.append(_("Checked: {date}. This is general information, not advice on your case.")
+                     .format(date=self.i18n.date(entry.reviewed, lang)))
+        return "\n\n".join(parts)
+
+    def fallback_text(self, area: str | None, lang: str | None) -> str:
+        _ = self.i18n.translator(lang).gettext
+        intro = _("I'm sorry, I don't know the answer to that. I can only help with special educational "
+                  "needs and disabilities (SEND) in England, and I would rather say so than guess. "
+                  "These people can help:")
+        helplines = self.kb.contacts_for(area, helplines_only=True)
+        return intro + "\n\n" + "\n\n".join(self.contact_text(c, lang) for c in helplines)
+
+    def contact_text(self, contact: Contact, lang: str | None) -> str:
+        _ = self.i18n.translator(lang).gettext
+        code = lang or "en"
+        lines = [f"{contact.name.get_text(code)}: {contact.what.get_text(code)}"]
+        if contact.phone:
+            lines.append(_("Phone: {phone}").format(phone=contact.phone))
+        if contact.email:
+            lines.append(_("Email: {email}").format(email=contact.email))
+        if contact.website:
+            lines.append(_("Website: {url}").format(url=contact.website))
+        if contact.hours:
+            lines.append(_("Hours: {hours}").format(hours=contact.hours.get_text(code)))
+        lines.append(_("Checked {date} against {source}").format(
+            date=self.i18n.date(contact.checked, lang), source=contact.source))
+        return "\n".join(lines)
+

@@ -1,0 +1,53 @@
+"""Settings from the environment, read in one place so every name is documented here.
+
+| variable | meaning | default |
+|---|---|---|
+| TELEGRAM_BOT_TOKEN | the bot's token; without it `sendbot` starts the terminal chat | none |
+| TELEGRAM_API_BASE_URL | python-telegram-bot's `base_url` (a self-hosted Bot API server) | Telegram's own |
+| SENDBOT_DB | path of the SQLite database | per-user data dir |
+| SENDBOT_KNOWLEDGE | folder of the knowledge base | `knowledge/` beside the package |
+| SENDBOT_LOCALES | folder of the translations | `locales/` beside the package |
+| SENDBOT_WEBHOOK_URL | public HTTPS URL: run a webhook instead of long polling | none |
+| SENDBOT_WEBHOOK_SECRET | secret token Telegram must send with each webhook call | none |
+| SENDBOT_WEBHOOK_LISTEN / SENDBOT_WEBHOOK_PORT | where the webhook server listens | 127.0.0.1 / 8443 |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sendbot.storage import default_db_path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None
+    api_base_url: str
+    db_path: Path
+    knowledge_dir: Path
+    locales_dir: Path
+    webhook_url: str | None
+    webhook_secret: str | None
+    webhook_listen: str
+    webhook_port: int
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        return cls(
+            token=env.get("TELEGRAM_BOT_TOKEN") or None,
+            api_base_url=env.get("TELEGRAM_API_BASE_URL") or TELEGRAM_BASE_URL,
+            db_path=Path(env.get("SENDBOT_DB") or default_db_path()),
+            knowledge_dir=Path(env.get("SENDBOT_KNOWLEDGE") or PROJECT_ROOT / "knowledge"),
+            locales_dir=Path(env.get("SENDBOT_LOCALES") or PROJECT_ROOT / "locales"),
+            webhook_url=env.get("SENDBOT_WEBHOOK_URL") or None,
+            webhook_secret=env.get("SENDBOT_WEBHOOK_SECRET") or None,
+            webhook_listen=env.get("SENDBOT_WEBHOOK_LISTEN") or "127.0.0.1",
+            webhook_port=int(env.get("SENDBOT_WEBHOOK_PORT") or 8443),
+        )

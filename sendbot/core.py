@@ -1,0 +1,303 @@
+"""The conversation core: one message or button press plus the chat's state in, replies out.
+
+No transport lives here: Telegram and the terminal both call `Conversation.handle`, so they
+behave the same and the whole dialogue is testable without a network. Commands, answers,
+suggestions, the fallback, small talk, areas and feedback are all decided here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from rapidfuzz import fuzz, process
+
+from sendbot.answers import Answer, Answerer
+from sendbot.i18n import I18n
+from sendbot.knowledge import ENGLAND, Entry, KnowledgeBase
+from sendbot.matcher import MatchSettings
+from sendbot.normalise import normalise
+from sendbot.replies import Button, ButtonIn, Incoming, Reply, action, parse_action
+from sendbot.storage import ChatState, Store
+
+MAX_INPUT_CHARS = 2000  # longer messages are read from both ends, where questions usually sit
+SMALLTALK_MAX_WORDS = 6
+SMALLTALK_SCORE = 88.0
+MAX_RELATED_BUTTONS = 3
+BUTTON_LABEL_CHARS = 60
+
+
+class Conversation:
+    """The dialogue. Holds the loaded knowledge, the matcher and the store; no I/O besides the store."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        store: Store,
+        i18n: I18n,
+        settings: MatchSettings | None = None,
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self.kb = kb
+        self.store = store
+        self.i18n = i18n
+        self.clock = clock
+        self.answers = Answerer(kb, i18n, settings)
+        self._smalltalk = [(normalise(p), intent) for intent, ps in kb.smalltalk.items() for p in ps]
+        self._commands: dict[str, Callable[[ChatState, str], list[Reply]]] = {
+            "start": self._cmd_start,
+            "help": self._cmd_help,
+            "contacts": self._cmd_contacts,
+            "privacy": self._cmd_privacy,
+            "forget": self._cmd_forget,
+            "area": self._cmd_area,
+            "language": self._cmd_language,
+        }
+        self._buttons: dict[str, Callable[[ChatState, list[str]], list[Reply]]] = {
+            "a": self._btn_answer,
+            "m": self._btn_more,
+            "f": self._btn_feedback,
+            "ar": self._btn_area,
+            "lg": self._btn_language,
+            "n": self._btn_none,
+        }
+
+    # --- entry point ---------------------------------------------------------------------
+
+    def handle(self, chat_id: int, incoming: Incoming) -> list[Reply]:
+        state = self.store.load_chat(chat_id)
+        if state.lang is None:
+            state.lang = self.i18n.pick(incoming.lang_hint)
+        if isinstance(incoming, ButtonIn):
+            replies = self._on_button(state, incoming.data)
+        else:
+            replies = self._on_text(state, incoming.text)
+        if not state.flow.get("forgotten"):
+            self.store.save_chat(state)
+        return replies
+
+    def _(self, state: ChatState) -> Callable[[str], str]:
+        return self.i18n.translator(state.lang).gettext
+
+    def not_text(self, chat_id: int) -> list[Reply]:
+        """For stickers, photos and voice notes: we can only read text."""
+        _ = self._(self.store.load_chat(chat_id))
+        return [Reply(_("Sorry, I can only read typed messages. Please type your question in words, "
+                        "or type /help."))]
+
+    def sorry(self, chat_id: int) -> list[Reply]:
+        """What the parent is told when something failed on our side."""
+        _ = self._(self.store.load_chat(chat_id))
+        return [Reply(_("Sorry, something went wrong on my side. Please try again in a moment. "
+                        "If it keeps happening, type /start."))]
+
+    # --- text ----------------------------------------------------------------------------
+
+    def _on_text(self, state: ChatState, text: str) -> list[Reply]:
+        _ = self._(state)
+        stripped = text.strip()
+        if stripped.startswith("/"):
+            command, _sep, rest = stripped[1:].partition(" ")
+            command = command.split("@")[0].lower()
+            handler = self._commands.get(command)
+            if handler is None:
+                return [Reply(_("I don't know the command /{command}. Type /help to see what I can do.")
+                              .format(command=command[:30]))]
+            return handler(state, rest.strip())
+        if not normalise(stripped):
+            return [Reply(_("I couldn't find any words in that message. Please type your question "
+                            "in a sentence, for example: \"How do I ask for an EHC needs assessment?\""))]
+        intent = self._smalltalk_intent(stripped)
+        if intent:
+            return self._smalltalk_reply(state, intent)
+        notes: list[Reply] = []
+        if len(stripped) > MAX_INPUT_CHARS:
+            half = MAX_INPUT_CHARS // 2
+            stripped = stripped[:half] + "\n" + stripped[-half:]
+            notes.append(Reply(_("That is a long message, thank you for telling me so much. "
+                                 "I have read the start and the end of it; if I miss your question, "
+                                 "please send it again on its own.")))
+        return notes + self.reply_for(self.answers.answer(stripped, state.area, state.lang), state)
+
+    def _smalltalk_intent(self, text: str) -> str | None:
+        words = normalise(text)
+        if not self._smalltalk or len(words.split()) > SMALLTALK_MAX_WORDS:
+            return None
+        found = process.extractOne(words, [p for p, _ in self._smalltalk], scorer=fuzz.ratio,
+                                   score_cutoff=SMALLTALK_SCORE)
+        return self._smalltalk[found[2]][1] if found else None
+
+    def _smalltalk_reply(self, state: ChatState, intent: str) -> list[Reply]:
+        _ = self._(state)
+        if intent == "help":
+            return self._cmd_help(state, "")
+        text = {
+            "greeting": _("Hello! I'm SENDbot. Ask me anything about special educational needs and "
+                          "disabilities (SEND) in England, such as EHC plans, annual reviews, "
+                          "tribunals or exclusions. Type /help to see everything I can do."),
+            "thanks": _("You're welcome. I'm here whenever you need me. Looking after a child with "
+                        "SEND is hard work: you're doing a good job."),
+            "goodbye": _("Goodbye, and good luck. You can come back any time."),
+        }[intent]
+        return [Reply(text)]
+
+    def reply_for(self, answer: Answer, state: ChatState) -> list[Reply]:
+        _ = self._(state)
+        lang = state.lang or "en"
+        if answer.result.status == "answer" and answer.entry is not None:
+            return [self._entry_reply(answer.entry, state, with_more=False)]
+        if answer.result.status == "suggest":
+            buttons = tuple(
+                (Button(self._label(self.kb.entries[c.entry_id].title.get_text(lang)), action("a", c.entry_id)),)
+                for c in answer.result.candidates
+            ) + ((Button(_("None of these"), action("n")),),)
+            return [Reply(_("I'm not completely sure what you're asking. Did you mean one of these?"),
+                          buttons=buttons)]
+        return [Reply(answer.text)]
+
+    def _entry_reply(self, entry: Entry, state: ChatState, *, with_more: bool, kind: str = "message") -> Reply:
+        _ = self._(state)
+        lang = state.lang or "en"
+        rows: list[tuple[Button, ...]] = []
+        if entry.more and not with_more:
+            rows.append((Button(_("More detail"), action("m", entry.id)),))
+        for rel in entry.related[:MAX_RELATED_BUTTONS]:
+            rows.append((Button(self._label(self.kb.entries[rel].title.get_text(lang)), action("a", rel)),))
+        rows.append((Button(_("👍 Helpful"), action("f", entry.id, "1")),
+                     Button(_("👎 Not helpful"), action("f", entry.id, "0"))))
+        text = self.answers.answer_text(entry, lang, with_more=with_more) + "\n\n" + _("Was this helpful?")
+        return Reply(text, title=entry.title.get_text(lang), buttons=tuple(rows), kind=kind)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _label(text: str) -> str:
+        return text if len(text) <= BUTTON_LABEL_CHARS else text[: BUTTON_LABEL_CHARS - 1] + "…"
+
+    # --- commands ------------------------------------------------------------------------
+
+    def _area_buttons(self, state: ChatState) -> tuple[tuple[Button, ...], ...]:
+        _ = self._(state)
+        lang = state.lang or "en"
+        rows = [(Button(area.name.get_text(lang), action("ar", area.id)),) for area in self.kb.areas.values()]
+        rows.append((Button(_("Elsewhere in England"), action("ar", ENGLAND)),))
+        return tuple(rows)
+
+    def _cmd_start(self, state: ChatState, _args: str) -> list[Reply]:
+        _ = self._(state)
+        state.flow = {}
+        text = _("Hello, I'm SENDbot. I help parents and carers in England with special educational "
+                 "needs and disabilities (SEND): EHC plans, annual reviews, school places, tribunals, "
+                 "exclusions, transport and more. I tell you what the law says, where it says it, and "
+                 "who can help.\n\nI'm a computer program, not a lawyer: for advice on your own case, "
+                 "talk to your local SENDIASS, IPSEA or a solicitor.\n\nWhere do you live? "
+                 "I'll show your local contacts first.")
+        return [Reply(text, buttons=self._area_buttons(state))]
+
+    def _cmd_help(self, state: ChatState, _args: str) -> list[Reply]:
+        _ = self._(state)
+        return [Reply(_(
+            "Ask me a question in your own words, for example:\n"
+            "• How do I ask for an EHC needs assessment?\n"
+            "• The council (local authority) refused to assess my son. Can I appeal?\n"
+            "• When should the annual review happen?\n\n"
+            "Commands:\n"
+            "/start – start again and choose your area\n"
+            "/contacts – who to contact, locally and nationally\n"
+            "/area – change your area\n"
+            "/language – change the language\n"
+            "/privacy – what I keep about you\n"
+            "/forget – delete everything I keep about this chat\n"
+            "/help – this message"))]
+
+    def _cmd_contacts(self, state: ChatState, _args: str) -> list[Reply]:
+        _ = self._(state)
+        lang = state.lang
+        if state.area in self.kb.areas:
+            heading = _("Contacts for {area}, then national ones:").format(
+                area=self.kb.areas[state.area].name.get_text(lang or "en"))
+        else:
+            heading = _("National contacts. Choose your area with /area to see local ones first.")
+        contacts = self.kb.contacts_for(state.area)
+        return [Reply(heading + "\n\n" + "\n\n".join(self.answers.contact_text(c, lang) for c in contacts))]
+
+    def _cmd_privacy(self, state: ChatState, _args: str) -> list[Reply]:
+        _ = self._(state)
+        return [Reply(_(
+            "What I keep about this chat: your area, your language, where you are in a deadline "
+            "calculator, any reminders you ask for, and whether you found an answer helpful. "
+            "I never store or log what you type. Type /forget at any time and I delete all of it."))]
+
+    def _cmd_forget(self, state: ChatState, _args: str) -> list[Reply]:
+        _ = self._(state)
+        self.store.forget(state.chat_id)
+        state.flow = {"forgotten": True}
+        return [Reply(_("Done. I have deleted everything I kept about this chat: your settings, "
+                        "reminders and feedback. Type /start if you want to begin again."))]
+
+    def _cmd_area(self, state: ChatState, _args: str) -> list[Reply]:
+        _ = self._(state)
+        return [Reply(_("Where do you live? I'll show your local contacts first."),
+                      buttons=self._area_buttons(state))]
+
+    def _cmd_language(self, state: ChatState, _args: str) -> list[Reply]:
+        _ = self._(state)
+        rows = tuple((Button(self.i18n.language_name(code), action("lg", code)),) for code in self.i18n.languages)
+        return [Reply(_("Choose your language:"), buttons=rows)]
+
+    # --- buttons -------------------------------------------------------------------------
+
+    def _on_button(self, state: ChatState, data: str) -> list[Reply]:
+        verb, args = parse_action(data)
+        handler = self._buttons.get(verb)
+        replies = handler(state, args) if handler else None
+        return replies if replies is not None else self._stale(state)
+
+    def _stale(self, state: ChatState) -> list[Reply]:
+        _ = self._(state)
+        return [Reply(_("Sorry, that button is from an older message and no longer works. "
+                        "Please ask your question again, or type /help."))]
+
+    def _entry(self, args: list[str]) -> Entry | None:
+        return self.kb.entries.get(args[0]) if args else None
+
+    def _btn_answer(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        entry = self._entry(args)
+        return [self._entry_reply(entry, state, with_more=False)] if entry else None
+
+    def _btn_more(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        entry = self._entry(args)
+        return [self._entry_reply(entry, state, with_more=True, kind="edit")] if entry else None
+
+    def _btn_feedback(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        _ = self._(state)
+        entry = self._entry(args)
+        if entry is None or len(args) != 2 or args[1] not in ("0", "1"):
+            return None
+        helpful = args[1] == "1"
+        self.store.record_feedback(state.chat_id, entry.id, helpful)
+        if helpful:
+            return [Reply(_("Thank you, I'm glad it helped."), kind="notice")]
+        return [Reply(_("Thank you for telling me. Try asking in other words, or type /contacts "
+                        "to find someone who can help."), kind="notice")]
+
+    def _btn_area(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        _ = self._(state)
+        if not args or (args[0] not in self.kb.areas and args[0] != ENGLAND):
+            return None
+        state.area = args[0]
+        if args[0] == ENGLAND:
+            text = _("Thank you. Your council's own SEND pages are called its Local Offer: search for "
+                     "your council's name and \"Local Offer\". Now ask me anything, or type /help.")
+        else:
+            text = _("Thank you. I'll show contacts for {area} first. Now ask me anything, or type /help.").format(
+                area=self.kb.areas[args[0]].name.get_text(state.lang or "en"))
+        return [Reply(text)]
+
+    def _btn_language(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        if not args or args[0] not in self.i18n.languages:
+            return None
+        state.lang = args[0]
+        _ = self._(state)
+        return [Reply(_("I'll speak {language} with you from now on.").format(
+            language=self.i18n.language_name(args[0])))]
+
+    def _btn_none(self, state: ChatState, _args: list[str]) -> list[Reply]:
+        return [Reply(self.answers.fallback_text(state.area, state.lang))]

@@ -1,0 +1,521 @@
+"""Timelines as data: the dataclasses and the loader for ``knowledge/timelines/*.yaml``.
+
+Volunteers who are not programmers edit these files, so the loader checks every rule the
+calculator relies on and reports each problem as ``file:line: what is wrong (how to fix)``
+rather than failing on the first one. The schema is described in
+``knowledge/timelines/README.md``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, cast, get_args
+
+from sendbot.deadlines.dates import Counting, TribunalRule
+from sendbot.problems import Problem
+from sendbot.yamlfile import LineDict, LineList, line_of, load_yaml
+
+DEFAULT_TIMELINES_DIR = Path(__file__).resolve().parents[2] / "knowledge" / "timelines"
+
+InputKind = Literal["date", "bool", "year", "count", "dates-list"]
+Unit = Literal["calendar days", "weeks", "months", "working days", "school days"]
+Status = Literal["P", "CoP", "S"]
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+MONTH_DAY_PATTERN = re.compile(r"^(\d\d)-(\d\d)$")
+# Options the command line already uses for itself; a timeline input may not take them.
+RESERVED_CLI_NAMES = frozenset({"json", "list", "today", "ics", "timelines", "help"})
+
+_TOP_KEYS = {
+    "id": True, "title": True, "summary": True, "trigger": True, "reviewed": True,
+    "inputs": True, "steps": True, "school_calendar": False,
+}
+_INPUT_KEYS = {
+    "name": True, "kind": True, "required": True, "prompt": True, "cli": True, "help": True,
+    "not_after_today": False, "max_years_ago": False, "max_years_ahead": False,
+    "not_before": False,
+}
+_STEP_KEYS = {
+    "id": True, "label": False, "who": False, "source": True, "note": False, "if_missed": False,
+    "from": False, "duration": False, "unit": False, "counting": False, "month_day": False,
+    "latest_of": False, "no_fixed_date": False, "only_if": False, "unless": False,
+    "adjust": False, "missing_note": False, "show": False,
+}
+_SHOWN_STEP_KEYS = ("label", "who", "note", "if_missed")
+_SOURCE_KEYS = {"cite": True, "url": True, "status": True}
+_ADJUST_KEYS = {"rule": True, "note": True}
+_CALENDAR_KEYS = {"terms": "dates-list", "closures": "dates-list", "closed_days": "count"}
+DEFAULT_MAX_YEARS_AGO = 30
+DEFAULT_MAX_YEARS_AHEAD = 2
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a rule comes from, and how sure the research is (P, CoP or S; never UNVERIFIED)."""
+
+    cite: str
+    url: str
+    status: Status
+
+
+@dataclass(frozen=True)
+class Input:
+    """One question a timeline needs answered, as the conversation and the CLI ask it."""
+
+    name: str
+    kind: InputKind
+    required: bool
+    prompt: str
+    cli: str
+    help: str
+    not_after_today: bool = False
+    max_years_ago: int = DEFAULT_MAX_YEARS_AGO
+    max_years_ahead: int = DEFAULT_MAX_YEARS_AHEAD
+    not_before: str | None = None
+    line: int = 0
+
+    @property
+    def option(self) -> str:
+        return f"--{self.cli}"
+
+    @property
+    def metavar(self) -> str:
+        return {
+            "date": "DATE", "bool": "", "year": "YEAR", "count": "N", "dates-list": "DATES",
+        }[self.kind]
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A tribunal rule that may move the step's date, with the sentence that says so."""
+
+    rule: TribunalRule
+    note: str  # may contain {unadjusted}: the date before the move
+
+
+@dataclass(frozen=True)
+class Step:
+    """One date in a timeline, computed in exactly one of four ways.
+
+    ``anchors`` + ``duration``/``unit``: from the first anchor (an input or an earlier step)
+    that has a date; ``anchors`` + ``month_day``: a fixed day in the year given; ``latest_of``:
+    the later of other steps; ``no_fixed_date``: the law sets no date, the note says why."""
+
+    id: str
+    label: str
+    who: str
+    source: Source
+    note: str
+    if_missed: str
+    anchors: tuple[str, ...] = ()
+    duration: int | None = None
+    unit: Unit | None = None
+    counting: Counting = "after"
+    month_day: tuple[int, int] | None = None
+    latest_of: tuple[str, ...] = ()
+    no_fixed_date: bool = False
+    only_if: str | None = None
+    unless: str | None = None
+    adjust: tuple[Adjustment, ...] = ()
+    missing_note: str = ""
+    show: bool = True
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class SchoolCalendarInputs:
+    """Which inputs describe the school's calendar, for steps counted in school days."""
+
+    terms: str | None = None
+    closures: str | None = None
+    closed_days: str | None = None
+
+
+@dataclass(frozen=True)
+class Timeline:
+    id: str
+    title: str
+    summary: str
+    trigger: str
+    reviewed: date
+    inputs: tuple[Input, ...]
+    steps: tuple[Step, ...]
+    school_calendar: SchoolCalendarInputs = field(default_factory=SchoolCalendarInputs)
+    file: Path = Path()
+
+    @property
+    def main_input(self) -> Input:
+        """The input the command line takes as its positional DATE (always required)."""
+        return self.inputs[0]
+
+    def input(self, name: str) -> Input:
+        return next(spec for spec in self.inputs if spec.name == name)
+
+    @property
+    def usage(self) -> str:
+        """``ehc-assessment REQUEST_RECEIVED [--draft-sent DATE]``, for ``--list`` and help."""
+        parts = [self.id, self.main_input.cli.upper().replace("-", "_")]
+        for spec in self.inputs[1:]:
+            option = f"{spec.option} {spec.metavar}".strip()
+            parts.append(option if spec.required else f"[{option}]")
+        return " ".join(parts)
+
+
+# --- loading -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Checker:
+    """Collects the problems of one file, so that each check can say where it is."""
+
+    file: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, line: int, message: str, fix: str) -> None:
+        self.problems.append(Problem(self.file, line, message, fix))
+
+    def keys(self, data: Any, allowed: dict[str, Any], where: str, line: int) -> bool:
+        """Check a mapping's keys: unknown ones are typos, required ones must be present."""
+        if not isinstance(data, LineDict):
+            self.error(line, f"{where} must be a mapping of keys to values", "see README.md")
+            return False
+        for key, key_line in data.duplicate_keys:
+            self.error(key_line, f"key '{key}' appears twice in {where}", "keep one of them")
+        for key in data:
+            if key not in allowed:
+                known = ", ".join(allowed)
+                self.error(data.line_of(key), f"unknown key '{key}' in {where}",
+                           f"use one of: {known}")
+        for key, required in allowed.items():
+            if required is True and key not in data:
+                self.error(data.line, f"{where} is missing '{key}'", f"add '{key}:'")
+        return True
+
+    def text(self, data: LineDict, key: str, where: str) -> str:
+        value = data.get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.error(data.line_of(key), f"'{key}' in {where} must be non-empty text",
+                       "write the text, quoting it if it contains ': '")
+            return ""
+        return value.strip()
+
+    def boolean(self, data: LineDict, key: str, where: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.error(data.line_of(key), f"'{key}' in {where} must be true or false",
+                       "write true or false")
+            return default
+        return value
+
+    def number(self, data: LineDict, key: str, where: str, default: int | None) -> int | None:
+        value = data.get(key, default)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or value < 0):
+            self.error(data.line_of(key), f"'{key}' in {where} must be a whole number, 0 or more",
+                       "write a number such as 6")
+            return default
+        return value
+
+    def choice(self, data: LineDict, key: str, where: str, choices: tuple[str, ...]) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if value not in choices:
+            options = ", ".join(choices)
+            self.error(data.line_of(key), f"'{key}' in {where} is '{value}', which is not allowed",
+                       f"use one of: {options}")
+            return None
+        return cast(str, value)
+
+    def names(self, data: LineDict, key: str, where: str) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            return ()
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items) or not items:
+            self.error(data.line_of(key), f"'{key}' in {where} must be a name or a list of names",
+                       "write e.g. [certificate, decision_letter]")
+            return ()
+        return tuple(items)
+
+
+def _load_source(check: _Checker, step: LineDict, where: str) -> Source | None:
+    data = step.get("source")
+    line = step.line_of("source")
+    if not check.keys(data, _SOURCE_KEYS, f"the source of {where}", line):
+        return None
+    cite = check.text(data, "cite", f"the source of {where}")
+    url = check.text(data, "url", f"the source of {where}")
+    if url and not url.startswith(("http://", "https://")):
+        check.error(data.line_of("url"), f"the source url of {where} is not a web address",
+                    "give the full https:// address of the page the rule was read on")
+    status = data.get("status")
+    if status == "UNVERIFIED":
+        check.error(data.line_of("status"), f"{where} rests on an UNVERIFIED fact",
+                    "a timeline may only use facts marked P, CoP or S in the research notes")
+        return None
+    status = check.choice(data, "status", f"the source of {where}", get_args(Status))
+    if not (cite and url and status):
+        return None
+    return Source(cite, url, cast(Status, status))
+
+
+def _load_input(check: _Checker, data: Any, line: int) -> Input | None:
+    where = f"input at line {line}"
+    if not check.keys(data, _INPUT_KEYS, where, line):
+        return None
+    name = data.get("name")
+    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        check.error(data.line_of("name"), f"input name '{name}' is not a valid name",
+                    "use lowercase letters, digits and '_', e.g. request_received")
+        return None
+    where = f"input '{name}'"
+    kind = check.choice(data, "kind", where, get_args(InputKind))
+    cli = data.get("cli")
+    if not isinstance(cli, str) or not ID_PATTERN.match(cli):
+        check.error(data.line_of("cli"), f"cli name '{cli}' of {where} is not valid",
+                    "use lowercase letters, digits and '-', without the leading --")
+        cli = None
+    elif cli in RESERVED_CLI_NAMES:
+        check.error(data.line_of("cli"), f"cli name '{cli}' of {where} is used by the command line",
+                    "choose another name")
+        cli = None
+    not_before = data.get("not_before")
+    if not_before is not None and not isinstance(not_before, str):
+        check.error(data.line_of("not_before"), f"'not_before' of {where} must be an input name",
+                    "write the name of an earlier date input")
+        not_before = None
+    fields = (
+        kind, cli,
+        check.text(data, "prompt", where), check.text(data, "help", where),
+    )
+    required = check.boolean(data, "required", where, False)
+    not_after_today = check.boolean(data, "not_after_today", where, False)
+    years_ago = check.number(data, "max_years_ago", where, DEFAULT_MAX_YEARS_AGO)
+    years_ahead = check.number(data, "max_years_ahead", where, DEFAULT_MAX_YEARS_AHEAD)
+    if not all(fields):
+        return None
+    return Input(
+        name=name, kind=cast(InputKind, kind), required=required, prompt=fields[2],
+        cli=cast(str, cli), help=fields[3], not_after_today=not_after_today,
+        max_years_ago=cast(int, years_ago), max_years_ahead=cast(int, years_ahead),
+        not_before=not_before, line=data.line,
+    )
+
+
+def _load_adjust(check: _Checker, step: LineDict, where: str) -> tuple[Adjustment, ...]:
+    data = step.get("adjust")
+    if data is None:
+        return ()
+    if not isinstance(data, LineList):
+        check.error(step.line_of("adjust"), f"'adjust' of {where} must be a list",
+                    "write a list of {rule, note} items")
+        return ()
+    found = []
+    for index, item in enumerate(data):
+        line = data.line_of(index)
+        if not check.keys(item, _ADJUST_KEYS, f"an adjustment of {where}", line):
+            continue
+        rule = check.choice(item, "rule", f"an adjustment of {where}", get_args(TribunalRule))
+        note = check.text(item, "note", f"an adjustment of {where}")
+        if rule and note:
+            found.append(Adjustment(cast(TribunalRule, rule), note))
+    return tuple(found)
+
+
+def _load_month_day(check: _Checker, data: LineDict, where: str) -> tuple[int, int] | None:
+    value = data.get("month_day")
+    if value is None:
+        return None
+    match = MONTH_DAY_PATTERN.match(value) if isinstance(value, str) else None
+    try:
+        if match:
+            date(2024, int(match[1]), int(match[2]))  # a leap year, so 02-29 is allowed
+            return int(match[1]), int(match[2])
+    except ValueError:
+        pass
+    check.error(data.line_of("month_day"), f"month_day '{value}' of {where} is not a real day",
+                "write MM-DD in quotes, e.g. \"02-14\"")
+    return None
+
+
+def _load_step(check: _Checker, data: Any, line: int) -> Step | None:
+    where = f"step at line {line}"
+    if not check.keys(data, _STEP_KEYS, where, line):
+        return None
+    step_id = data.get("id")
+    if not isinstance(step_id, str) or not ID_PATTERN.match(step_id):
+        check.error(data.line_of("id"), f"step id '{step_id}' is not valid",
+                    "use lowercase letters, digits and '-', e.g. final-plan")
+        return None
+    where = f"step '{step_id}'"
+    show = check.boolean(data, "show", where, True)
+    if show:
+        for key in _SHOWN_STEP_KEYS:
+            if key not in data:
+                check.error(data.line, f"{where} is missing '{key}'",
+                            f"add '{key}:' (every step shown to parents needs one)")
+    source = _load_source(check, data, where)
+    anchors = check.names(data, "from", where)
+    latest_of = check.names(data, "latest_of", where)
+    duration = check.number(data, "duration", where, None)
+    unit = check.choice(data, "unit", where, get_args(Unit))
+    counting = check.choice(data, "counting", where, get_args(Counting)) or "after"
+    month_day = _load_month_day(check, data, where)
+    no_fixed_date = check.boolean(data, "no_fixed_date", where, False)
+    if "unit" in data and unit is None:
+        return None
+    ways = {
+        "from + duration + unit": bool(anchors) and duration is not None and unit is not None,
+        "from + month_day": bool(anchors) and month_day is not None,
+        "latest_of": bool(latest_of),
+        "no_fixed_date": no_fixed_date,
+    }
+    if sum(ways.values()) != 1 or (duration is None) != (unit is None):
+        check.error(data.line, f"{where} must say how its date is worked out in exactly one way",
+                    "give one of: " + "; ".join(ways))
+        return None
+    if source is None:
+        return None
+    only_if, unless = data.get("only_if"), data.get("unless")
+    return Step(
+        id=step_id, label=check.text(data, "label", where), who=check.text(data, "who", where),
+        source=source, note=check.text(data, "note", where),
+        if_missed=check.text(data, "if_missed", where), anchors=anchors, duration=duration,
+        unit=cast(Unit | None, unit), counting=cast(Counting, counting), month_day=month_day,
+        latest_of=latest_of, no_fixed_date=no_fixed_date,
+        only_if=only_if if isinstance(only_if, str) else None,
+        unless=unless if isinstance(unless, str) else None,
+        adjust=_load_adjust(check, data, where),
+        missing_note=check.text(data, "missing_note", where), show=show, line=data.line,
+    )
+
+
+def _load_list(check: _Checker, data: LineDict, key: str, loader: Any) -> list[Any]:
+    items = data.get(key)
+    if not isinstance(items, LineList) or not items:
+        check.error(data.line_of(key), f"'{key}' must be a non-empty list",
+                    f"add at least one item under '{key}:'")
+        return []
+    loaded = [loader(check, item, items.line_of(i)) for i, item in enumerate(items)]
+    return [item for item in loaded if item is not None]
+
+
+def _load_calendar(check: _Checker, data: LineDict, inputs: dict[str, Input]) -> SchoolCalendarInputs:
+    cal = data.get("school_calendar")
+    if cal is None:
+        return SchoolCalendarInputs()
+    if not check.keys(cal, dict.fromkeys(_CALENDAR_KEYS, False), "school_calendar",
+                      data.line_of("school_calendar")):
+        return SchoolCalendarInputs()
+    names: dict[str, str | None] = {}
+    for key, kind in _CALENDAR_KEYS.items():
+        name = cal.get(key)
+        if name is not None and (name not in inputs or inputs[name].kind != kind):
+            check.error(cal.line_of(key), f"school_calendar '{key}' must name an input of kind "
+                        f"{kind}", "add that input, or correct the name")
+            name = None
+        names[key] = name
+    return SchoolCalendarInputs(**names)
+
+
+def _check_references(check: _Checker, timeline: Timeline) -> None:
+    """Names must point at inputs or earlier steps, so steps compute in file order."""
+    inputs = {spec.name: spec for spec in timeline.inputs}
+    seen_steps: set[str] = set()
+    first = timeline.inputs[0]
+    if not first.required or first.kind not in ("date", "year"):
+        check.error(first.line, f"the first input '{first.name}' must be a required date or year",
+                    "put the input that starts the clock first")
+    for spec in timeline.inputs:
+        if spec.not_before and spec.not_before not in inputs:
+            check.error(spec.line, f"input '{spec.name}' has not_before '{spec.not_before}', "
+                        "which is not an input", "name another date input")
+    for step in timeline.steps:
+        if step.id in seen_steps or step.id in inputs:
+            check.error(step.line, f"step id '{step.id}' is used twice", "rename one of them")
+        for name in step.anchors:
+            if name not in inputs and name not in seen_steps:
+                check.error(step.line, f"step '{step.id}' counts from '{name}', which is not an "
+                            "input or an earlier step", "fix the name or move the step down")
+            elif step.month_day and (name not in inputs or inputs[name].kind != "year"):
+                check.error(step.line, f"step '{step.id}' uses month_day, so 'from' must be a "
+                            "year input", "point 'from' at an input of kind year")
+        for name in step.latest_of:
+            if name not in seen_steps:
+                check.error(step.line, f"step '{step.id}' takes the latest of '{name}', which is "
+                            "not an earlier step", "fix the name or move the step down")
+        for name in filter(None, (step.only_if, step.unless)):
+            if name not in inputs:
+                check.error(step.line, f"step '{step.id}' depends on '{name}', which is not an "
+                            "input", "name an input")
+        if step.unit == "school days" and timeline.school_calendar == SchoolCalendarInputs():
+            check.error(step.line, f"step '{step.id}' counts school days but the timeline has "
+                        "no school_calendar", "add school_calendar with terms or closures")
+        seen_steps.add(step.id)
+
+
+def load_timeline(path: Path) -> tuple[Timeline | None, list[Problem]]:
+    """Load and check one timeline file."""
+    data, problems = load_yaml(path)
+    if data is None:
+        return None, problems
+    check = _Checker(path)
+    if not check.keys(data, _TOP_KEYS, "the timeline", line_of(data)):
+        return None, check.problems
+    timeline_id = data.get("id")
+    if timeline_id != path.stem:
+        check.error(data.line_of("id"), f"id '{timeline_id}' does not match the file name",
+                    f"use id: {path.stem}, or rename the file")
+    reviewed = data.get("reviewed")
+    if not isinstance(reviewed, date):
+        check.error(data.line_of("reviewed"), f"reviewed '{reviewed}' is not a date",
+                    "write the date the rules were last checked as YYYY-MM-DD")
+    texts = [check.text(data, key, "the timeline") for key in ("title", "summary", "trigger")]
+    inputs = _load_list(check, data, "inputs", _load_input)
+    names = [spec.name for spec in inputs]
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            check.error(data.line_of("inputs"), f"input name '{name}' is used twice",
+                        "rename one of them")
+    steps = _load_list(check, data, "steps", _load_step)
+    calendar = _load_calendar(check, data, {spec.name: spec for spec in inputs})
+    if check.problems or not inputs or not steps:
+        return None, problems + check.problems
+    timeline = Timeline(
+        id=cast(str, timeline_id), title=texts[0], summary=texts[1], trigger=texts[2],
+        reviewed=cast(date, reviewed), inputs=tuple(inputs), steps=tuple(steps),
+        school_calendar=calendar, file=path,
+    )
+    _check_references(check, timeline)
+    return (None if check.problems else timeline), check.problems
+
+
+def load_timelines(directory: Path = DEFAULT_TIMELINES_DIR) -> tuple[dict[str, Timeline],
+                                                                     list[Problem]]:
+    """Load every ``*.yaml`` timeline in ``directory``; broken files are left out and their
+    problems returned, so one bad file never hides the others."""
+    timelines: dict[str, Timeline] = {}
+    problems: list[Problem] = []
+    options: dict[str, tuple[Input, Path]] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        timeline, found = load_timeline(path)
+        problems.extend(found)
+        if timeline is None:
+            continue
+        for spec in timeline.inputs[1:]:
+            other = options.setdefault(spec.cli, (spec, path))
+            if other[0].kind != spec.kind:
+                problems.append(Problem(path, 1, f"option --{spec.cli} is a {spec.kind} here "
+                                        f"but a {other[0].kind} in {other[1].name}",
+                                        "use the same kind or another option name"))
+        timelines[timeline.id] = timeline
+    if not timelines and not problems:
+        problems.append(Problem(directory, 1, "no timeline files found",
+                                "add knowledge/timelines/<id>.yaml files"))
+    return timelines, problems

@@ -1,0 +1,106 @@
+"""Interface strings through gettext, with catalogues kept as Babel .po files in locales/.
+
+The .po files are compiled in memory at start-up, so a translator edits one text file and
+nothing binary is committed. A language without a catalogue falls back to English."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from sendbot.knowledge import DEFAULT_LANG
+from sendbot.problems import Problem
+
+DOMAIN = "messages"
+
+
+def _read_catalog(path: Path) -> tuple[Translations | None, list[Problem]]:
+    try:
+        with path.open("rb") as fh:
+            catalog = read_po(fh, abort_invalid=True)
+    except Exception as exc:  # babel raises several types for a broken file
+        line = getattr(exc, "lineno", 1) or 1
+        return None, [Problem(path, line, f"cannot read the catalogue: {exc}", "fix the .po syntax (msgid/msgstr pairs, quoted)")]
+    problems: list[Problem] = []
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for msgid, msgstr in zip(ids, strings, strict=False):
+            if msgstr and _placeholders(msgid) != _placeholders(msgstr):
+                problems.append(Problem(path, message.lineno, f"placeholders differ in translation of '{msgid[:40]}'",
+                                        "keep every {name} placeholder exactly as in the English text"))
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN), problems
+
+
+def _placeholders(text: str) -> set[str]:
+    import string
+
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def check_locales(root: Path) -> list[Problem]:
+    problems: list[Problem] = []
+    if not (root / f"{DOMAIN}.pot").exists():
+        problems.append(Problem(root / f"{DOMAIN}.pot", 1, "the message template is missing",
+                                "run: pybabel extract -F babel.cfg -o locales/messages.pot sendbot"))
+    for po in sorted(root.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        problems.extend(_read_catalog(po)[1])
+    return problems
+
+
+@dataclass
+class I18n:
+    """Translations per language, loaded once."""
+
+    root: Path
+    _catalogs: dict[str, NullTranslations] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for po in sorted(self.root.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+            translations, _ = _read_catalog(po)
+            if translations is not None:
+                self._catalogs[po.parent.parent.name] = translations
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted(self._catalogs) or [DEFAULT_LANG]
+
+    def pick(self, requested: str | None) -> str:
+        """The best supported language for a Telegram language_code such as 'pl' or 'en-GB'."""
+        if requested:
+            code = requested.replace("-", "_")
+            for candidate in (code, code.split("_")[0]):
+                if candidate in self._catalogs:
+                    return candidate
+        return DEFAULT_LANG
+
+    def translator(self, lang: str | None) -> NullTranslations:
+        return self._catalogs.get(lang or DEFAULT_LANG) or self._catalogs.get(DEFAULT_LANG) or NullTranslations()
+
+    @staticmethod
+    def language_name(lang: str) -> str:
+        try:
+            return Locale.parse(lang).get_display_name(lang) or lang
+        except (UnknownLocaleError, ValueError):
+            return lang
+
+    @staticmethod
+    def date(value: object, lang: str | None) -> str:
+        """A date the way the parent's language writes it: '3 March 2026'."""
+        locale = "en_GB" if (lang or DEFAULT_LANG) == DEFAULT_LANG else lang
+        try:
+            return format_date(value, format="long", locale=locale)  # type: ignore[arg-type]
+        except (UnknownLocaleError, ValueError):
+            return format_date(value, format="long", locale="en_GB")  # type: ignore[arg-type]

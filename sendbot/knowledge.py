@@ -1,0 +1,524 @@
+"""The knowledge base: entries, areas, contacts, synonyms and small talk, loaded from YAML.
+
+Loading and checking are one pass: every rule a file must follow is checked here, and every
+problem is reported with its file and line, so that an editor who is not a programmer can
+fix the data alone. The bot refuses to start on errors; warnings are shown but allowed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sendbot.problems import DataError, Problem
+from sendbot.yamlfile import LineDict, LineList, line_of, load_yaml
+
+DEFAULT_LANG = "en"
+NATIONAL = "national"
+ENGLAND = "england"  # built-in area: "elsewhere in England", no local contacts of its own
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ID_LENGTH = 40  # keeps every callback datum under Telegram's 64-byte limit
+LANG_PATTERN = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
+MIN_QUESTIONS = 6
+LONG_ANSWER_WORDS = 170
+
+
+class LocalText(dict[str, str]):
+    """A text with translations; falls back to English so a missing translation never hides an answer."""
+
+    def get_text(self, lang: str) -> str:
+        return self.get(lang) or self.get(lang.split("_")[0]) or self[DEFAULT_LANG]
+
+
+@dataclass(frozen=True)
+class Source:
+    cite: str | None
+    url: str | None
+
+    def __str__(self) -> str:
+        if self.cite and self.url:
+            return f"{self.cite} ({self.url})"
+        return self.cite or self.url or ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    topic: str
+    title: LocalText
+    area: str
+    reviewed: date
+    questions: Mapping[str, tuple[str, ...]]
+    answer: LocalText
+    more: LocalText | None
+    sources: tuple[Source, ...]
+    related: tuple[str, ...]
+    file: Path
+    line: int
+
+    def phrasings(self, lang: str) -> tuple[str, ...]:
+        return self.questions.get(lang, ()) or self.questions[DEFAULT_LANG]
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    name: LocalText
+    council: LocalText
+    note: LocalText | None
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    area: str
+    name: LocalText
+    what: LocalText
+    phone: str | None
+    email: str | None
+    website: str | None
+    hours: LocalText | None
+    source: str
+    checked: date
+    helpline: bool
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    entries: dict[str, Entry]
+    areas: dict[str, Area]
+    contacts: tuple[Contact, ...]
+    synonyms: dict[str, str]  # normalised variant -> canonical form
+    spellings: dict[str, str]  # normalised word -> British form
+    smalltalk: dict[str, tuple[str, ...]]  # intent -> phrasings
+    root: Path
+    warnings: tuple[Problem, ...] = field(default=())
+
+    def contacts_for(self, area: str | None, *, helplines_only: bool = False) -> list[Contact]:
+        """Local contacts first (for the chosen area), then national ones."""
+        chosen = [c for c in self.contacts if area and c.area == area]
+        national = [c for c in self.contacts if c.area == NATIONAL]
+        picked = chosen + national
+        return [c for c in picked if c.helpline] if helplines_only else picked
+
+
+# --- generic field checking -------------------------------------------------------------
+
+
+@dataclass
+class _Checker:
+    """Collects problems for one file, so every check can say where it is."""
+
+    file: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, line: int, message: str, fix: str) -> None:
+        self.problems.append(Problem(self.file, line, message, fix))
+
+    def warn(self, line: int, message: str, fix: str) -> None:
+        self.problems.append(Problem(self.file, line, message, fix, warning=True))
+
+    def keys(
+        self, mapping: LineDict, required: set[str], optional: set[str], what: str
+    ) -> bool:
+        """Check a mapping's keys; False when a required key is missing."""
+        for key, line in mapping.duplicate_keys:
+            self.error(line, f"{what}: key '{key}' appears twice", "keep only one of them")
+        allowed = required | optional
+        for key in mapping:
+            if key not in allowed:
+                self.error(
+                    mapping.line_of(key),
+                    f"{what}: unknown key '{key}'",
+                    f"use only: {', '.join(sorted(allowed))}",
+                )
+        ok = True
+        for key in sorted(required - mapping.keys()):
+            self.error(mapping.line, f"{what}: missing key '{key}'", f"add '{key}:'")
+            ok = False
+        return ok
+
+    def text(self, value: Any, line: int, what: str) -> LocalText | None:
+        """A string, or a mapping of language code to string with English present."""
+        if isinstance(value, str) and value.strip():
+            return LocalText({DEFAULT_LANG: value.strip()})
+        if isinstance(value, LineDict):
+            result = LocalText()
+            for lang, text in value.items():
+                if not LANG_PATTERN.match(lang):
+                    self.error(value.line_of(lang), f"{what}: '{lang}' is not a language code",
+                               "use a code such as en, pl, ur or pa")
+                elif not isinstance(text, str) or not text.strip():
+                    self.error(value.line_of(lang), f"{what} ({lang}) must be non-empty text",
+                               "write the text, or remove this language")
+                else:
+                    result[lang] = text.strip()
+            if DEFAULT_LANG not in result:
+                self.error(line, f"{what} has no English text", "add 'en: ...'")
+                return None
+            return result
+        self.error(line, f"{what} must be text", "write a non-empty string, or {en: ..., pl: ...}")
+        return None
+
+    def date_value(self, value: Any, line: int, what: str) -> date | None:
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.error(line, f"{what} '{value}' is not a valid date", "write it as YYYY-MM-DD, e.g. 2026-11-22")
+        return None
+
+    def ident(self, value: Any, line: int, what: str) -> str | None:
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
+            self.error(line, f"{what} '{value}' is not a valid id",
+                       "use lowercase letters, digits and single hyphens, e.g. ehc-request-how")
+            return None
+        if len(value) > MAX_ID_LENGTH:
+            self.error(line, f"{what} '{value}' is longer than {MAX_ID_LENGTH} characters",
+                       "shorten it (ids travel inside Telegram buttons)")
+            return None
+        return value
+
+    def string_list(self, value: Any, line: int, what: str) -> list[str] | None:
+        if not isinstance(value, list) or not value:
+            self.error(line, f"{what} must be a non-empty list", "write one item per line, each starting with '- '")
+            return None
+        items: list[str] = []
+        for i, item in enumerate(value):
+            item_line = value.line_of(i) if isinstance(value, LineList) else line
+            if not isinstance(item, str) or not item.strip():
+                self.error(item_line, f"{what}: item {i + 1} must be non-empty text",
+                           "quote it if it contains ':' or starts with a special character")
+            else:
+                items.append(item.strip())
+        return items
+
+
+def _load_mapping_file(path: Path, top_key: str, problems: list[Problem]) -> LineList | None:
+    data, syntax = load_yaml(path)
+    problems.extend(syntax)
+    if syntax:
+        return None
+    if not isinstance(data, LineDict) or top_key not in data:
+        problems.append(Problem(path, line_of(data), f"the file must be a mapping with a '{top_key}' key",
+                                f"start the file with '{top_key}:' and list items under it"))
+        return None
+    items = data[top_key]
+    if not isinstance(items, LineList):
+        problems.append(Problem(path, data.line_of(top_key), f"'{top_key}' must be a list",
+                                "put each item on a line starting with '- '"))
+        return None
+    return items
+
+
+# --- entries -----------------------------------------------------------------------------
+
+ENTRY_REQUIRED = {"id", "topic", "title", "area", "reviewed", "questions", "answer", "sources"}
+ENTRY_OPTIONAL = {"more", "related"}
+
+
+def _parse_entry(raw: Any, line: int, chk: _Checker) -> Entry | None:
+    if not isinstance(raw, LineDict):
+        chk.error(line, "an entry must be a mapping of keys", "start the entry with '- id: ...'")
+        return None
+    if not chk.keys(raw, ENTRY_REQUIRED, ENTRY_OPTIONAL, f"entry '{raw.get('id', '?')}'"):
+        return None
+    what = f"entry '{raw['id']}'"
+    entry_id = chk.ident(raw["id"], raw.line_of("id"), "id")
+    topic = chk.ident(raw["topic"], raw.line_of("topic"), f"{what}: topic")
+    title = chk.text(raw["title"], raw.line_of("title"), f"{what}: title")
+    answer = chk.text(raw["answer"], raw.line_of("answer"), f"{what}: answer")
+    more = chk.text(raw["more"], raw.line_of("more"), f"{what}: more") if raw.get("more") else None
+    reviewed = chk.date_value(raw["reviewed"], raw.line_of("reviewed"), f"{what}: reviewed")
+    area = raw["area"] if isinstance(raw["area"], str) else None
+    if area is None:
+        chk.error(raw.line_of("area"), f"{what}: area must be text", "write national, or an area id such as derby")
+    questions = _parse_questions(raw["questions"], raw.line_of("questions"), what, chk)
+    sources = _parse_sources(raw["sources"], raw.line_of("sources"), what, chk)
+    related: list[str] = []
+    if raw.get("related") is not None:
+        related = chk.string_list(raw["related"], raw.line_of("related"), f"{what}: related") or []
+    if answer is not None:
+        words = len(answer[DEFAULT_LANG].split())
+        if words > LONG_ANSWER_WORDS:
+            chk.warn(raw.line_of("answer"), f"{what}: answer has {words} words",
+                     f"keep it under {LONG_ANSWER_WORDS} (about 120) and move detail into 'more'")
+    if None in (entry_id, topic, title, answer, reviewed, area, questions, sources):
+        return None
+    return Entry(
+        id=entry_id, topic=topic, title=title, area=area, reviewed=reviewed,  # type: ignore[arg-type]
+        questions=questions, answer=answer, more=more, sources=sources,  # type: ignore[arg-type]
+        related=tuple(related), file=chk.file, line=raw.line,
+    )
+
+
+def _parse_questions(value: Any, line: int, what: str, chk: _Checker) -> dict[str, tuple[str, ...]] | None:
+    by_lang: dict[str, tuple[str, ...]] = {}
+    if isinstance(value, LineDict):
+        for lang, items in value.items():
+            parsed = chk.string_list(items, value.line_of(lang), f"{what}: questions ({lang})")
+            if parsed:
+                by_lang[lang] = tuple(parsed)
+    else:
+        parsed = chk.string_list(value, line, f"{what}: questions")
+        if parsed:
+            by_lang[DEFAULT_LANG] = tuple(parsed)
+    english = by_lang.get(DEFAULT_LANG)
+    if not english:
+        if by_lang or isinstance(value, LineDict):
+            chk.error(line, f"{what}: questions have no English list", "add 'en:' with a list of phrasings")
+        return None
+    if len(english) < MIN_QUESTIONS:
+        chk.error(line, f"{what}: only {len(english)} question phrasing(s)",
+                  f"add at least {MIN_QUESTIONS}, written the way parents ask")
+    return by_lang
+
+
+def _parse_sources(value: Any, line: int, what: str, chk: _Checker) -> tuple[Source, ...] | None:
+    if not isinstance(value, LineList) or not value:
+        chk.error(line, f"{what} has no source", "add 'sources:' with at least one '- cite: ...' and/or 'url: ...'")
+        return None
+    sources: list[Source] = []
+    for i, item in enumerate(value):
+        item_line = value.line_of(i)
+        if not isinstance(item, LineDict):
+            chk.error(item_line, f"{what}: source {i + 1} must be a mapping", "write '- cite: ...' and/or 'url: ...'")
+            continue
+        chk.keys(item, set(), {"cite", "url"}, f"{what}: source {i + 1}")
+        cite, url = item.get("cite"), item.get("url")
+        if not cite and not url:
+            chk.error(item_line, f"{what}: source {i + 1} is empty", "give a 'cite' (Act, regulation, paragraph) or a 'url'")
+            continue
+        if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
+            chk.error(item.line_of("url"), f"{what}: source url '{url}' is not a web address",
+                      "start it with https://")
+            continue
+        if cite is not None and not isinstance(cite, str):
+            chk.error(item.line_of("cite"), f"{what}: cite must be text", "quote it")
+            continue
+        sources.append(Source(cite=cite, url=url))
+    return tuple(sources) if len(sources) == len(value) else None
+
+
+# --- contacts, synonyms, small talk ------------------------------------------------------
+
+AREA_KEYS = ({"id", "name", "council"}, {"note"})
+CONTACT_KEYS = (
+    {"id", "area", "name", "what", "source", "checked"},
+    {"phone", "email", "website", "hours", "helpline"},
+)
+
+
+def _optional_str(raw: LineDict, key: str, what: str, chk: _Checker) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        chk.error(raw.line_of(key), f"{what}: {key} must be text", "write it in quotes, or remove the key")
+        return None
+    return value.strip()
+
+
+def _load_contacts(path: Path, problems: list[Problem]) -> tuple[dict[str, Area], list[Contact]]:
+    chk = _Checker(path)
+    areas: dict[str, Area] = {}
+    contacts: list[Contact] = []
+    data, syntax = load_yaml(path)
+    if syntax:
+        problems.extend(syntax)
+        return areas, contacts
+    if not isinstance(data, LineDict) or not chk.keys(data, {"areas", "contacts"}, set(), "contacts file"):
+        if not isinstance(data, LineDict):
+            chk.error(1, "the file must be a mapping", "start it with 'areas:' and 'contacts:'")
+        problems.extend(chk.problems)
+        return areas, contacts
+    for i, raw in enumerate(data["areas"] or []):
+        line = data["areas"].line_of(i)
+        if not isinstance(raw, LineDict):
+            chk.error(line, "an area must be a mapping of keys", "start it with '- id: ...'")
+            continue
+        if not chk.keys(raw, *AREA_KEYS, f"area '{raw.get('id', '?')}'"):
+            continue
+        area_id = chk.ident(raw["id"], raw.line_of("id"), "area id")
+        name = chk.text(raw["name"], raw.line_of("name"), "area name")
+        council = chk.text(raw["council"], raw.line_of("council"), "area council")
+        note = chk.text(raw["note"], raw.line_of("note"), "area note") if raw.get("note") else None
+        if area_id in (NATIONAL, ENGLAND):
+            chk.error(line, f"area id '{area_id}' is built in", "choose another id")
+        elif area_id in areas:
+            chk.error(line, f"area id '{area_id}' is used twice", "give each area its own id")
+        elif area_id and name and council:
+            areas[area_id] = Area(area_id, name, council, note)
+    seen: set[str] = set()
+    for i, raw in enumerate(data["contacts"] or []):
+        line = data["contacts"].line_of(i)
+        if not isinstance(raw, LineDict):
+            chk.error(line, "a contact must be a mapping of keys", "start it with '- id: ...'")
+            continue
+        what = f"contact '{raw.get('id', '?')}'"
+        if not chk.keys(raw, *CONTACT_KEYS, what):
+            continue
+        contact_id = chk.ident(raw["id"], raw.line_of("id"), "contact id")
+        if contact_id in seen:
+            chk.error(line, f"contact id '{contact_id}' is used twice", "give each contact its own id")
+            continue
+        area = raw["area"]
+        if area != NATIONAL and area not in areas:
+            chk.error(raw.line_of("area"), f"{what}: unknown area '{area}'",
+                      f"use national or one of: {', '.join(sorted(areas))}")
+            continue
+        name = chk.text(raw["name"], raw.line_of("name"), f"{what}: name")
+        what_text = chk.text(raw["what"], raw.line_of("what"), f"{what}: what")
+        hours = chk.text(raw["hours"], raw.line_of("hours"), f"{what}: hours") if raw.get("hours") else None
+        checked = chk.date_value(raw["checked"], raw.line_of("checked"), f"{what}: checked")
+        source = _optional_str(raw, "source", what, chk)
+        if source and not source.startswith(("http://", "https://")):
+            chk.error(raw.line_of("source"), f"{what}: source must be the web page the details were read on",
+                      "give its https:// address")
+            source = None
+        helpline = raw.get("helpline", False)
+        if not isinstance(helpline, bool):
+            chk.error(raw.line_of("helpline"), f"{what}: helpline must be true or false", "write true or false")
+            helpline = False
+        if contact_id and name and what_text and checked and source:
+            seen.add(contact_id)
+            contacts.append(Contact(
+                id=contact_id, area=area, name=name, what=what_text,
+                phone=_optional_str(raw, "phone", what, chk), email=_optional_str(raw, "email", what, chk),
+                website=_optional_str(raw, "website", what, chk), hours=hours,
+                source=source, checked=checked, helpline=helpline,
+            ))
+    problems.extend(chk.problems)
+    return areas, contacts
+
+
+def _load_word_map(path: Path, normalise: Callable[[str], str], problems: list[Problem]) -> tuple[dict[str, str], dict[str, str]]:
+    """Synonyms (variant -> canonical) and spellings (word -> British word), both normalised."""
+    chk = _Checker(path)
+    synonyms: dict[str, str] = {}
+    spellings: dict[str, str] = {}
+    data, syntax = load_yaml(path)
+    if syntax:
+        problems.extend(syntax)
+        return synonyms, spellings
+    if not isinstance(data, LineDict) or not chk.keys(data, {"synonyms"}, {"spellings"}, "synonyms file"):
+        if not isinstance(data, LineDict):
+            chk.error(1, "the file must be a mapping", "start it with 'synonyms:'")
+        problems.extend(chk.problems)
+        return synonyms, spellings
+    groups = data["synonyms"]
+    if not isinstance(groups, LineDict):
+        chk.error(data.line_of("synonyms"), "'synonyms' must be a mapping", "write 'canonical: [variant, ...]'")
+    else:
+        for canonical, variants in groups.items():
+            line = groups.line_of(canonical)
+            items = chk.string_list(variants, line, f"synonyms '{canonical}'") or []
+            target = normalise(str(canonical))
+            for variant in items:
+                key = normalise(variant)
+                if key in synonyms and synonyms[key] != target:
+                    chk.error(line, f"'{variant}' is a synonym of both '{synonyms[key]}' and '{target}'",
+                              "keep it in one group only")
+                elif key and key != target:
+                    synonyms[key] = target
+    raw_spellings = data.get("spellings") or LineDict()
+    if not isinstance(raw_spellings, LineDict):
+        chk.error(data.line_of("spellings"), "'spellings' must be a mapping", "write 'behavior: behaviour'")
+    else:
+        for wrong, right in raw_spellings.items():
+            if not isinstance(right, str):
+                chk.error(raw_spellings.line_of(wrong), f"spelling '{wrong}' must map to text", "write 'wrong: right'")
+            else:
+                spellings[normalise(str(wrong))] = normalise(right)
+    problems.extend(chk.problems)
+    return synonyms, spellings
+
+
+def _load_smalltalk(path: Path, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    chk = _Checker(path)
+    data, syntax = load_yaml(path)
+    problems.extend(syntax)
+    result: dict[str, tuple[str, ...]] = {}
+    if syntax:
+        return result
+    intents = {"greeting", "thanks", "help", "goodbye"}
+    if not isinstance(data, LineDict):
+        chk.error(1, "the file must be a mapping", f"use keys: {', '.join(sorted(intents))}")
+    elif chk.keys(data, intents, set(), "small talk"):
+        for intent in sorted(intents):
+            result[intent] = tuple(chk.string_list(data[intent], data.line_of(intent), intent) or ())
+    problems.extend(chk.problems)
+    return result
+
+
+# --- the whole knowledge base -------------------------------------------------------------
+
+
+def check_knowledge(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Load and check everything under ``root``; the base is None when there are errors."""
+    from sendbot.normalise import normalise  # the normaliser is shared with the matcher
+
+    problems: list[Problem] = []
+    entries: dict[str, Entry] = {}
+    entry_files = sorted((root / "entries").glob("*.yaml"))
+    if not entry_files:
+        problems.append(Problem(root / "entries", 1, "no entry files found", "add knowledge/entries/*.yaml"))
+    for path in entry_files:
+        items = _load_mapping_file(path, "entries", problems)
+        chk = _Checker(path)
+        for i, raw in enumerate(items or []):
+            entry = _parse_entry(raw, items.line_of(i), chk)  # type: ignore[union-attr]
+            if entry is None:
+                continue
+            if entry.id in entries:
+                other = entries[entry.id]
+                chk.error(entry.line, f"duplicate id '{entry.id}' (also at {other.file}:{other.line})",
+                          "give each entry its own id")
+                continue
+            entries[entry.id] = entry
+        problems.extend(chk.problems)
+
+    areas, contacts = _load_contacts(root / "contacts.yaml", problems) if (root / "contacts.yaml").exists() else ({}, [])
+    synonyms, spellings = ({}, {})
+    if (root / "synonyms.yaml").exists():
+        synonyms, spellings = _load_word_map(root / "synonyms.yaml", normalise, problems)
+    smalltalk = _load_smalltalk(root / "smalltalk.yaml", problems) if (root / "smalltalk.yaml").exists() else {}
+
+    for entry in entries.values():
+        chk = _Checker(entry.file)
+        if entry.area not in (NATIONAL, *areas):
+            chk.error(entry.line, f"entry '{entry.id}': unknown area '{entry.area}'",
+                      f"use national or one of: {', '.join(sorted(areas)) or '(none defined)'}")
+        for rel in entry.related:
+            if rel not in entries:
+                chk.error(entry.line, f"entry '{entry.id}': related id '{rel}' points nowhere",
+                          "use the id of an existing entry, or remove it")
+            elif rel == entry.id:
+                chk.error(entry.line, f"entry '{entry.id}' is related to itself", "remove it from 'related'")
+        problems.extend(chk.problems)
+
+    from sendbot.collisions import phrasing_collisions  # needs the matcher's normaliser only
+
+    problems.extend(phrasing_collisions(entries.values(), synonyms, spellings))
+
+    errors = [p for p in problems if not p.warning]
+    warnings = tuple(p for p in problems if p.warning)
+    if errors:
+        return None, problems
+    kb = KnowledgeBase(entries=entries, areas=areas, contacts=tuple(contacts), synonyms=synonyms,
+                       spellings=spellings, smalltalk=smalltalk, root=root, warnings=warnings)
+    return kb, problems
+
+
+def load_knowledge(root: Path) -> KnowledgeBase:
+    """Load the knowledge base or raise DataError listing every error."""
+    kb, problems = check_knowledge(root)
+    if kb is None:
+        raise DataError([p for p in problems if not p.warning])
+    return kb

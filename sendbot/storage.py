@@ -1,0 +1,182 @@
+"""The one SQLite database: chat settings, helpfulness votes and reminders.
+
+We keep the least we can about families of disabled children: no message text at all,
+only the settings a chat chose, which answers were voted helpful, and reminders the parent
+asked for. Every row carries its chat id so `/forget` can delete all of it."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS chats (
+    chat_id INTEGER PRIMARY KEY,
+    lang TEXT,
+    area TEXT,
+    flow TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feedback (
+    chat_id INTEGER NOT NULL,
+    entry_id TEXT NOT NULL,
+    helpful INTEGER NOT NULL,
+    PRIMARY KEY (chat_id, entry_id)
+);
+CREATE TABLE IF NOT EXISTS reminders (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    chat_id INTEGER NOT NULL,
+    due_at TEXT NOT NULL,
+    text TEXT NOT NULL,
+    sent INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS reminders_due ON reminders (sent, due_at);
+"""
+
+CHAT_TABLES = ("chats", "feedback", "reminders")
+
+
+def default_db_path() -> Path:
+    """Per-user data directory, so two users of one machine never share a database."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "sendbot" / "sendbot.db"
+
+
+@dataclass
+class ChatState:
+    """What the bot remembers about one chat between messages."""
+
+    chat_id: int
+    lang: str | None = None
+    area: str | None = None
+    flow: dict[str, Any] = field(default_factory=dict)  # the calculator step, when one is running
+
+
+@dataclass(frozen=True)
+class Reminder:
+    id: int
+    chat_id: int
+    due_at: datetime
+    text: str
+
+
+class Store:
+    """A thin layer over sqlite3: short transactions, safe to share between PTB's tasks."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    # --- chat state ----------------------------------------------------------------------
+
+    def load_chat(self, chat_id: int) -> ChatState:
+        with self._lock:
+            row = self._conn.execute("SELECT lang, area, flow FROM chats WHERE chat_id = ?", (chat_id,)).fetchone()
+        if row is None:
+            return ChatState(chat_id)
+        lang, area, flow = row
+        return ChatState(chat_id, lang, area, json.loads(flow) if flow else {})
+
+    def save_chat(self, state: ChatState) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO chats (chat_id, lang, area, flow, updated_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(chat_id) DO UPDATE SET lang=excluded.lang, area=excluded.area, "
+                "flow=excluded.flow, updated_at=excluded.updated_at",
+                (state.chat_id, state.lang, state.area, json.dumps(state.flow) if state.flow else None,
+                 datetime.now().isoformat(timespec="seconds")),
+            )
+
+    def forget(self, chat_id: int) -> None:
+        """Delete every row about the chat, in every table."""
+        with self._tx() as conn:
+            for table in CHAT_TABLES:
+                conn.execute(f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,))
+
+    def rows_about(self, chat_id: int) -> int:
+        """How many rows mention the chat: what /forget must bring to zero."""
+        with self._lock:
+            return sum(
+                self._conn.execute(f"SELECT COUNT(*) FROM {t} WHERE chat_id = ?", (chat_id,)).fetchone()[0]
+                for t in CHAT_TABLES
+            )
+
+    # --- feedback ------------------------------------------------------------------------
+
+    def record_feedback(self, chat_id: int, entry_id: str, helpful: bool) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO feedback (chat_id, entry_id, helpful) VALUES (?, ?, ?) "
+                "ON CONFLICT(chat_id, entry_id) DO UPDATE SET helpful=excluded.helpful",
+                (chat_id, entry_id, int(helpful)),
+            )
+
+    def feedback_counts(self) -> dict[str, tuple[int, int]]:
+        """Per entry: (helpful, not helpful) votes."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT entry_id, SUM(helpful), SUM(1 - helpful) FROM feedback GROUP BY entry_id"
+            ).fetchall()
+        return {entry_id: (int(yes), int(no)) for entry_id, yes, no in rows}
+
+    # --- reminders -----------------------------------------------------------------------
+
+    def add_reminder(self, chat_id: int, due_at: datetime, text: str) -> int:
+        with self._tx() as conn:
+            cur = conn.execute(
+                "INSERT INTO reminders (chat_id, due_at, text) VALUES (?, ?, ?)",
+                (chat_id, due_at.isoformat(timespec="seconds"), text),
+            )
+            return int(cur.lastrowid or 0)
+
+    def pending_reminders(self, chat_id: int | None = None) -> list[Reminder]:
+        query = "SELECT id, chat_id, due_at, text FROM reminders WHERE sent = 0"
+        args: tuple[Any, ...] = ()
+        if chat_id is not None:
+            query += " AND chat_id = ?"
+            args = (chat_id,)
+        with self._lock:
+            rows = self._conn.execute(query + " ORDER BY due_at, id", args).fetchall()
+        return [Reminder(rid, cid, datetime.fromisoformat(due), text) for rid, cid, due, text in rows]
+
+    def due_reminders(self, now: datetime) -> list[Reminder]:
+        return [r for r in self.pending_reminders() if r.due_at <= now]
+
+    def mark_sent(self, reminder_id: int) -> None:
+        with self._tx() as conn:
+            conn.execute("UPDATE reminders SET sent = 1 WHERE id = ?", (reminder_id,))
+
+    def cancel_reminders(self, chat_id: int, reminder_id: int | None = None) -> int:
+        with self._tx() as conn:
+            if reminder_id is None:
+                cur = conn.execute("DELETE FROM reminders WHERE chat_id = ? AND sent = 0", (chat_id,))
+            else:
+                cur = conn.execute("DELETE FROM reminders WHERE chat_id = ? AND id = ?", (chat_id, reminder_id))
+            return cur.rowcount

@@ -1,0 +1,239 @@
+"""The Telegram shell around the core, with python-telegram-bot v22.
+
+It only translates: updates into `TextIn`/`ButtonIn`, replies into HTML messages, inline
+keyboards, edits, toasts and documents. Every piece of text is HTML-escaped here, long
+replies are split under Telegram's 4096-character limit, and errors get a kind answer.
+Nothing a parent typed is ever logged."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from sendbot.config import Settings
+from sendbot.core import Conversation
+from sendbot.replies import ButtonIn, Incoming, Reply, TextIn
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 4096
+SAFE_CHUNK_CHARS = 3500  # leaves room for escaping and the bold title
+CONVERSATION_KEY = "conversation"
+
+COMMANDS = [
+    ("start", "Start again and choose your area"),
+    ("help", "What I can do"),
+    ("contacts", "Who to contact"),
+    ("area", "Change your area"),
+    ("language", "Change the language"),
+    ("privacy", "What I keep about you"),
+    ("forget", "Delete everything about this chat"),
+]
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+def split_text(text: str, limit: int = SAFE_CHUNK_CHARS) -> list[str]:
+    """Split at paragraph, then line, then word boundaries so no chunk exceeds ``limit``."""
+    chunks: list[str] = []
+    current = ""
+    for piece in _pieces(text, limit):
+        candidate = f"{current}\n\n{piece}" if current else piece
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            if current:
+                chunks.append(current)
+            current = piece
+    if current:
+        chunks.append(current)
+    return chunks or [""]
+
+
+def _pieces(text: str, limit: int) -> list[str]:
+    pieces: list[str] = []
+    for paragraph in text.split("\n\n"):
+        while len(paragraph) > limit:
+            cut = paragraph.rfind("\n", 0, limit)
+            if cut <= 0:
+                cut = paragraph.rfind(" ", 0, limit)
+            if cut <= 0:
+                cut = limit
+            pieces.append(paragraph[:cut])
+            paragraph = paragraph[cut:].lstrip()
+        pieces.append(paragraph)
+    return pieces
+
+
+def render_html(reply: Reply) -> list[str]:
+    """The reply as escaped HTML message texts, each under Telegram's limit."""
+    chunks = [html.escape(chunk, quote=False) for chunk in split_text(reply.text)]
+    if reply.title:
+        chunks[0] = f"<b>{html.escape(reply.title, quote=False)}</b>\n\n{chunks[0]}"
+    assert all(len(c) <= MAX_MESSAGE_CHARS for c in chunks)
+    return chunks
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+    )
+
+
+# --- handlers -----------------------------------------------------------------------------
+
+
+def _conversation(context: ContextTypes.DEFAULT_TYPE) -> Conversation:
+    return context.application.bot_data[CONVERSATION_KEY]
+
+
+async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+    chunks = render_html(reply)
+    for i, chunk in enumerate(chunks):
+        last = i == len(chunks) - 1
+        await context.bot.send_message(
+            chat_id, chunk, parse_mode=ParseMode.HTML, reply_markup=keyboard(reply) if last else None,
+            disable_web_page_preview=True,
+        )
+    if reply.document is not None:
+        await context.bot.send_document(
+            chat_id, InputFile(reply.document.content, filename=reply.document.filename)
+        )
+
+
+async def _edit(context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Reply) -> None:
+    """Replace the message a button was on; fall back to a new message if it cannot be edited."""
+    chunks = render_html(reply)
+    if len(chunks) == 1:
+        try:
+            await message.edit_text(chunks[0], parse_mode=ParseMode.HTML, reply_markup=keyboard(reply),
+                                    disable_web_page_preview=True)
+            return
+        except BadRequest:
+            log.info("could not edit a message; sending a new one instead")
+    await _send(context, message.chat_id, reply)
+
+
+def _lang(update: Update) -> str | None:
+    user = update.effective_user
+    return user.language_code if user else None
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None or message.text is None:
+        return
+    await _deliver(context, chat.id, TextIn(message.text, _lang(update)))
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice notes: we can only read text, so say so kindly."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    for reply in _conversation(context).not_text(chat.id):
+        await _send(context, chat.id, reply)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or chat is None:
+        return
+    replies = _conversation(context).handle(chat.id, ButtonIn(query.data or "", _lang(update)))
+    notices = [r for r in replies if r.kind == "notice"]
+    await query.answer(notices[0].text if notices else None)
+    message = query.message if isinstance(query.message, Message) else None
+    for reply in replies:
+        if reply.kind == "edit" and message is not None:
+            await _edit(context, message, reply)
+        elif reply.kind != "notice":
+            await _send(context, chat.id, reply)
+
+
+async def _deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int, incoming: Incoming) -> None:
+    for reply in _conversation(context).handle(chat_id, incoming):
+        await _send(context, chat_id, reply)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure without the update's content (it holds what the parent typed)."""
+    error = context.error
+    log.error("error handling an update: %s", type(error).__name__, exc_info=error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        chat_id = update.effective_chat.id
+        try:
+            for reply in _conversation(context).sorry(chat_id):
+                await _send(context, chat_id, reply)
+        except Exception:  # the error may be the network or the database itself
+            log.warning("could not tell the user about an error")
+
+
+async def _post_init(application: Application) -> None:
+    await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+
+
+def build_application(
+    conversation: Conversation, settings: Settings, clock: Callable[[], datetime] | None = None
+) -> Application:
+    """The PTB Application with every handler; `settings.api_base_url` is PTB's base_url."""
+    if not settings.token:
+        raise ValueError("a Telegram token is needed")
+    builder: ApplicationBuilder = (
+        Application.builder()
+        .token(settings.token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
+        .post_init(_post_init)
+    )
+    application = builder.build()
+    application.bot_data[CONVERSATION_KEY] = conversation
+    application.add_handler(MessageHandler(filters.TEXT, on_text))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, on_other))
+    application.add_error_handler(on_error)
+    return application
+
+
+def run_telegram(conversation: Conversation, settings: Settings) -> None:
+    """Long polling by default; a webhook with a secret token when SENDBOT_WEBHOOK_URL is set."""
+    application = build_application(conversation, settings)
+    if settings.webhook_url:
+        if not settings.webhook_secret:
+            raise SystemExit("SENDBOT_WEBHOOK_SECRET must be set with SENDBOT_WEBHOOK_URL, "
+                             "so that only Telegram can call the webhook.")
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
