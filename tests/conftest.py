@@ -1,0 +1,22 @@
+"""Shared fixtures: the small test knowledge base, a real SQLite store, and the fake Bot API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakebotapi import FakeBotAPI
+
+ROOT = Path(__file__).resolve().parent.parent
+KB_SMALL = ROOT / "tests" / "fixtures" / "kb_small"
+LOCALES = ROOT / "locales"
+
+
+@pytest.fixture
+async def fake_api() -> AsyncIterator[FakeBotAPI]:
+    server = FakeBotAPI()
+    await server.start()
+    yield server
+    await server.stop()

@@ -1,0 +1,180 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests.
+
+The real python-telegram-bot `Application` talks to it over HTTP (it is the Bot's
+`base_url`), exactly as it would to Telegram: long-polling `getUpdates`, then `sendMessage`,
+`editMessageText`, `answerCallbackQuery`, `sendDocument`. Tests push updates in and assert
+on the calls that come out. Nothing of PTB is mocked."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuv"
+BOT_USER = {"id": 123456, "is_bot": True, "first_name": "SENDbot", "username": "sendbot_test_bot",
+            "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+class FakeBotAPI:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self._updates: list[dict[str, Any]] = []
+        self._new_update = asyncio.Event()
+        self._new_call = asyncio.Event()
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self.fail_next: dict[str, int] = {}  # method -> HTTP error count to inject
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("POST", "/bot{token}/{method}", self._handle)
+        app.router.add_route("GET", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        self._new_update.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- what tests use -------------------------------------------------------------------
+
+    def push_text(self, chat_id: int, text: str, language_code: str = "en") -> None:
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": "Parent"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Parent", "language_code": language_code},
+            "text": text,
+        }
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        self._push({"message": message})
+
+    def push_sticker(self, chat_id: int) -> None:
+        self._push({"message": {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Parent"},
+            "sticker": {"file_id": "s1", "file_unique_id": "u1", "type": "regular", "width": 512,
+                        "height": 512, "is_animated": False, "is_video": False},
+        }})
+
+    def push_button(self, chat_id: int, data: str, message_id: int | None = None) -> str:
+        query_id = f"cq{next(self._update_ids)}"
+        message = {
+            "message_id": message_id or next(self._message_ids), "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER, "text": "an earlier message",
+        }
+        self._push({"callback_query": {
+            "id": query_id, "chat_instance": "ci",
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Parent", "language_code": "en"},
+            "message": message, "data": data,
+        }})
+        return query_id
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """Wait until `method` has been called `count` times in all; return those calls."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(self.calls_to(method)) < count:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                made = [c.method for c in self.calls]
+                raise AssertionError(f"expected {count} call(s) to {method}; calls made: {made}")
+            self._new_call.clear()
+            try:
+                await asyncio.wait_for(self._new_call.wait(), remaining)
+            except TimeoutError:
+                continue
+        return self.calls_to(method)
+
+    # --- the server -----------------------------------------------------------------------
+
+    def _push(self, update: dict[str, Any]) -> None:
+        update["update_id"] = next(self._update_ids)
+        self._updates.append(update)
+        self._new_update.set()
+
+    async def _params(self, request: web.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
+        params: dict[str, Any] = {}
+        files: dict[str, bytes] = {}
+        if request.content_type == "application/json":
+            params = await request.json()
+        elif request.can_read_body:
+            form = await request.post()
+            for key, value in form.items():
+                if isinstance(value, web.FileField):
+                    files[key] = value.file.read()
+                    params[f"{key}_filename"] = value.filename
+                    continue
+                try:
+                    params[key] = json.loads(value)
+                except (TypeError, ValueError):
+                    params[key] = value
+        return params, files
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != TOKEN:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        method = request.match_info["method"]
+        params, files = await self._params(request)
+        if method == "getUpdates":
+            return web.json_response({"ok": True, "result": await self._get_updates(params)})
+        self.calls.append(Call(method, params, files))
+        self._new_call.set()
+        if self.fail_next.get(method):
+            self.fail_next[method] -= 1
+            return web.json_response({"ok": False, "error_code": 400, "description": "Bad Request: injected"},
+                                     status=400)
+        return web.json_response({"ok": True, "result": self._result(method, params, files)})
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if not self._updates:
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), float(params.get("timeout") or 0))
+            except TimeoutError:
+                pass
+        return [u for u in self._updates if u["update_id"] >= offset]
+
+    def _result(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method in ("sendMessage", "editMessageText", "sendDocument"):
+            message: dict[str, Any] = {
+                "message_id": params.get("message_id") or next(self._message_ids), "date": int(time.time()),
+                "chat": {"id": int(params.get("chat_id", 0)), "type": "private"}, "from": BOT_USER,
+            }
+            if method == "sendDocument":
+                message["document"] = {"file_id": "doc1", "file_unique_id": "udoc1",
+                                       "file_name": params.get("document_filename", "file")}
+            else:
+                message["text"] = params.get("text", "")
+            return message
+        return True
