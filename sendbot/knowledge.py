@@ -166,6 +166,10 @@ class _Checker:
     def date_value(self, value: Any, line: int, what: str) -> date | None:
         if isinstance(value, date):
             return value
+        if isinstance(value, (list, dict)):
+            self.error(line, f"{what} must be one date, not a list or mapping",
+                       "write it as YYYY-MM-DD, e.g. 2026-11-22")
+            return None
         if isinstance(value, str):
             try:
                 return date.fromisoformat(value)
@@ -338,6 +342,10 @@ def _load_contacts(path: Path, problems: list[Problem]) -> tuple[dict[str, Area]
             chk.error(1, "the file must be a mapping", "start it with 'areas:' and 'contacts:'")
         problems.extend(chk.problems)
         return areas, contacts
+    for key in ("areas", "contacts"):
+        if data[key] is not None and not isinstance(data[key], LineList):
+            chk.error(data.line_of(key), f"'{key}' must be a list", "put each item on a line starting with '- '")
+            data[key] = None
     for i, raw in enumerate(data["areas"] or []):
         line = data["areas"].line_of(i)
         if not isinstance(raw, LineDict):
@@ -371,7 +379,7 @@ def _load_contacts(path: Path, problems: list[Problem]) -> tuple[dict[str, Area]
         area = raw["area"]
         if area != NATIONAL and area not in areas:
             chk.error(raw.line_of("area"), f"{what}: unknown area '{area}'",
-                      f"use national or one of: {', '.join(sorted(areas))}")
+                      f"use national or one of: {', '.join(sorted(areas)) or '(none defined)'}")
             continue
         name = chk.text(raw["name"], raw.line_of("name"), f"{what}: name")
         what_text = chk.text(raw["what"], raw.line_of("what"), f"{what}: what")

@@ -48,7 +48,7 @@ def _build(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
         result.duplicate_keys = []
         loader.flatten_mapping(node)
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _scalar(key_node, loader)
             if not isinstance(key, str):
                 key = str(key)
             if key in result:
@@ -61,7 +61,17 @@ def _build(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
         seq.line = node.start_mark.line + 1
         seq.item_lines = [item.start_mark.line + 1 for item in node.value]
         return seq
-    return loader.construct_object(node, deep=True)
+    return _scalar(node, loader)
+
+
+def _scalar(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
+    """A plain value. A date that does not exist (2026-02-30) stays text, so the checker
+    can report it at its line instead of the loader crashing with a bare ValueError."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError:
+        loader.recursive_objects.pop(node, None)
+        return node.value
 
 
 def load_yaml(path: Path) -> tuple[Any, list[Problem]]:

@@ -42,12 +42,16 @@ _STEP_KEYS = {
     "id": True, "label": False, "who": False, "source": True, "note": False, "if_missed": False,
     "from": False, "duration": False, "unit": False, "counting": False, "month_day": False,
     "latest_of": False, "no_fixed_date": False, "only_if": False, "unless": False,
-    "adjust": False, "missing_note": False, "show": False,
+    "adjust": False, "missing_note": False, "estimate_note": False, "show": False,
 }
 _SHOWN_STEP_KEYS = ("label", "who", "note", "if_missed")
 _SOURCE_KEYS = {"cite": True, "url": True, "status": True}
 _ADJUST_KEYS = {"rule": True, "note": True}
-_CALENDAR_KEYS = {"terms": "dates-list", "closures": "dates-list", "closed_days": "count"}
+_CALENDAR_INPUTS = {"terms": "dates-list", "closures": "dates-list", "closed_days": "count"}
+_CALENDAR_KEYS = {
+    "terms": False, "closures": False, "closed_days": False,
+    "estimate_note": True, "beyond_terms_note": True,
+}
 DEFAULT_MAX_YEARS_AGO = 30
 DEFAULT_MAX_YEARS_AHEAD = 2
 
@@ -120,18 +124,22 @@ class Step:
     only_if: str | None = None
     unless: str | None = None
     adjust: tuple[Adjustment, ...] = ()
-    missing_note: str = ""
+    missing_note: str = ""  # said when an anchor (or a latest_of step) has no date
+    estimate_note: str = ""  # said when the date is an estimate
     show: bool = True
     line: int = 0
 
 
 @dataclass(frozen=True)
 class SchoolCalendarInputs:
-    """Which inputs describe the school's calendar, for steps counted in school days."""
+    """Which inputs describe the school's calendar, for steps counted in school days, and
+    what to say when they do not give an exact answer."""
 
     terms: str | None = None
     closures: str | None = None
     closed_days: str | None = None
+    estimate_note: str = ""  # no calendar given: weekdays minus bank holidays only
+    beyond_terms_note: str = ""  # the term dates given end too soon
 
 
 @dataclass(frozen=True)
@@ -246,6 +254,8 @@ class _Checker:
 
 def _load_source(check: _Checker, step: LineDict, where: str) -> Source | None:
     data = step.get("source")
+    if data is None:
+        return None  # already reported as a missing key
     line = step.line_of("source")
     if not check.keys(data, _SOURCE_KEYS, f"the source of {where}", line):
         return None
@@ -335,7 +345,7 @@ def _load_month_day(check: _Checker, data: LineDict, where: str) -> tuple[int, i
     match = MONTH_DAY_PATTERN.match(value) if isinstance(value, str) else None
     try:
         if match:
-            date(2024, int(match[1]), int(match[2]))  # a leap year, so 02-29 is allowed
+            date(2023, int(match[1]), int(match[2]))  # not a leap year: 02-29 has no date
             return int(match[1]), int(match[2])
     except ValueError:
         pass
@@ -346,6 +356,7 @@ def _load_month_day(check: _Checker, data: LineDict, where: str) -> tuple[int, i
 
 def _load_step(check: _Checker, data: Any, line: int) -> Step | None:
     where = f"step at line {line}"
+    problems_before = len(check.problems)
     if not check.keys(data, _STEP_KEYS, where, line):
         return None
     step_id = data.get("id")
@@ -359,7 +370,7 @@ def _load_step(check: _Checker, data: Any, line: int) -> Step | None:
         for key in _SHOWN_STEP_KEYS:
             if key not in data:
                 check.error(data.line, f"{where} is missing '{key}'",
-                            f"add '{key}:' (every step shown to parents needs one)")
+                            f"add '{key}:'; every step shown to parents needs one")
     source = _load_source(check, data, where)
     anchors = check.names(data, "from", where)
     latest_of = check.names(data, "latest_of", where)
@@ -368,8 +379,8 @@ def _load_step(check: _Checker, data: Any, line: int) -> Step | None:
     counting = check.choice(data, "counting", where, get_args(Counting)) or "after"
     month_day = _load_month_day(check, data, where)
     no_fixed_date = check.boolean(data, "no_fixed_date", where, False)
-    if "unit" in data and unit is None:
-        return None
+    if len(check.problems) > problems_before:
+        return None  # a typo'd or invalid key would make the next check misleading
     ways = {
         "from + duration + unit": bool(anchors) and duration is not None and unit is not None,
         "from + month_day": bool(anchors) and month_day is not None,
@@ -392,7 +403,8 @@ def _load_step(check: _Checker, data: Any, line: int) -> Step | None:
         only_if=only_if if isinstance(only_if, str) else None,
         unless=unless if isinstance(unless, str) else None,
         adjust=_load_adjust(check, data, where),
-        missing_note=check.text(data, "missing_note", where), show=show, line=data.line,
+        missing_note=check.text(data, "missing_note", where),
+        estimate_note=check.text(data, "estimate_note", where), show=show, line=data.line,
     )
 
 
@@ -410,18 +422,24 @@ def _load_calendar(check: _Checker, data: LineDict, inputs: dict[str, Input]) ->
     cal = data.get("school_calendar")
     if cal is None:
         return SchoolCalendarInputs()
-    if not check.keys(cal, dict.fromkeys(_CALENDAR_KEYS, False), "school_calendar",
-                      data.line_of("school_calendar")):
+    if not check.keys(cal, _CALENDAR_KEYS, "school_calendar", data.line_of("school_calendar")):
         return SchoolCalendarInputs()
     names: dict[str, str | None] = {}
-    for key, kind in _CALENDAR_KEYS.items():
+    for key, kind in _CALENDAR_INPUTS.items():
         name = cal.get(key)
         if name is not None and (name not in inputs or inputs[name].kind != kind):
             check.error(cal.line_of(key), f"school_calendar '{key}' must name an input of kind "
                         f"{kind}", "add that input, or correct the name")
             name = None
         names[key] = name
-    return SchoolCalendarInputs(**names)
+    if not any(names.values()):
+        check.error(cal.line, "school_calendar names no inputs",
+                    "add terms, closures or closed_days naming an input")
+    return SchoolCalendarInputs(
+        **names,
+        estimate_note=check.text(cal, "estimate_note", "school_calendar"),
+        beyond_terms_note=check.text(cal, "beyond_terms_note", "school_calendar"),
+    )
 
 
 def _check_references(check: _Checker, timeline: Timeline) -> None:

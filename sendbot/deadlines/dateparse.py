@@ -1,0 +1,248 @@
+"""Reading a date as a parent types it: "3/3/2025", "3rd March", "yesterday", "2025-03-03".
+
+Parents in England write day first, so numbers are always read day/month/year and never
+silently month first. A reply is only ``Ambiguous`` (and the conversation asks "did you
+mean ...?") when the day-first reading cannot be right but the month-first one can:
+
+* the second number cannot be a month ("5/13/2025"), or
+* the day-first date is outside the range allowed for the question while the month-first
+  one is inside it (today 10 March 2026, "3/4/2026" for a letter already received:
+  3 April is in the future, 4 March is not).
+
+Otherwise "04/05/2025" is 4 May 2025. A date that does not exist, is out of range or cannot
+be read is ``InvalidDate`` with a kind (for code) and a plain reason (for people)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from sendbot.deadlines.dates import DateRange
+
+MONTHS = {
+    name: number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
+} | {"sept": 9}
+WEEKDAYS = {
+    name: number
+    for number in range(7)
+    for name in (calendar.day_name[number].lower(), calendar.day_abbr[number].lower())
+}
+TWO_DIGIT_YEAR_WINDOW = 20  # "25" is 2025; a year more than 20 years ahead means 19xx
+
+_NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})(?:\s*[/.\-\s]\s*(\d{2}|\d{4}))?$")
+_YEAR_FIRST = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})$")
+_DAY_MONTH = re.compile(r"^(\d{1,2}) ([a-z]+)(?: (\d{2}|\d{4}))?$")
+_MONTH_DAY = re.compile(r"^([a-z]+) (\d{1,2})(?: (\d{2}|\d{4}))?$")
+_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
+_RANGE_SEPARATOR = re.compile(r"\s*(?::|\.\.|–|—|\s-\s|\bto\b|\buntil\b)\s*")
+
+InvalidKind = Literal["unreadable", "impossible", "future", "too-early", "too-late", "ambiguous"]
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    value: date
+    text: str
+
+
+@dataclass(frozen=True)
+class Ambiguous:
+    """The day-first reading cannot be right; ``candidates`` are the readings that can."""
+
+    text: str
+    candidates: tuple[date, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class InvalidDate:
+    text: str
+    kind: InvalidKind
+    reason: str
+
+
+DateResult = ParsedDate | Ambiguous | InvalidDate
+
+
+def format_day(day: date) -> str:
+    """British long form, "3 March 2026", used in every message about a date."""
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The dates a question can sensibly have as its answer (a letter received is not in
+    the future; a review meeting 40 years ago is a typo)."""
+
+    earliest: date
+    latest: date
+    today: date
+
+    def problem(self, day: date) -> tuple[InvalidKind, str] | None:
+        if day > self.latest:
+            if self.latest == self.today:
+                return "future", f"{format_day(day)} is in the future"
+            return "too-late", f"{format_day(day)} is too far ahead (the latest I can use is " \
+                f"{format_day(self.latest)})"
+        if day < self.earliest:
+            return "too-early", f"{format_day(day)} is too long ago (the earliest I can use is " \
+                f"{format_day(self.earliest)})"
+        return None
+
+
+def _normalise(text: str) -> tuple[str, int | None]:
+    """Lower-case, drop filler words and ordinals; return the text and any weekday named."""
+    words = re.sub(r"[,]", " ", text.strip().lower()).split()
+    weekday = None
+    kept = []
+    for word in words:
+        if word in WEEKDAYS and weekday is None and len(words) > 1 and words[0] != "last":
+            weekday = WEEKDAYS[word]
+        elif word not in ("the", "of", "on"):
+            kept.append(word)
+    return _ORDINAL.sub(r"\1", " ".join(kept)), weekday
+
+
+def _full_year(digits: str | None, today: date) -> int | None:
+    if digits is None:
+        return None
+    year = int(digits)
+    if len(digits) == 2:
+        year += 2000
+        if year > today.year + TWO_DIGIT_YEAR_WINDOW:
+            year -= 100
+    return year
+
+
+def _impossible(year: int | None, month: int, day: int) -> str | None:
+    """Why day/month/year is not a real date, in words a parent understands."""
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if day < 1:
+        return "there is no day 0"
+    if year is None:
+        if day > (29 if month == 2 else calendar.monthrange(2001, month)[1]):
+            return f"{calendar.month_name[month]} has only " \
+                f"{calendar.monthrange(2001, month)[1]} days"
+        return None
+    days = calendar.monthrange(year, month)[1]
+    if day > days:
+        return f"{calendar.month_name[month]} {year} has only {days} days"
+    return None
+
+
+def _resolve(year: int | None, month: int, day: int, bounds: Bounds) -> date | str:
+    """The date meant, choosing the year nearest today when none was given; or why not."""
+    why = _impossible(year, month, day)
+    if why:
+        return why
+    if year is not None:
+        return date(year, month, day)
+    options = [
+        date(y, month, day)
+        for y in (bounds.today.year - 1, bounds.today.year, bounds.today.year + 1)
+        if not _impossible(y, month, day)
+    ]
+    fitting = [d for d in options if bounds.problem(d) is None] or options
+    return min(fitting, key=lambda d: abs((d - bounds.today).days))
+
+
+def _relative(text: str, today: date) -> date | None:
+    if text in ("today", "now"):
+        return today
+    if text == "yesterday":
+        return today - timedelta(days=1)
+    if text == "tomorrow":
+        return today + timedelta(days=1)
+    words = text.split()
+    if len(words) == 2 and words[0] == "last" and words[1] in WEEKDAYS:
+        back = (today.weekday() - WEEKDAYS[words[1]]) % 7 or 7
+        return today - timedelta(days=back)
+    return None
+
+
+def _checked(text: str, day: date, weekday: int | None, bounds: Bounds) -> DateResult:
+    if weekday is not None and day.weekday() != weekday:
+        return InvalidDate(text, "impossible", f"{format_day(day)} is a "
+                           f"{calendar.day_name[day.weekday()]}, not a "
+                           f"{calendar.day_name[weekday]}")
+    problem = bounds.problem(day)
+    if problem:
+        return InvalidDate(text, *problem)
+    return ParsedDate(day, text)
+
+
+def _numeric(text: str, first: int, second: int, year: int | None, weekday: int | None,
+             bounds: Bounds) -> DateResult:
+    """Day first; month first only offered when day first cannot be right (module doc)."""
+    uk = _resolve(year, second, first, bounds)
+    us = _resolve(year, first, second, bounds) if first != second else uk
+    if isinstance(uk, date):
+        result = _checked(text, uk, weekday, bounds)
+        if isinstance(result, InvalidDate) and isinstance(us, date) and us != uk \
+                and isinstance(_checked(text, us, weekday, bounds), ParsedDate):
+            return Ambiguous(text, (us,), result.reason)
+        return result
+    if isinstance(us, date) and isinstance(_checked(text, us, weekday, bounds), ParsedDate):
+        return Ambiguous(text, (us,), f"{uk}, unless the month was written first")
+    return InvalidDate(text, "impossible", uk)
+
+
+def parse_date(text: str, bounds: Bounds) -> DateResult:
+    """Read one date a parent typed, checking it exists and is within ``bounds``."""
+    cleaned, weekday = _normalise(text)
+    today = bounds.today
+    relative = _relative(cleaned, today)
+    if relative is not None:
+        return _checked(text, relative, None, bounds)
+    if match := _YEAR_FIRST.match(cleaned):
+        year, month, day = (int(part) for part in match.groups())
+        resolved = _resolve(year, month, day, bounds)
+        if isinstance(resolved, str):
+            return InvalidDate(text, "impossible", resolved)
+        return _checked(text, resolved, weekday, bounds)
+    if match := _NUMERIC.match(cleaned):
+        first, second = int(match[1]), int(match[2])
+        return _numeric(text, first, second, _full_year(match[3], today), weekday, bounds)
+    for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
+        match = pattern.match(cleaned)
+        if match and match[month_group] in MONTHS:
+            resolved = _resolve(_full_year(match[3], today), MONTHS[match[month_group]],
+                                int(match[day_group]), bounds)
+            if isinstance(resolved, str):
+                return InvalidDate(text, "impossible", resolved)
+            return _checked(text, resolved, weekday, bounds)
+    return InvalidDate(text, "unreadable", f"I could not read '{text.strip()}' as a date "
+                       "(try 3 March 2026 or 03/03/2026)")
+
+
+def parse_date_ranges(text: str, bounds: Bounds) -> tuple[DateRange, ...] | InvalidDate:
+    """Read "2025-10-27:2025-10-31, 2025-11-14": single days or FIRST:LAST ranges.
+
+    A list is typed once and not discussed, so a reading that would need a "did you mean"
+    question is refused with a request to write it unambiguously."""
+    ranges = []
+    for item in filter(None, (part.strip() for part in re.split(r"[,;\n]", text))):
+        ends = _RANGE_SEPARATOR.split(item)
+        if len(ends) > 2:
+            return InvalidDate(item, "unreadable", f"'{item}' has more than two dates")
+        days = []
+        for end in ends:
+            result = parse_date(end, bounds)
+            if isinstance(result, Ambiguous):
+                return InvalidDate(end, "ambiguous", f"{result.reason}: write '{end}' as "
+                                   "YYYY-MM-DD")
+            if isinstance(result, InvalidDate):
+                return result
+            days.append(result.value)
+        if days[-1] < days[0]:
+            return InvalidDate(item, "impossible", f"'{item}' ends before it starts")
+        ranges.append(DateRange(days[0], days[-1]))
+    if not ranges:
+        return InvalidDate(text, "unreadable", "no dates given")
+    return tuple(ranges)

@@ -1,0 +1,371 @@
+"""The conversation core on the small fixture knowledge base, with a real SQLite store."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from sendbot.core import MAX_INPUT_CHARS, Conversation
+from sendbot.i18n import I18n
+from sendbot.knowledge import MAX_ID_LENGTH, load_knowledge
+from sendbot.replies import MAX_CALLBACK_BYTES, Button, ButtonIn, Reply, TextIn
+from sendbot.storage import Store
+
+TESTS = Path(__file__).resolve().parent
+KB_SMALL = TESTS / "fixtures" / "kb_small"
+LOCALES = TESTS.parent / "locales"
+CHAT = 4242
+OTHER_CHAT = 777
+QUESTION = "how do I ask for an EHC needs assessment"
+STALE = "no longer works"
+NO_WORDS = "couldn't find any words"
+FALLBACK = "I don't know the answer"
+LONG_NOTE = "That is a long message"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "db.sqlite"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterable[Store]:
+    store = Store(db_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def conv(store: Store) -> Conversation:
+    return Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES))
+
+
+def say(conv: Conversation, text: str, chat_id: int = CHAT) -> list[Reply]:
+    return conv.handle(chat_id, TextIn(text))
+
+
+def press(conv: Conversation, data: str, chat_id: int = CHAT) -> list[Reply]:
+    return conv.handle(chat_id, ButtonIn(data))
+
+
+def buttons(replies: Iterable[Reply]) -> list[Button]:
+    return [button for reply in replies for row in reply.buttons for button in row]
+
+
+def data_of(replies: Iterable[Reply]) -> list[str]:
+    return [button.data for button in buttons(replies)]
+
+
+def dump_database(path: Path) -> str:
+    """Every table's every row, as SQL text, read through a separate connection."""
+    with sqlite3.connect(path) as conn:
+        return "\n".join(conn.iterdump())
+
+
+# --- start and area ------------------------------------------------------------------------
+
+
+def test_start_offers_area_buttons(conv: Conversation) -> None:
+    [reply] = say(conv, "/start")
+    assert "Where do you live?" in reply.text
+    assert [(b.label, b.data) for b in buttons([reply])] == [
+        ("Derby City", "ar:derby"),
+        ("Derbyshire", "ar:derbyshire"),
+        ("Elsewhere in England", "ar:england"),
+    ]
+
+
+def test_pressing_an_area_stores_it(conv: Conversation, db_path: Path) -> None:
+    say(conv, "/start")
+    [reply] = press(conv, "ar:derby")
+    assert "Derby City" in reply.text
+    assert conv.store.load_chat(CHAT).area == "derby"
+    reopened = Store(db_path)
+    try:
+        state = reopened.load_chat(CHAT)
+        assert state.area == "derby"
+        assert state.lang == "en"
+    finally:
+        reopened.close()
+
+
+def test_elsewhere_in_england_points_to_the_local_offer(conv: Conversation) -> None:
+    [reply] = press(conv, "ar:england")
+    assert "Local Offer" in reply.text
+    assert conv.store.load_chat(CHAT).area == "england"
+
+
+def test_area_command_offers_the_same_buttons(conv: Conversation) -> None:
+    assert data_of(say(conv, "/area")) == ["ar:derby", "ar:derbyshire", "ar:england"]
+
+
+# --- answers -------------------------------------------------------------------------------
+
+
+def test_question_gets_an_answer_with_sources_and_buttons(conv: Conversation) -> None:
+    [reply] = say(conv, QUESTION)
+    assert reply.kind == "message"
+    assert reply.title == "How to ask for an EHC needs assessment"
+    assert "You can ask the council (local authority) yourself." in reply.text
+    assert "Where this comes from:" in reply.text
+    assert "Children and Families Act 2014, section 36(1)" in reply.text
+    assert "https://www.legislation.gov.uk/ukpga/2014/6/section/36" in reply.text
+    assert "22 November 2026" in reply.text
+    assert "6 weeks" not in reply.text  # the detail waits behind "More detail"
+    assert [(b.label, b.data) for b in buttons([reply])] == [
+        ("More detail", "m:ehc-request-how"),
+        ("The council refused to assess", "a:ehc-refused-assessment"),
+        ("👍 Helpful", "f:ehc-request-how:1"),
+        ("👎 Not helpful", "f:ehc-request-how:0"),
+    ]
+
+
+def test_more_button_edits_in_the_detail(conv: Conversation) -> None:
+    say(conv, QUESTION)
+    [reply] = press(conv, "m:ehc-request-how")
+    assert reply.kind == "edit"
+    assert reply.title == "How to ask for an EHC needs assessment"
+    assert "The council must decide within 6 weeks whether to assess." in reply.text
+    assert "You can ask the council (local authority) yourself." in reply.text
+    assert "m:ehc-request-how" not in data_of([reply])
+    assert "f:ehc-request-how:1" in data_of([reply])
+
+
+def test_related_button_answers_the_related_entry(conv: Conversation) -> None:
+    [reply] = press(conv, "a:ehc-refused-assessment")
+    assert reply.title == "The council refused to assess"
+    assert "SEND Tribunal" in reply.text
+    assert "m:ehc-refused-assessment" not in data_of([reply])  # it has no "more"
+
+
+def test_vague_question_gets_suggestions_and_none_of_these(conv: Conversation) -> None:
+    [reply] = say(conv, "council")
+    assert "Did you mean" in reply.text
+    data = data_of([reply])
+    assert data[-1] == "n"
+    assert set(data[:-1]) <= {"a:ehc-refused-assessment", "a:ehc-request-how"}
+    [fallback] = press(conv, "n")
+    assert FALLBACK in fallback.text
+    assert "SOS!SEN" in fallback.text
+
+
+def test_off_topic_gets_the_fallback_with_local_helplines_first(conv: Conversation) -> None:
+    press(conv, "ar:derby")
+    [reply] = say(conv, "what is the capital of France")
+    assert FALLBACK in reply.text
+    assert reply.text.index("Derby SENDIASS") < reply.text.index("SOS!SEN")
+    assert reply.buttons == ()
+
+
+# --- feedback and privacy -------------------------------------------------------------------
+
+
+def test_feedback_is_counted(conv: Conversation) -> None:
+    say(conv, QUESTION)
+    [thanks] = press(conv, "f:ehc-request-how:1")
+    assert thanks.kind == "notice"
+    assert conv.store.feedback_counts() == {"ehc-request-how": (1, 0)}
+    press(conv, "f:ehc-request-how:0", chat_id=OTHER_CHAT)
+    assert conv.store.feedback_counts() == {"ehc-request-how": (1, 1)}
+    press(conv, "f:ehc-request-how:0")  # a chat changing its mind is one vote, not two
+    assert conv.store.feedback_counts() == {"ehc-request-how": (0, 2)}
+
+
+def test_no_message_text_is_stored(conv: Conversation, db_path: Path) -> None:
+    secret = "My son Zebedee Quixotewright keeps getting sent home and the LA refused to assess"
+    questions = [QUESTION, secret, "what is the capital of France", "council"]
+    say(conv, "/start")
+    press(conv, "ar:derby")
+    for text in questions:
+        say(conv, text)
+    press(conv, "f:ehc-refused-assessment:1")
+    dump = dump_database(db_path)
+    assert "derby" in dump  # the dump really holds the chat's rows
+    assert "ehc-refused-assessment" in dump
+    for text in questions:
+        assert text not in dump
+        assert text.lower() not in dump.lower()
+    assert "Zebedee" not in dump
+    assert "Quixotewright" not in dump
+    # Nor in the raw files (pages, write-ahead log), where deleted or uncommitted text could hide.
+    for path in db_path.parent.glob(db_path.name + "*"):
+        assert b"Quixotewright" not in path.read_bytes()
+
+
+def test_forget_deletes_every_row(conv: Conversation, store: Store, db_path: Path) -> None:
+    say(conv, "/start")
+    press(conv, "ar:derby")
+    say(conv, QUESTION)
+    press(conv, "f:ehc-request-how:1")
+    store.add_reminder(CHAT, datetime(2027, 1, 5, 9, 0), "Annual review due")
+    press(conv, "ar:derbyshire", chat_id=OTHER_CHAT)
+    assert store.rows_about(CHAT) == 3
+
+    [reply] = say(conv, "/forget")
+
+    assert "deleted everything" in reply.text
+    assert store.rows_about(CHAT) == 0
+    assert store.feedback_counts() == {}
+    assert store.pending_reminders(CHAT) == []
+    assert str(CHAT) not in dump_database(db_path)
+    assert store.rows_about(OTHER_CHAT) == 1  # other chats are untouched
+    assert store.load_chat(CHAT).area is None
+
+
+def test_privacy_command_says_what_is_kept(conv: Conversation) -> None:
+    [reply] = say(conv, "/privacy")
+    assert "never store" in reply.text
+
+
+# --- odd input -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "a:no-such-id", "zz:1", "", ":", ":::", "a", "a:", "m", "m:no-such-id", "f:ehc-request-how",
+        "f:ehc-request-how:2", "f:no-such-id:1", "ar:atlantis", "ar", "lg:xx", "lg", "a:" + "x" * 200,
+        "ar:national",
+    ],
+)
+def test_stale_or_forged_button_gets_a_kind_reply(conv: Conversation, data: str) -> None:
+    [reply] = press(conv, data)
+    assert STALE in reply.text
+    assert conv.store.feedback_counts() == {}
+    assert conv.store.load_chat(CHAT).area is None
+
+
+@pytest.mark.parametrize("text", ["", " ", "   \n\t  ", "😀😀😀", "🙏", "...", "?!", "—"])
+def test_message_without_words_gets_a_kind_reply(conv: Conversation, text: str) -> None:
+    [reply] = say(conv, text)
+    assert NO_WORDS in reply.text
+
+
+def test_very_long_message_is_read_from_both_ends(conv: Conversation) -> None:
+    story = "We have had a very hard year with school and I do not know where to turn. " * 70
+    text = story + QUESTION + "?"
+    assert len(text) > 5000
+    replies = say(conv, text)
+    assert LONG_NOTE in replies[0].text
+    assert replies[1].title == "How to ask for an EHC needs assessment"
+
+
+@pytest.mark.parametrize("text", ["x" * 5000, "ehcp " * 1000, "😀" * 5000, "a. " * 1700])
+def test_very_long_odd_message_gets_a_reply(conv: Conversation, text: str) -> None:
+    assert len(text) >= 5000
+    replies = say(conv, text)
+    assert replies
+    assert all(reply.text for reply in replies)
+    if text.strip("😀"):
+        assert LONG_NOTE in replies[0].text
+
+
+def test_long_limit_is_a_named_setting() -> None:
+    assert 500 <= MAX_INPUT_CHARS < 5000
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hi", "Hello!"),
+        ("Hello there!", "Hello!"),
+        ("good morning", "Hello!"),
+        ("thanks", "You're welcome"),
+        ("Thank you so much!", "You're welcome"),
+        ("cheers", "You're welcome"),
+        ("help", "Commands:"),
+        ("what can you do?", "Commands:"),
+        ("bye", "Goodbye"),
+    ],
+)
+def test_small_talk_is_answered_kindly(conv: Conversation, text: str, expected: str) -> None:
+    [reply] = say(conv, text)
+    assert expected in reply.text
+    assert FALLBACK not in reply.text
+
+
+def test_greeting_with_a_question_goes_to_the_knowledge_base(conv: Conversation) -> None:
+    [reply] = say(conv, "Hi, the LA refused to assess my son, what can I do?")
+    assert reply.title == "The council refused to assess"
+
+
+@pytest.mark.parametrize("command", ["/foo", "/FOO@sendbot_bot", "/foo bar baz", "/"])
+def test_unknown_command_gets_a_helpful_reply(conv: Conversation, command: str) -> None:
+    [reply] = say(conv, command)
+    assert "I don't know the command" in reply.text
+    assert "/help" in reply.text
+
+
+def test_unknown_command_name_is_shortened(conv: Conversation) -> None:
+    [reply] = say(conv, "/" + "z" * 500)
+    assert len(reply.text) < 200
+
+
+@pytest.mark.parametrize("command", ["/help", "/HELP", "/help@sendbot_bot"])
+def test_help_command(conv: Conversation, command: str) -> None:
+    [reply] = say(conv, command)
+    assert "/forget" in reply.text
+
+
+def test_contacts_command_lists_local_then_national(conv: Conversation) -> None:
+    [before] = say(conv, "/contacts")
+    assert "Derby SENDIASS" not in before.text
+    assert "SOS!SEN" in before.text
+    press(conv, "ar:derby")
+    [after] = say(conv, "/contacts")
+    assert after.text.index("Derby SENDIASS") < after.text.index("SOS!SEN")
+    assert "0300 302 3731" in after.text
+
+
+def test_language_command_and_button(conv: Conversation) -> None:
+    [reply] = say(conv, "/language")
+    assert "lg:en" in data_of([reply])
+    [chosen] = press(conv, "lg:en")
+    assert "English" in chosen.text
+    assert conv.store.load_chat(CHAT).lang == "en"
+
+
+# --- callback data size ----------------------------------------------------------------------
+
+
+def _every_reply(conv: Conversation) -> list[Reply]:
+    replies: list[Reply] = []
+    for text in ["/start", "/area", "/language", "/help", "/contacts", QUESTION, "council",
+                 "the council refused to assess my child", "who is sendiass in derby", "hello"]:
+        replies += say(conv, text)
+    for data in data_of(list(replies)):
+        replies += press(conv, data)
+    return replies
+
+
+def test_every_button_fits_telegram_callback_data(conv: Conversation) -> None:
+    replies = _every_reply(conv)
+    assert len(buttons(replies)) > 20
+    for button in buttons(replies):
+        assert len(button.data.encode("utf-8")) <= MAX_CALLBACK_BYTES
+
+
+def test_longest_ids_still_fit(tmp_path: Path, store: Store) -> None:
+    root = tmp_path / "kb"
+    shutil.copytree(KB_SMALL, root)
+    entries = root / "entries" / "ehc.yaml"
+    long_a = ("ehc-request-how-" + "a" * 40)[:MAX_ID_LENGTH]
+    long_b = ("ehc-refused-assessment-" + "b" * 40)[:MAX_ID_LENGTH]
+    text = entries.read_text(encoding="utf-8")
+    entries.write_text(text.replace("ehc-request-how", long_a).replace("ehc-refused-assessment", long_b),
+                       encoding="utf-8")
+    conv = Conversation(load_knowledge(root), store, I18n(LOCALES))
+    replies = _every_reply(conv)
+    assert f"f:{long_a}:1" in data_of(replies)
+    for button in buttons(replies):
+        assert len(button.data.encode("utf-8")) <= MAX_CALLBACK_BYTES
+
+
+def test_button_refuses_oversized_data() -> None:
+    with pytest.raises(ValueError):
+        Button("x", "a:" + "é" * 40)

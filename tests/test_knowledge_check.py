@@ -1,0 +1,226 @@
+"""`sendbot check`-style validation: every broken fixture is reported at its exact file and line.
+
+Each folder under tests/fixtures/broken/ is a copy of tests/fixtures/kb_small with ONE thing
+broken. The expected line is computed from the fixture text, never hard-coded."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sendbot.cli import main
+from sendbot.knowledge import check_knowledge
+from sendbot.problems import Problem
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BROKEN = FIXTURES / "broken"
+PROJECT_ROOT = FIXTURES.parent.parent
+PROBLEM_FORMAT = re.compile(r"^(?P<file>.+):(?P<line>\d+): (?P<message>.+) \((?P<fix>.+)\)$")
+
+
+def line_containing(path: Path, needle: str, after: str | None = None) -> int:
+    """The 1-based number of the only line of ``path`` that contains ``needle``; with ``after``,
+    the first such line below the only line containing ``after``."""
+    numbered = list(enumerate(path.read_text(encoding="utf-8").splitlines(), start=1))
+    if after is not None:
+        start = line_containing(path, after)
+        return next(n for n, text in numbered if n > start and needle in text)
+    lines = [n for n, text in numbered if needle in text]
+    assert len(lines) == 1, f"{needle!r} should be on exactly one line of {path}, found {lines}"
+    return lines[0]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str  # folder under tests/fixtures/broken
+    file: str  # the file the problem is reported in, relative to the fixture
+    needle: str  # text on the line the problem must point at
+    message: str  # a regular expression the message must match in full
+    after: str | None = None  # the needle is the first one below the line holding this text
+    errors: int = 1  # how many errors the one break causes
+
+    def line(self) -> int:
+        return line_containing(BROKEN / self.name / self.file, self.needle, self.after)
+
+
+CASES = [
+    Case("yaml_syntax", "entries/ehc.yaml", "title: Derby SENDIASS: free advice",
+         r"YAML syntax error: mapping values are not allowed here"),
+    Case("unknown_key", "entries/ehc.yaml", "anwser: |",
+         r"entry 'ehc-request-how': unknown key 'anwser'", errors=2),  # and: missing key 'answer'
+    Case("missing_key", "entries/ehc.yaml", "- id: contacts-derby-sendiass",
+         r"entry 'contacts-derby-sendiass': missing key 'title'"),
+    Case("wrong_type_questions", "entries/ehc.yaml", "questions: derby sendiass contact",
+         r"entry 'contacts-derby-sendiass': questions must be a non-empty list"),
+    Case("wrong_type_reviewed", "entries/ehc.yaml", "reviewed: [2026-11-22]",
+         r"entry 'contacts-derby-sendiass': reviewed must be one date, not a list or mapping"),
+    Case("duplicate_ids", "entries/more.yaml", "- id: contacts-derby-sendiass",
+         r"duplicate id 'contacts-derby-sendiass' \(also at .*ehc\.yaml:\d+\)"),
+    Case("related_nowhere", "entries/ehc.yaml", "- id: ehc-request-how",
+         r"entry 'ehc-request-how': related id 'ehc-no-such-entry' points nowhere"),
+    Case("no_source", "entries/ehc.yaml", "sources: []",
+         r"entry 'contacts-derby-sendiass' has no source"),
+    Case("invalid_date", "entries/ehc.yaml", "reviewed: 2026-02-30",
+         r"entry 'contacts-derby-sendiass': reviewed '2026-02-30' is not a valid date"),
+    Case("duplicate_key", "entries/ehc.yaml", "title: Derby SEND advice",
+         r"entry 'contacts-derby-sendiass': key 'title' appears twice"),
+    Case("too_few_questions", "entries/ehc.yaml", "questions:",
+         r"entry 'contacts-derby-sendiass': only 4 question phrasing\(s\)", after="- id: contacts-derby-sendiass"),
+    Case("bad_contact_area", "contacts.yaml", "area: derbyshir",
+         r"contact 'derby-sendiass': unknown area 'derbyshir'"),
+    Case("contact_source_not_url", "contacts.yaml", "source: sossen.org.uk",
+         r"contact 'sossen': source must be the web page the details were read on"),
+    # Without areas, the derby contact and the derby entry name an unknown area too.
+    Case("contact_areas_not_list", "contacts.yaml", "areas: derby",
+         r"'areas' must be a list", errors=3),
+    Case("synonym_in_two_groups", "synonyms.yaml", "sendiass: [",
+         r"'la' is a synonym of both 'council' and 'sendiass'"),
+]
+
+
+def errors_of(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if not p.warning]
+
+
+def test_every_fixture_folder_has_a_case() -> None:
+    assert sorted(d.name for d in BROKEN.iterdir() if d.is_dir()) == sorted(c.name for c in CASES)
+
+
+def test_the_unbroken_fixture_is_clean() -> None:
+    kb, problems = check_knowledge(FIXTURES / "kb_small")
+    assert kb is not None
+    assert errors_of(problems) == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_broken_fixture_is_reported_at_its_line(case: Case) -> None:
+    root = BROKEN / case.name
+    path = root / case.file
+    expected_line = case.line()
+
+    kb, problems = check_knowledge(root)
+
+    assert kb is None
+    errors = errors_of(problems)
+    assert errors, "a broken knowledge base must report at least one error"
+    matching = [p for p in errors if re.fullmatch(case.message, p.message)]
+    assert matching, f"no error matches {case.message!r}; got {[str(p) for p in errors]}"
+    problem = matching[0]
+    assert problem.file == path
+    assert problem.line == expected_line
+    assert problem.fix
+    # Only the one thing broken is reported (and what follows from it, counted in the case).
+    assert len(errors) == case.errors, [str(p) for p in errors]
+    if case.errors == 1:
+        assert errors == [problem]
+
+    shown = str(problem)
+    assert shown == f"{path}:{expected_line}: {problem.message} ({problem.fix})"
+    parsed = PROBLEM_FORMAT.match(shown)
+    assert parsed is not None
+    assert parsed["file"] == str(path)
+    assert int(parsed["line"]) == expected_line
+
+
+def test_unknown_key_also_names_the_missing_key() -> None:
+    root = BROKEN / "unknown_key"
+    path = root / "entries" / "ehc.yaml"
+    _kb, problems = check_knowledge(root)
+    missing = [p for p in problems if p.message == "entry 'ehc-request-how': missing key 'answer'"]
+    assert len(missing) == 1
+    assert missing[0].line == line_containing(path, "- id: ehc-request-how")
+
+
+def test_duplicate_id_names_the_first_place() -> None:
+    root = BROKEN / "duplicate_ids"
+    first = root / "entries" / "ehc.yaml"
+    _kb, problems = check_knowledge(root)
+    [problem] = [p for p in problems if p.message.startswith("duplicate id")]
+    assert f"(also at {first}:{line_containing(first, '- id: contacts-derby-sendiass')})" in problem.message
+
+
+def test_unknown_key_fix_lists_the_allowed_keys() -> None:
+    _kb, problems = check_knowledge(BROKEN / "unknown_key")
+    unknown = next(p for p in problems if "unknown key" in p.message)
+    assert "answer" in unknown.fix
+    assert "questions" in unknown.fix
+
+
+def test_warnings_are_formatted_as_warnings(tmp_path: Path) -> None:
+    problem = Problem(tmp_path / "x.yaml", 3, "something odd", "look at it", warning=True)
+    assert str(problem) == f"{tmp_path / 'x.yaml'}:3: warning: something odd (look at it)"
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+def _env(knowledge: Path, db: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SENDBOT_", "TELEGRAM_"))}
+    env["SENDBOT_KNOWLEDGE"] = str(knowledge)
+    env["SENDBOT_DB"] = str(db)
+    return env
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.name in ("invalid_date", "yaml_syntax", "bad_contact_area")],
+                         ids=lambda c: c.name)
+def test_check_command_fails_and_prints_file_and_line(
+    case: Case, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = BROKEN / case.name
+    path = root / case.file
+    monkeypatch.setenv("SENDBOT_KNOWLEDGE", str(root))
+    monkeypatch.delenv("SENDBOT_LOCALES", raising=False)
+
+    code = main(["check"])
+
+    out = capsys.readouterr().out
+    assert code != 0
+    assert f"{path}:{case.line()}:" in out
+    assert "1 error(s)." in out
+
+
+def test_check_command_passes_on_the_small_fixture(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SENDBOT_KNOWLEDGE", str(FIXTURES / "kb_small"))
+    monkeypatch.delenv("SENDBOT_LOCALES", raising=False)
+    assert main(["check"]) == 0
+    assert "OK: 3 entries, 2 areas, 2 contacts." in capsys.readouterr().out
+
+
+def test_check_command_as_a_process(tmp_path: Path) -> None:
+    root = BROKEN / "duplicate_key"
+    path = root / "entries" / "ehc.yaml"
+    done = subprocess.run(
+        [sys.executable, "-m", "sendbot.cli", "check"], env=_env(root, tmp_path / "db.sqlite"),
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )
+    assert done.returncode != 0
+    assert f"{path}:{line_containing(path, 'title: Derby SEND advice')}:" in done.stdout
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.name in ("invalid_date", "synonym_in_two_groups")],
+                         ids=lambda c: c.name)
+def test_bot_refuses_to_start_on_a_broken_knowledge_base(case: Case, tmp_path: Path) -> None:
+    root = BROKEN / case.name
+    path = root / case.file
+    db = tmp_path / "db.sqlite"
+    done = subprocess.run(
+        [sys.executable, "-m", "sendbot.cli", "chat"], env=_env(root, db),
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )
+    assert done.returncode == 1
+    assert "SENDbot cannot start" in done.stderr
+    assert f"{path}:{case.line()}:" in done.stderr
+    problems = [p for p in check_knowledge(root)[1] if not p.warning]
+    assert all(str(p) in done.stderr for p in problems)
+    # It did not start: no greeting, and no database was opened.
+    assert "SENDbot in your terminal" not in done.stdout
+    assert "Hello" not in done.stdout
+    assert not db.exists()

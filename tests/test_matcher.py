@@ -1,0 +1,225 @@
+"""The matcher on the small fixture knowledge base: answers, typos, stories, fallbacks, settings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from sendbot.knowledge import KnowledgeBase, load_knowledge
+from sendbot.matcher import Matcher, MatchSettings
+from sendbot.normalise import Normaliser, normalise
+
+KB_SMALL = Path(__file__).resolve().parent / "fixtures" / "kb_small"
+
+STORY = (
+    "Hi. My daughter is 9 and has ADHD and dyslexia. School have been lovely but she is falling "
+    "behind and the SENCO says there is no more money. We have tried everything and I am worn out.\n"
+    "My mum says I should push for an EHCP. Do I need the school to apply for an EHCP? "
+    "Thanks for reading, sorry it is so long."
+)
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge(KB_SMALL)
+
+
+@pytest.fixture(scope="module")
+def matcher(kb: KnowledgeBase) -> Matcher:
+    return Matcher(kb)
+
+
+# --- answers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("how do I ask for an EHC needs assessment", "ehc-request-how"),
+        ("the council refused to assess my child", "ehc-refused-assessment"),
+        ("who is sendiass in derby", "contacts-derby-sendiass"),
+    ],
+)
+def test_exact_phrasing_is_answered(matcher: Matcher, question: str, entry_id: str) -> None:
+    result = matcher.match(question)
+    assert result.status == "answer"
+    assert result.best is not None
+    assert result.best.entry_id == entry_id
+    assert result.best.score == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        # acronym (LA -> council), typos corrected to known words (asess, aply)
+        ("can the LA asess my dd for an EHCP or do i need the school to aply", "ehc-request-how"),
+        ("the LA refused to asess my dd", "ehc-refused-assessment"),
+        ("LA wont asess my son", "ehc-refused-assessment"),
+        # synonym (education health and care plan -> ehcp) and a listed spelling (asessment)
+        ("can I reqest an education health and care plan asessment myself", "ehc-request-how"),
+        ("do i need the skool to apply for an EHC plan", "ehc-request-how"),
+        ("who is IASS in derby", "contacts-derby-sendiass"),
+    ],
+)
+def test_typos_and_acronyms_reach_the_right_entry(matcher: Matcher, question: str, entry_id: str) -> None:
+    result = matcher.match(question)
+    assert result.status == "answer", result
+    assert result.best is not None
+    assert result.best.entry_id == entry_id
+
+
+def test_synonyms_and_spellings_are_folded(matcher: Matcher) -> None:
+    tokens = matcher.normaliser.tokens("Can the LA do an Education, Health and Care Plan asessment?")
+    assert "council" in tokens
+    assert "ehcp" in tokens
+    assert "assessment" in tokens
+    assert "la" not in tokens
+
+
+def test_normalise_folds_case_accents_and_apostrophes() -> None:
+    assert normalise("  Won’t the Café   ASSESS? ") == "wont the cafe assess"
+    assert Normaliser({}, {})("It's") == "its"
+
+
+def test_question_inside_a_long_story_is_found(matcher: Matcher) -> None:
+    result = matcher.match(STORY)
+    assert result.status == "answer"
+    assert result.best is not None
+    assert result.best.entry_id == "ehc-request-how"
+
+
+def test_sentences_are_scored_separately() -> None:
+    parts = Matcher.segments("First thing. Second thing?\nThird thing")
+    assert parts[0] == "First thing. Second thing?\nThird thing"
+    assert parts[1:] == ["First thing.", "Second thing?", "Third thing"]
+    assert Matcher.segments("one sentence only") == ["one sentence only"]
+
+
+# --- no answer -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "asdkjh qwlekj zxcmnb",
+        "xxxxxxxxxxxxxxxxxxxxxxxx",
+        "1234 5678",
+        "what is the weather tomorrow",
+        "how do i bake a chocolate cake",
+        "what is the capital of France",
+        "",
+        "   ",
+        "?!?!",
+    ],
+)
+def test_gibberish_and_off_topic_fall_back(matcher: Matcher, question: str) -> None:
+    result = matcher.match(question)
+    assert result.status == "fallback"
+    assert all(c.score < MatchSettings().suggest_threshold for c in result.candidates)
+
+
+# --- determinism and ranking ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", [STORY, "can the LA asess my dd for an EHCP", "council assess"])
+def test_same_input_gives_same_ranking(kb: KnowledgeBase, matcher: Matcher, question: str) -> None:
+    first = matcher.rank(question, "derby")
+    assert matcher.rank(question, "derby") == first
+    assert Matcher(kb).rank(question, "derby") == first  # a fresh index too
+    assert matcher.match(question) == matcher.match(question)
+
+
+def test_ranking_is_best_first_with_ties_broken_by_id(matcher: Matcher) -> None:
+    ranked = matcher.rank("council assess ehcp")
+    keys = [(-c.score, c.entry_id) for c in ranked]
+    assert keys == sorted(keys)
+    assert len({c.entry_id for c in ranked}) == len(ranked)
+
+
+def test_other_area_penalty(matcher: Matcher) -> None:
+    question = "derby sendiass contact"
+    home = {c.entry_id: c.score for c in matcher.rank(question, area="derby")}
+    away = {c.entry_id: c.score for c in matcher.rank(question, area="derbyshire")}
+    penalty = MatchSettings().other_area_penalty
+    assert away["contacts-derby-sendiass"] < home["contacts-derby-sendiass"]
+    assert away["contacts-derby-sendiass"] == pytest.approx(home["contacts-derby-sendiass"] - penalty, abs=1e-3)
+    # no area chosen: no penalty
+    assert {c.entry_id: c.score for c in matcher.rank(question)} == home
+
+
+def test_national_entries_are_not_penalised(matcher: Matcher) -> None:
+    question = "how do I ask for an EHC needs assessment"
+    assert matcher.rank(question, "derby") == matcher.rank(question, "derbyshire") == matcher.rank(question)
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+def test_thresholds_are_named_settings() -> None:
+    settings = MatchSettings()
+    assert 0 < settings.suggest_threshold < settings.answer_threshold <= 1
+    assert settings.ambiguity_margin >= 0
+    assert settings.max_suggestions >= 1
+
+
+def test_raising_the_answer_threshold_turns_an_answer_into_a_suggestion(kb: KnowledgeBase) -> None:
+    question = "do i need the skool to apply for an EHC plan"
+    default = Matcher(kb).match(question)
+    assert default.status == "answer"
+    assert default.best is not None
+    strict = Matcher(kb, replace(MatchSettings(), answer_threshold=default.best.score + 0.01)).match(question)
+    assert strict.status == "suggest"
+    assert strict.best == default.best
+
+
+def test_raising_the_suggest_threshold_turns_it_into_a_fallback(kb: KnowledgeBase) -> None:
+    question = "do i need the skool to apply for an EHC plan"
+    score = Matcher(kb).match(question).best.score  # type: ignore[union-attr]
+    settings = replace(MatchSettings(), answer_threshold=score + 0.1, suggest_threshold=score + 0.05)
+    assert Matcher(kb, settings).match(question).status == "fallback"
+
+
+def test_lowering_the_thresholds_answers_a_vague_question(kb: KnowledgeBase) -> None:
+    question = "letter"
+    assert Matcher(kb).match(question).status == "suggest"
+    lenient = replace(MatchSettings(), answer_threshold=0.05, suggest_threshold=0.01)
+    result = Matcher(kb, lenient).match(question)
+    assert result.status == "answer"
+    assert result.best is not None
+    assert result.best.entry_id == "ehc-request-how"
+
+
+def test_ambiguity_margin_turns_a_close_call_into_suggestions(kb: KnowledgeBase) -> None:
+    question = "the LA refused to asess my dd"
+    default = Matcher(kb).match(question)
+    assert default.status == "answer"
+    wide = Matcher(kb, replace(MatchSettings(), ambiguity_margin=1.0)).match(question)
+    assert wide.status == "suggest"
+    assert wide.candidates[0].entry_id == "ehc-refused-assessment"
+
+
+def test_max_suggestions_limits_candidates(kb: KnowledgeBase) -> None:
+    settings = replace(MatchSettings(), max_suggestions=1, ambiguity_margin=1.0)
+    result = Matcher(kb, settings).match("the LA refused to asess my dd")
+    assert len(result.candidates) == 1
+
+
+def test_area_penalty_setting_changes_scores(kb: KnowledgeBase) -> None:
+    question = "derby sendiass contact"
+    no_penalty = Matcher(kb, replace(MatchSettings(), other_area_penalty=0.0))
+    assert no_penalty.rank(question, "derbyshire") == no_penalty.rank(question, "derby")
+    harsh = Matcher(kb, replace(MatchSettings(), other_area_penalty=0.9))
+    assert harsh.match(question, "derbyshire").status == "fallback"
+    assert harsh.match(question, "derby").status == "answer"
+
+
+def test_typo_cutoff_setting_controls_corrections(kb: KnowledgeBase) -> None:
+    question = "LA wont asess my son"
+    assert Matcher(kb).match(question).status == "answer"
+    exact_only = Matcher(kb, replace(MatchSettings(), typo_cutoff=100.0))
+    strict = exact_only.rank(question)
+    default = Matcher(kb).rank(question)
+    assert strict[0].entry_id == "ehc-refused-assessment"
+    assert strict[0].score < default[0].score  # 'asess' no longer counts as 'assess'

@@ -1,0 +1,167 @@
+"""The SQLite store: WAL mode, where it lives, chat state, feedback, reminders and /forget."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from sendbot.config import Settings
+from sendbot.storage import CHAT_TABLES, ChatState, Store, default_db_path
+
+CHAT = 11
+OTHER = 22
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterable[Store]:
+    store = Store(tmp_path / "db.sqlite")
+    yield store
+    store.close()
+
+
+def test_wal_mode_is_on(store: Store) -> None:
+    with sqlite3.connect(store.path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_store_creates_missing_folders(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "sendbot.db"
+    store = Store(path)
+    store.close()
+    assert path.exists()
+
+
+def test_sendbot_db_sets_the_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "chosen" / "bot.sqlite"
+    assert Settings.from_env({"SENDBOT_DB": str(path)}).db_path == path
+    monkeypatch.setenv("SENDBOT_DB", str(path))
+    settings = Settings.from_env()
+    assert settings.db_path == path
+    store = Store(settings.db_path)
+    store.save_chat(ChatState(CHAT, "en", "derby"))
+    store.close()
+    assert path.exists()
+
+
+def test_default_path_is_per_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("SENDBOT_DB", raising=False)
+    expected = tmp_path / "data" / "sendbot" / "sendbot.db"
+    assert default_db_path() == expected
+    assert Settings.from_env({}).db_path == expected
+    assert Settings.from_env({"SENDBOT_DB": ""}).db_path == expected
+
+
+def test_chat_state_round_trip(tmp_path: Path, store: Store) -> None:
+    assert store.load_chat(CHAT) == ChatState(CHAT)
+    store.save_chat(ChatState(CHAT, "en", "derby", {"calculator": "annual-review", "step": 2}))
+    store.save_chat(ChatState(OTHER, "pl", None))
+    reopened = Store(tmp_path / "db.sqlite")
+    try:
+        assert reopened.load_chat(CHAT) == ChatState(CHAT, "en", "derby", {"calculator": "annual-review", "step": 2})
+        assert reopened.load_chat(OTHER) == ChatState(OTHER, "pl", None, {})
+    finally:
+        reopened.close()
+    store.save_chat(ChatState(CHAT, "en", "derbyshire"))  # an update, not a second row
+    assert store.load_chat(CHAT) == ChatState(CHAT, "en", "derbyshire", {})
+    assert store.rows_about(CHAT) == 1
+
+
+def test_feedback_counts(store: Store) -> None:
+    store.record_feedback(CHAT, "ehc-request-how", True)
+    store.record_feedback(OTHER, "ehc-request-how", False)
+    store.record_feedback(OTHER, "ehc-refused-assessment", True)
+    assert store.feedback_counts() == {"ehc-request-how": (1, 1), "ehc-refused-assessment": (1, 0)}
+    store.record_feedback(CHAT, "ehc-request-how", False)
+    assert store.feedback_counts()["ehc-request-how"] == (0, 2)
+
+
+def test_reminders_add_pending_due_and_cancel(store: Store) -> None:
+    late = store.add_reminder(CHAT, datetime(2027, 3, 1, 9, 0), "Tribunal deadline")
+    early = store.add_reminder(CHAT, datetime(2027, 1, 5, 9, 0), "Annual review due")
+    other = store.add_reminder(OTHER, datetime(2027, 2, 1, 9, 0), "Other chat")
+    assert len({late, early, other}) == 3
+
+    pending = store.pending_reminders(CHAT)
+    assert [(r.id, r.text) for r in pending] == [(early, "Annual review due"), (late, "Tribunal deadline")]
+    assert pending[0].due_at == datetime(2027, 1, 5, 9, 0)
+    assert pending[0].chat_id == CHAT
+    assert [r.id for r in store.pending_reminders()] == [early, other, late]
+
+    assert [r.id for r in store.due_reminders(datetime(2027, 2, 1, 9, 0))] == [early, other]
+    store.mark_sent(early)
+    assert [r.id for r in store.due_reminders(datetime(2027, 2, 1, 9, 0))] == [other]
+    assert [r.id for r in store.pending_reminders(CHAT)] == [late]
+
+    assert store.cancel_reminders(CHAT, other) == 0  # another chat's reminder is not ours to cancel
+    assert store.cancel_reminders(CHAT, late) == 1
+    assert store.pending_reminders(CHAT) == []
+    assert store.cancel_reminders(OTHER) == 1
+    assert store.pending_reminders() == []
+
+
+def test_cancel_all_keeps_sent_reminders_until_forget(store: Store) -> None:
+    sent = store.add_reminder(CHAT, datetime(2027, 1, 1), "sent")
+    store.add_reminder(CHAT, datetime(2027, 1, 2), "pending")
+    store.mark_sent(sent)
+    assert store.cancel_reminders(CHAT) == 1
+    assert store.rows_about(CHAT) == 1
+    store.forget(CHAT)
+    assert store.rows_about(CHAT) == 0
+
+
+def test_forget_removes_everything_about_the_chat(store: Store) -> None:
+    for chat in (CHAT, OTHER):
+        store.save_chat(ChatState(chat, "en", "derby", {"step": 1}))
+        store.record_feedback(chat, "ehc-request-how", True)
+        store.add_reminder(chat, datetime(2027, 1, 5, 9, 0), "Annual review due")
+    assert store.rows_about(CHAT) == 3
+
+    store.forget(CHAT)
+
+    assert store.rows_about(CHAT) == 0
+    assert store.load_chat(CHAT) == ChatState(CHAT)
+    assert store.pending_reminders(CHAT) == []
+    assert store.feedback_counts() == {"ehc-request-how": (1, 0)}
+    assert store.rows_about(OTHER) == 3
+    with sqlite3.connect(store.path) as conn:
+        for table in CHAT_TABLES:
+            assert conn.execute(f"SELECT COUNT(*) FROM {table} WHERE chat_id = ?", (CHAT,)).fetchone()[0] == 0
+
+
+def test_every_table_is_covered_by_forget(store: Store) -> None:
+    with sqlite3.connect(store.path) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        for table in tables - {"sqlite_sequence"}:
+            columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            assert "chat_id" in columns, table
+    assert tables - {"sqlite_sequence"} == set(CHAT_TABLES)
+
+
+def test_failed_transaction_rolls_back(store: Store) -> None:
+    with pytest.raises(RuntimeError), store._tx() as conn:
+        conn.execute("INSERT INTO feedback (chat_id, entry_id, helpful) VALUES (1, 'x', 1)")
+        raise RuntimeError("boom")
+    assert store.feedback_counts() == {}
+    store.record_feedback(CHAT, "ehc-request-how", True)  # the store still works
+    assert store.rows_about(CHAT) == 1
+
+
+def test_store_is_safe_across_threads(store: Store) -> None:
+    def work(chat: int) -> None:
+        for i in range(20):
+            store.save_chat(ChatState(chat, "en", "derby", {"i": i}))
+            store.record_feedback(chat, f"entry-{i % 3}", bool(i % 2))
+
+    threads = [threading.Thread(target=work, args=(chat,)) for chat in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(store.load_chat(chat).flow == {"i": 19} for chat in range(8))
+    assert sum(yes + no for yes, no in store.feedback_counts().values()) == 8 * 3
