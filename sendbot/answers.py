@@ -41,7 +41,7 @@ class Answerer:
                                for c in result.candidates)
             return Answer(question, result, best, _("I'm not completely sure what you're asking. "
                                                     "Did you mean one of these?") + "\n" + titles)
-        return Answer(question, result, None, self.fallback_text(area, lang))
+        return Answer(question, result, None, self.fallback_text(area, lang, result.out_of_scope))
 
     def answer_text(self, entry: Entry, lang: str | None, *, with_more: bool = False) -> str:
         _ = self.i18n.translator(lang).gettext
@@ -55,11 +55,15 @@ class Answerer:
                      .format(date=self.i18n.date(entry.reviewed, lang)))
         return "\n\n".join(parts)
 
-    def fallback_text(self, area: str | None, lang: str | None) -> str:
+    def fallback_text(self, area: str | None, lang: str | None, topic: str | None = None) -> str:
+        """The honest "I don't know", with the helplines for the chat's area first."""
         _ = self.i18n.translator(lang).gettext
         intro = _("I'm sorry, I don't know the answer to that. I can only help with special educational "
                   "needs and disabilities (SEND) in England, and I would rather say so than guess. "
                   "These people can help:")
+        if topic in self.kb.out_of_scope:
+            intro = self.kb.out_of_scope[topic].reply.get_text(lang or "en") + "\n\n" + _(
+                "For questions about SEND in England, these people can help:")
         helplines = self.kb.contacts_for(area, helplines_only=True)
         return intro + "\n\n" + "\n\n".join(self.contact_text(c, lang) for c in helplines)
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from sendbot.answers import Answer, Answerer
 from sendbot.config import Settings
+from sendbot.deadline_cli import add_deadline_parser, run_deadline
+from sendbot.deadlines import load_timelines
 from sendbot.i18n import I18n, check_locales
 from sendbot.knowledge import check_knowledge, load_knowledge
 from sendbot.problems import DataError
@@ -33,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="measure answer accuracy on labelled questions")
     ev.add_argument("files", nargs="+", type=Path, help="eval YAML files or folders")
     ev.add_argument("--quiet", action="store_true", help="print the figures only, not the misses")
+    add_deadline_parser(sub)
     return parser
 
 
@@ -47,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
             return _ask(settings, args)
         if command == "eval":
             return _eval(settings, args)
+        if command == "deadline":
+            return run_deadline(args)
         if command == "telegram":
             return _telegram(settings)
         return _chat(settings)
@@ -61,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(settings: Settings) -> int:
     kb, problems = check_knowledge(settings.knowledge_dir)
-    problems += check_locales(settings.locales_dir)
+    timelines, timeline_problems = load_timelines(settings.knowledge_dir / "timelines")
+    problems += timeline_problems + check_locales(settings.locales_dir)
     errors = [p for p in problems if not p.warning]
     warnings = [p for p in problems if p.warning]
     for problem in errors:
@@ -73,7 +79,8 @@ def _check(settings: Settings) -> int:
     if errors or kb is None:
         print(f"{len(errors)} error(s).")
         return 1
-    print(f"OK: {len(kb.entries)} entries, {len(kb.areas)} areas, {len(kb.contacts)} contacts.")
+    print(f"OK: {len(kb.entries)} entries, {len(kb.areas)} areas, {len(kb.contacts)} contacts, "
+          f"{len(timelines)} timelines.")
     return 0
 
 

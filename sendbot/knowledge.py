@@ -87,6 +87,16 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class OutOfScope:
+    """A kind of question we must not answer (medical, benefit rates, other countries):
+    matched like an entry, so such questions get an honest "not me" instead of a wrong answer."""
+
+    id: str
+    reply: LocalText
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     entries: dict[str, Entry]
     areas: dict[str, Area]
@@ -94,6 +104,7 @@ class KnowledgeBase:
     synonyms: dict[str, str]  # normalised variant -> canonical form
     spellings: dict[str, str]  # normalised word -> British form
     smalltalk: dict[str, tuple[str, ...]]  # intent -> phrasings
+    out_of_scope: dict[str, OutOfScope]
     root: Path
     warnings: tuple[Problem, ...] = field(default=())
 
@@ -465,6 +476,33 @@ def _load_smalltalk(path: Path, problems: list[Problem]) -> dict[str, tuple[str,
     return result
 
 
+def _load_out_of_scope(path: Path, problems: list[Problem]) -> dict[str, OutOfScope]:
+    chk = _Checker(path)
+    result: dict[str, OutOfScope] = {}
+    data, syntax = load_yaml(path)
+    problems.extend(syntax)
+    if syntax:
+        return result
+    topics = data.get("topics") if isinstance(data, LineDict) else None
+    if not isinstance(topics, LineDict):
+        chk.error(line_of(data), "the file must have a 'topics' mapping", "start it with 'topics:'")
+    else:
+        for topic_id, raw in topics.items():
+            line = topics.line_of(topic_id)
+            if chk.ident(topic_id, line, "topic id") is None:
+                continue
+            if not isinstance(raw, LineDict) or not chk.keys(raw, {"reply", "questions"}, set(), f"topic '{topic_id}'"):
+                if not isinstance(raw, LineDict):
+                    chk.error(line, f"topic '{topic_id}' must be a mapping", "give it 'reply:' and 'questions:'")
+                continue
+            reply = chk.text(raw["reply"], raw.line_of("reply"), f"topic '{topic_id}': reply")
+            questions = chk.string_list(raw["questions"], raw.line_of("questions"), f"topic '{topic_id}': questions")
+            if reply and questions:
+                result[topic_id] = OutOfScope(topic_id, reply, tuple(questions))
+    problems.extend(chk.problems)
+    return result
+
+
 # --- the whole knowledge base -------------------------------------------------------------
 
 
@@ -497,6 +535,8 @@ def check_knowledge(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
     if (root / "synonyms.yaml").exists():
         synonyms, spellings = _load_word_map(root / "synonyms.yaml", normalise, problems)
     smalltalk = _load_smalltalk(root / "smalltalk.yaml", problems) if (root / "smalltalk.yaml").exists() else {}
+    oos_path = root / "out-of-scope.yaml"
+    out_of_scope = _load_out_of_scope(oos_path, problems) if oos_path.exists() else {}
 
     for entry in entries.values():
         chk = _Checker(entry.file)
@@ -520,7 +560,7 @@ def check_knowledge(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
     if errors:
         return None, problems
     kb = KnowledgeBase(entries=entries, areas=areas, contacts=tuple(contacts), synonyms=synonyms,
-                       spellings=spellings, smalltalk=smalltalk, root=root, warnings=warnings)
+                       spellings=spellings, smalltalk=smalltalk, out_of_scope=out_of_scope, root=root, warnings=warnings)
     return kb, problems
 
 

@@ -1,24 +1,29 @@
 """Find the knowledge-base entry a parent is asking about.
 
-Parents rarely type a tidy question: they tell their story and the question sits somewhere
-inside, misspelt. So a message is scored whole and sentence by sentence, and the best
-sentence wins. Each piece is scored against every phrasing of every entry with two signals:
+Parents rarely type a tidy question: they tell their story, and the question sits somewhere
+inside it, misspelt. Every message goes through the same normalisation as the knowledge
+base (spellings, synonyms, acronyms), unknown words are corrected to the closest known word
+with rapidfuzz, and words are reduced to a rough stem ("assessed", "assessing" ->
+"assess"). Entries are then **ranked** by three signals, each scaled to the best entry:
 
-* weighted word overlap: rare words ("cease", "tribunal") count more than common ones
-  ("school", "child"), by inverse document frequency over entries; how much of the phrasing
-  the message covers (recall) and how much of the message the phrasing explains (precision);
-* rapidfuzz's ``token_set_ratio`` on the normalised text, which forgives word order and
-  small differences the overlap misses.
+* BM25 over all of an entry's phrasings and its title: rare words ("cease", "tribunal")
+  weigh more than common ones ("school", "child"), and extra story words cost little;
+* BM25 over the entry's answer text, a weaker hint for words parents use that no phrasing has;
+* the best single phrasing's weighted overlap with the message (recall and precision).
 
-Unknown words are first corrected to the closest known word with rapidfuzz (typos).
-The outcome is decided by named thresholds (``MatchSettings``): answer, suggest, or fallback.
-Everything is deterministic: ties are broken by entry id."""
+How **sure** we are is a separate, absolute figure: how much of the best phrasing the
+message covers and how much of the message the entry explains, taken over the whole message
+and over each sentence (a clear question sentence inside a long story counts). Named
+thresholds in `MatchSettings` turn it into answer, suggest or fallback. Small data files of
+out-of-scope topics (medical questions, benefit rates, other countries) are indexed too: a
+message closest to one of them gets the honest fallback. Everything is deterministic."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -31,41 +36,85 @@ from sendbot.normalise import Normaliser
 Status = Literal["answer", "suggest", "fallback"]
 
 _SENTENCE_END = re.compile(r"(?<=[.?!\n])\s+|\n+")
+_SUFFIXES = ("ational", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ed", "es", "er", "ly",
+             "al", "s")
+REJECT_PREFIX = "~"  # ids of out-of-scope topics in the index; never shown as entries
+
+
+def stem(word: str) -> str:
+    """A deliberately rough stem: consistent on both sides is all matching needs."""
+    if len(word) <= 4 or word.isdigit():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+    return word
 
 
 @dataclass(frozen=True)
 class MatchSettings:
-    """Confidence thresholds, tuned on the evaluation set in tests/eval (see `sendbot eval`)."""
+    """Tuned on the evaluation set in tests/eval (see `sendbot eval` and the README)."""
 
-    answer_threshold: float = 0.52  # at or above: answer directly
-    suggest_threshold: float = 0.34  # at or above: offer "Did you mean ..." buttons
-    ambiguity_margin: float = 0.03  # best within this of the next: suggest instead of answer
+    answer_threshold: float = 0.45  # confidence at or above which we answer directly
+    suggest_threshold: float = 0.30  # at or above: offer "Did you mean ..." buttons
+    ambiguity_margin: float = 0.04  # ranking gap below which two entries are a toss-up
     max_suggestions: int = 3
     typo_cutoff: float = 84.0  # rapidfuzz ratio needed to correct an unknown word
-    fuzzy_weight: float = 0.25  # share of token_set_ratio in a phrasing's score
+    answer_text_weight: float = 0.3  # weight of the answer-text BM25 in the ranking
+    phrasing_weight: float = 1.0  # weight of the best-phrasing overlap in the ranking
     other_area_penalty: float = 0.15  # entries about another council rank lower
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
 
 
 @dataclass(frozen=True)
 class Candidate:
     entry_id: str
-    score: float
+    score: float  # confidence of this entry, 0 to 1
 
 
 @dataclass(frozen=True)
 class MatchResult:
     status: Status
     candidates: tuple[Candidate, ...]  # best first; empty when nothing is close
+    out_of_scope: str | None = None  # the out-of-scope topic the message is closest to
 
     @property
     def best(self) -> Candidate | None:
         return self.candidates[0] if self.candidates else None
 
 
+class _BM25:
+    """Okapi BM25 over one document per entry."""
+
+    def __init__(self, docs: dict[str, list[str]], k1: float, b: float) -> None:
+        n = len(docs)
+        df = Counter(t for d in docs.values() for t in set(d))
+        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self.tf = {k: Counter(d) for k, d in docs.items()}
+        avg = sum(len(d) for d in docs.values()) / max(n, 1)
+        self.norm = {k: k1 * (1 - b + b * len(d) / avg) for k, d in docs.items()}
+        self.postings: dict[str, list[str]] = {}
+        for key, counts in self.tf.items():
+            for term in counts:
+                self.postings.setdefault(term, []).append(key)
+        self.k1 = k1
+
+    def scores(self, terms: Iterable[str]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for term in set(terms):
+            idf = self.idf.get(term)
+            if idf is None:
+                continue
+            for key in self.postings[term]:
+                f = self.tf[key][term]
+                out[key] = out.get(key, 0.0) + idf * f * (self.k1 + 1) / (f + self.norm[key])
+        return out
+
+
 @dataclass(frozen=True)
 class _Phrasing:
     entry_id: str
-    text: str  # normalised, stopwords removed
     tokens: frozenset[str]
     weight: float  # sum of idf of its tokens
 
@@ -75,112 +124,131 @@ class Matcher:
 
     def __init__(self, kb: KnowledgeBase, settings: MatchSettings | None = None, lang: str = DEFAULT_LANG) -> None:
         self.kb = kb
-        self.settings = settings or MatchSettings()
+        self.settings = s = settings or MatchSettings()
         self.normaliser = Normaliser(kb.synonyms, kb.spellings)
-        raw: list[tuple[str, list[str]]] = []
+        texts: list[tuple[str, str]] = []
+        answers: dict[str, str] = {}
         for entry in sorted(kb.entries.values(), key=lambda e: e.id):
-            for text in (*entry.phrasings(lang), entry.title.get_text(lang)):
-                raw.append((entry.id, self.normaliser.tokens(text)))
-        entry_tokens: dict[str, set[str]] = {}
-        for entry_id, tokens in raw:
-            entry_tokens.setdefault(entry_id, set()).update(tokens)
-        df = Counter(tok for toks in entry_tokens.values() for tok in toks)
-        n = len(entry_tokens)
-        self.idf: dict[str, float] = {tok: math.log((n + 1) / (count + 0.5)) for tok, count in df.items()}
+            texts += [(entry.id, t) for t in (*entry.phrasings(lang), entry.title.get_text(lang))]
+            more = entry.more.get_text(lang) if entry.more else ""
+            answers[entry.id] = entry.answer.get_text(lang) + " " + more
+        for topic in kb.out_of_scope.values():
+            texts += [(REJECT_PREFIX + topic.id, t) for t in topic.questions]
+        raw_words = {w for _, t in texts for w in self.normaliser.tokens(t)}
+        self.vocabulary = sorted(raw_words)
+        self._known = frozenset(raw_words)
+        self._correct = lru_cache(maxsize=16384)(self._correct_uncached)
+        tokenised = [(key, self.tokens(text)) for key, text in texts]
+        question_docs: dict[str, list[str]] = {}
+        for key, tokens in tokenised:
+            question_docs.setdefault(key, []).extend(tokens)
+        self.questions = _BM25(question_docs, s.bm25_k1, s.bm25_b)
+        self.answers = _BM25({k: self.tokens(v) for k, v in answers.items()}, s.bm25_k1, s.bm25_b)
+        self.idf = self.questions.idf
         self.unknown_weight = sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0
-        self.vocabulary = sorted(self.idf)
+        self.doc_tokens = {k: frozenset(v) for k, v in question_docs.items()}
         self.phrasings = [
-            _Phrasing(entry_id, " ".join(tokens), frozenset(tokens), sum(self.idf[t] for t in set(tokens)))
-            for entry_id, tokens in raw
+            _Phrasing(key, frozenset(tokens), sum(self.idf[t] for t in set(tokens)))
+            for key, tokens in tokenised
             if tokens
         ]
-        self._texts = [p.text for p in self.phrasings]
-        self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
 
     # --- tokens --------------------------------------------------------------------------
 
-    def _correct_uncached(self, token: str) -> str | None:
-        """The known word a typo stands for, or None when the word is simply unknown."""
-        if token in self.idf:
-            return token
-        if len(token) < 4 or token.isdigit():
-            return None
-        found = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=self.settings.typo_cutoff)
-        return found[0] if found else None
+    def _correct_uncached(self, word: str) -> str:
+        """The known word a typo stands for (or the word itself)."""
+        if word in self._known or len(word) < 4 or word.isdigit():
+            return word
+        found = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=self.settings.typo_cutoff)
+        return found[0] if found else word
 
-    def _segment_tokens(self, text: str) -> tuple[list[str], float]:
-        """Corrected known tokens and the weight of the unknown ones (they dilute precision)."""
-        known: list[str] = []
-        unknown_weight = 0.0
-        for token in self.normaliser.tokens(text):
-            corrected = self._correct(token)
-            if corrected is None:
-                unknown_weight += 0.0 if token.isdigit() else self.unknown_weight
-            else:
-                known.append(corrected)
-        return known, unknown_weight
+    def tokens(self, text: str) -> list[str]:
+        return [stem(self._correct(w)) for w in self.normaliser.tokens(text)]
 
     # --- scoring -------------------------------------------------------------------------
 
-    def _score_segment(self, text: str) -> dict[str, float]:
-        tokens, unknown_weight = self._segment_tokens(text)
-        if not tokens:
-            return {}
-        token_set = set(tokens)
-        query_weight = sum(self.idf[t] for t in token_set) + unknown_weight
-        query_text = " ".join(tokens)
-        fuzzy = {
-            index: score
-            for _, score, index in process.extract(
-                query_text, self._texts, scorer=fuzz.token_set_ratio, limit=None, score_cutoff=1
-            )
-        }
-        w = self.settings.fuzzy_weight
-        scores: dict[str, float] = {}
-        for index, phrasing in enumerate(self.phrasings):
-            common = token_set & phrasing.tokens
+    def _weight(self, tokens: Iterable[str]) -> float:
+        return sum(self.idf.get(t, 0.0 if t.isdigit() else self.unknown_weight) for t in set(tokens))
+
+    def _phrasing_scores(self, tokens: list[str]) -> dict[str, float]:
+        query = set(tokens)
+        query_weight = self._weight(query) or 1.0
+        out: dict[str, float] = {}
+        for phrasing in self.phrasings:
+            common = query & phrasing.tokens
             if not common:
                 continue
-            fuzzy_score = fuzzy.get(index, 0.0)
             overlap = sum(self.idf[t] for t in common)
             recall = overlap / phrasing.weight
             precision = overlap / query_weight
-            f1 = 2 * recall * precision / (recall + precision)
-            # Recall counts a little more: the parent's extra words are often their story.
-            lexical = 0.5 * f1 + 0.3 * recall + 0.2 * precision
-            score = (1 - w) * lexical + w * (float(fuzzy_score) / 100.0) * recall
-            if score > scores.get(phrasing.entry_id, 0.0):
-                scores[phrasing.entry_id] = score
-        return scores
+            score = 0.5 * (2 * recall * precision / (recall + precision)) + 0.3 * recall + 0.2 * precision
+            if score > out.get(phrasing.entry_id, 0.0):
+                out[phrasing.entry_id] = score
+        return out
+
+    def _ranking(self, tokens: list[str]) -> tuple[dict[str, float], dict[str, float]]:
+        """Relative ranking scores, and the best-phrasing scores (absolute)."""
+        s = self.settings
+        by_questions = self.questions.scores(tokens)
+        by_answers = self.answers.scores(tokens)
+        by_phrasing = self._phrasing_scores(tokens)
+        top_q = max(by_questions.values(), default=1.0)
+        top_a = max(by_answers.values(), default=1.0)
+        total = 1.0 + s.answer_text_weight + s.phrasing_weight
+        keys = set(by_questions) | set(by_phrasing)
+        ranking = {
+            k: (by_questions.get(k, 0.0) / top_q + s.answer_text_weight * by_answers.get(k, 0.0) / top_a
+                + s.phrasing_weight * by_phrasing.get(k, 0.0)) / total
+            for k in keys
+        }
+        return ranking, by_phrasing
+
+    def _confidence(self, tokens: list[str], key: str, phrasing_score: float) -> float:
+        """How sure we are that these words ask about `key`, 0 to 1."""
+        query = set(tokens)
+        explained = sum(self.idf[t] for t in query if t in self.doc_tokens[key])
+        coverage = explained / (self._weight(query) or 1.0)
+        return 0.5 * phrasing_score + 0.5 * coverage
 
     @staticmethod
     def segments(text: str) -> list[str]:
-        """The whole message, and each sentence when there are several."""
+        """Each sentence of a message that has several."""
         parts = [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]
-        return [text] + parts if len(parts) > 1 else [text]
+        return parts if len(parts) > 1 else []
 
     def rank(self, text: str, area: str | None = None) -> list[Candidate]:
-        best: dict[str, float] = {}
-        for segment in self.segments(text):
-            for entry_id, score in self._score_segment(segment).items():
-                if score > best.get(entry_id, 0.0):
-                    best[entry_id] = score
+        """Entries (and out-of-scope topics) best first, each with its confidence."""
+        tokens = self.tokens(text)
+        if not tokens:
+            return []
+        ranking, by_phrasing = self._ranking(tokens)
+        pieces = [(t, self._ranking(t)[1]) for t in (self.tokens(s) for s in self.segments(text)) if t]
         if area:
-            for entry_id in best:
-                entry_area = self.kb.entries[entry_id].area
-                if entry_area not in (NATIONAL, area):
-                    best[entry_id] -= self.settings.other_area_penalty
-        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
-        return [Candidate(entry_id, round(score, 4)) for entry_id, score in ranked]
+            for key in ranking:
+                entry = self.kb.entries.get(key)
+                if entry is not None and entry.area not in (NATIONAL, area):
+                    ranking[key] -= self.settings.other_area_penalty
+        ordered = sorted(ranking, key=lambda k: (-ranking[k], k))[: self.settings.max_suggestions + 2]
+        candidates = []
+        for key in ordered:
+            confidence = max(
+                [self._confidence(tokens, key, by_phrasing.get(key, 0.0))]
+                + [self._confidence(t, key, p.get(key, 0.0)) for t, p in pieces]
+            )
+            candidates.append(Candidate(key, round(confidence, 4)))
+        self._last_ranking = ranking
+        return candidates
 
     def match(self, text: str, area: str | None = None) -> MatchResult:
         s = self.settings
         ranked = self.rank(text, area)
+        if ranked and ranked[0].entry_id.startswith(REJECT_PREFIX):
+            return MatchResult("fallback", (), ranked[0].entry_id.removeprefix(REJECT_PREFIX))
         if not ranked or ranked[0].score < s.suggest_threshold:
-            return MatchResult("fallback", tuple(ranked[: s.max_suggestions]))
-        best = ranked[0]
-        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        if best.score >= s.answer_threshold and best.score - runner_up >= s.ambiguity_margin:
-            return MatchResult("answer", tuple(ranked[: s.max_suggestions]))
-        close = [c for c in ranked[: s.max_suggestions] if c.score >= s.suggest_threshold]
-        return MatchResult("suggest", tuple(close))
+            return MatchResult("fallback", ())
+        shown = [c for c in ranked if not c.entry_id.startswith(REJECT_PREFIX)][: s.max_suggestions]
+        best = shown[0]
+        gap = self._last_ranking[best.entry_id] - (self._last_ranking[shown[1].entry_id] if len(shown) > 1 else 0.0)
+        if best.score >= s.answer_threshold and gap >= s.ambiguity_margin:
+            return MatchResult("answer", tuple(shown))
+        return MatchResult("suggest", tuple(c for c in shown if c.score >= s.suggest_threshold) or (best,))

@@ -163,3 +163,10 @@ def test_rule_12_2_moves_a_non_working_day_to_the_next_working_day() -> None:
     # the next working day". Sun 24 May 2026, then the Spring bank holiday Mon 25 May.
     assert rule_12_2(date(2026, 5, 24)) == date(2026, 5, 26)
     assert rule_12_2(date(2026, 5, 26)) is None
+
+
+def test_school_days_before_a_date() -> None:
+    terms = (DateRange(date(2026, 1, 5), date(2026, 2, 13)),)
+    calendar = SchoolCalendar(terms=terms)
+    assert add_school_days(date(2026, 1, 12), 5, calendar, "before") == date(2026, 1, 5)
+    assert add_school_days(date(2026, 1, 12), 6, calendar, "before") is None

@@ -148,8 +148,12 @@ class SchoolCalendar:
             return False
         return not self.terms or any(day in term for term in self.terms)
 
-    def last_known_day(self, start: date, days: int) -> date:
-        """How far counting may look: term dates end where the parent's knowledge ends."""
+    def last_known_day(self, start: date, days: int, counting: Counting) -> date:
+        """How far counting may look: the parent's term dates end what we know."""
+        if counting == "before":
+            if self.terms:
+                return min(term.first for term in self.terms)
+            return start - timedelta(days=7 * (days + self.extra_closed_days) + 366)
         if self.terms:
             return max(term.last for term in self.terms)
         return start + timedelta(days=7 * (days + self.extra_closed_days) + 366)
@@ -161,7 +165,8 @@ def add_school_days(
     """School days (exclusion reviews); None when the term dates given run out first."""
     total = days + calendar.extra_closed_days if days else 0
     return _count_open_days(
-        start, total, counting, calendar.is_school_day, calendar.last_known_day(start, days)
+        start, total, counting, calendar.is_school_day,
+        calendar.last_known_day(start, days, counting),
     )
 
 

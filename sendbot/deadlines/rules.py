@@ -333,6 +333,12 @@ def _load_adjust(check: _Checker, step: LineDict, where: str) -> tuple[Adjustmen
             continue
         rule = check.choice(item, "rule", f"an adjustment of {where}", get_args(TribunalRule))
         note = check.text(item, "note", f"an adjustment of {where}")
+        try:
+            note.format(unadjusted="")
+        except (KeyError, IndexError, ValueError):
+            check.error(item.line_of("note"), f"the note of an adjustment of {where} has a "
+                        "{...} other than {unadjusted}", "write {unadjusted} or no braces")
+            continue
         if rule and note:
             found.append(Adjustment(cast(TribunalRule, rule), note))
     return tuple(found)
