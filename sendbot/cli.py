@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(settings: Settings) -> int:
     kb, problems = check_knowledge(settings.knowledge_dir)
-    timelines, timeline_problems = load_timelines(settings.knowledge_dir / "timelines")
+    timelines_dir = settings.knowledge_dir / "timelines"
+    timelines, timeline_problems = load_timelines(timelines_dir) if timelines_dir.exists() else ({}, [])
     problems += timeline_problems + check_locales(settings.locales_dir)
     errors = [p for p in problems if not p.warning]
     warnings = [p for p in problems if p.warning]

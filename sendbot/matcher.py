@@ -63,6 +63,8 @@ class MatchSettings:
     answer_text_weight: float = 0.3  # weight of the answer-text BM25 in the ranking
     phrasing_weight: float = 1.0  # weight of the best-phrasing overlap in the ranking
     other_area_penalty: float = 0.15  # entries about another council rank lower
+    sentence_weight: float = 0.5  # in a long message, how much its sentences add to the whole
+    question_sentence_weight: float = 2.0  # a sentence with "?" counts this many times more
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
 
@@ -222,7 +224,18 @@ class Matcher:
         if not tokens:
             return []
         ranking, by_phrasing = self._ranking(tokens)
-        pieces = [(t, self._ranking(t)[1]) for t in (self.tokens(s) for s in self.segments(text)) if t]
+        pieces: list[tuple[list[str], dict[str, float]]] = []
+        sentences = [(s, self.tokens(s)) for s in self.segments(text)]
+        weights = {s: self.settings.question_sentence_weight if "?" in s else 1.0 for s, _ in sentences}
+        total = sum(weights.values())
+        for sentence, sentence_tokens in sentences:
+            if not sentence_tokens:
+                continue
+            sentence_ranking, sentence_phrasing = self._ranking(sentence_tokens)
+            pieces.append((sentence_tokens, sentence_phrasing))
+            share = self.settings.sentence_weight * weights[sentence] / total
+            for key, value in sentence_ranking.items():
+                ranking[key] = ranking.get(key, 0.0) + share * value
         if area:
             for key in ranking:
                 entry = self.kb.entries.get(key)
