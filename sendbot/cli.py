@@ -13,7 +13,7 @@ from pathlib import Path
 from sendbot.answers import Answer, Answerer
 from sendbot.config import Settings
 from sendbot.deadline_cli import add_deadline_parser, run_deadline
-from sendbot.deadlines import load_timelines
+from sendbot.deadlines import check_entry_links, load_timelines
 from sendbot.i18n import I18n, check_locales
 from sendbot.knowledge import check_knowledge, load_knowledge
 from sendbot.problems import DataError
@@ -69,6 +69,8 @@ def _check(settings: Settings) -> int:
     timelines_dir = settings.knowledge_dir / "timelines"
     timelines, timeline_problems = load_timelines(timelines_dir) if timelines_dir.exists() else ({}, [])
     problems += timeline_problems + check_locales(settings.locales_dir)
+    if kb is not None:
+        problems += check_entry_links(timelines, kb.entries)
     errors = [p for p in problems if not p.warning]
     warnings = [p for p in problems if p.warning]
     for problem in errors:

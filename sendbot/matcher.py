@@ -56,13 +56,14 @@ class MatchSettings:
     """Tuned on the evaluation set in tests/eval (see `sendbot eval` and the README)."""
 
     answer_threshold: float = 0.45  # confidence at or above which we answer directly
-    suggest_threshold: float = 0.30  # at or above: offer "Did you mean ..." buttons
+    suggest_threshold: float = 0.25  # at or above: offer "Did you mean ..." buttons
     ambiguity_margin: float = 0.04  # ranking gap below which two entries are a toss-up
     max_suggestions: int = 3
     typo_cutoff: float = 84.0  # rapidfuzz ratio needed to correct an unknown word
     answer_text_weight: float = 0.3  # weight of the answer-text BM25 in the ranking
     phrasing_weight: float = 1.0  # weight of the best-phrasing overlap in the ranking
     other_area_penalty: float = 0.15  # entries about another council rank lower
+    full_evidence: float = 1.4  # matched word weight needed for full confidence, in typical words
     sentence_weight: float = 0.5  # in a long message, how much its sentences add to the whole
     question_sentence_weight: float = 2.0  # a sentence with "?" counts this many times more
     bm25_k1: float = 1.2
@@ -147,7 +148,8 @@ class Matcher:
         self.questions = _BM25(question_docs, s.bm25_k1, s.bm25_b)
         self.answers = _BM25({k: self.tokens(v) for k, v in answers.items()}, s.bm25_k1, s.bm25_b)
         self.idf = self.questions.idf
-        self.unknown_weight = sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0
+        # The median word weight: what an unknown word costs, and the unit of evidence.
+        self.typical_weight = sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0
         self.doc_tokens = {k: frozenset(v) for k, v in question_docs.items()}
         self.phrasings = [
             _Phrasing(key, frozenset(tokens), sum(self.idf[t] for t in set(tokens)))
@@ -159,18 +161,19 @@ class Matcher:
 
     def _correct_uncached(self, word: str) -> str:
         """The known word a typo stands for (or the word itself)."""
-        if word in self._known or len(word) < 4 or word.isdigit():
+        if word in self._known or len(word) < 4:
             return word
         found = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=self.settings.typo_cutoff)
         return found[0] if found else word
 
     def tokens(self, text: str) -> list[str]:
-        return [stem(self._correct(w)) for w in self.normaliser.tokens(text)]
+        """Stemmed, corrected words; numbers are left out (ages and dates in a story are noise)."""
+        return [stem(self._correct(w)) for w in self.normaliser.tokens(text) if not w.isdigit()]
 
     # --- scoring -------------------------------------------------------------------------
 
     def _weight(self, tokens: Iterable[str]) -> float:
-        return sum(self.idf.get(t, 0.0 if t.isdigit() else self.unknown_weight) for t in set(tokens))
+        return sum(self.idf.get(t, self.typical_weight) for t in set(tokens))
 
     def _phrasing_scores(self, tokens: list[str]) -> dict[str, float]:
         query = set(tokens)
@@ -210,13 +213,20 @@ class Matcher:
         query = set(tokens)
         explained = sum(self.idf[t] for t in query if t in self.doc_tokens[key])
         coverage = explained / (self._weight(query) or 1.0)
-        return 0.5 * phrasing_score + 0.5 * coverage
+        # One shared common word ("times", "date") is not evidence enough, however short the message.
+        evidence = min(1.0, explained / (self.settings.full_evidence * self.typical_weight))
+        return (0.5 * phrasing_score + 0.5 * coverage) * evidence
 
     @staticmethod
     def segments(text: str) -> list[str]:
         """Each sentence of a message that has several."""
         parts = [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]
         return parts if len(parts) > 1 else []
+
+    def _other_area(self, key: str, area: str | None) -> bool:
+        """True for an entry about another council than the parent's."""
+        entry = self.kb.entries.get(key)
+        return bool(area) and entry is not None and entry.area not in (NATIONAL, area)
 
     def rank(self, text: str, area: str | None = None) -> list[Candidate]:
         """Entries (and out-of-scope topics) best first, each with its confidence."""
@@ -236,11 +246,9 @@ class Matcher:
             share = self.settings.sentence_weight * weights[sentence] / total
             for key, value in sentence_ranking.items():
                 ranking[key] = ranking.get(key, 0.0) + share * value
-        if area:
-            for key in ranking:
-                entry = self.kb.entries.get(key)
-                if entry is not None and entry.area not in (NATIONAL, area):
-                    ranking[key] -= self.settings.other_area_penalty
+        away = {key for key in ranking if self._other_area(key, area)}
+        for key in away:
+            ranking[key] -= self.settings.other_area_penalty
         ordered = sorted(ranking, key=lambda k: (-ranking[k], k))[: self.settings.max_suggestions + 2]
         candidates = []
         for key in ordered:
@@ -248,6 +256,8 @@ class Matcher:
                 [self._confidence(tokens, key, by_phrasing.get(key, 0.0))]
                 + [self._confidence(t, key, p.get(key, 0.0)) for t, p in pieces]
             )
+            if key in away:
+                confidence = max(0.0, confidence - self.settings.other_area_penalty)
             candidates.append(Candidate(key, round(confidence, 4)))
         self._last_ranking = ranking
         return candidates

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +34,17 @@ CREATE TABLE IF NOT EXISTS feedback (
 CREATE TABLE IF NOT EXISTS reminders (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     chat_id INTEGER NOT NULL,
-    due_at TEXT NOT NULL,
-    text TEXT NOT NULL,
-    sent INTEGER NOT NULL DEFAULT 0
+    due_at TEXT NOT NULL,  -- UTC, 'YYYY-MM-DDTHH:MM:SS', so text order is time order
+    text TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS reminders_due ON reminders (sent, due_at);
 """
+# Before reminders were deleted on delivery they were flagged with a `sent` column.
+DROP_SENT_COLUMN = """
+DELETE FROM reminders WHERE sent = 1;
+DROP INDEX IF EXISTS reminders_due;
+ALTER TABLE reminders DROP COLUMN sent;
+"""
+INDEXES = "CREATE INDEX IF NOT EXISTS reminders_due_at ON reminders (due_at);"
 
 CHAT_TABLES = ("chats", "feedback", "reminders")
 
@@ -62,10 +67,20 @@ class ChatState:
 
 @dataclass(frozen=True)
 class Reminder:
+    """A message to send at ``due_at`` (timezone-aware, UTC). ``text`` is built from
+    timeline labels and dates only, never from anything the parent typed."""
+
     id: int
     chat_id: int
     due_at: datetime
     text: str
+
+
+def _utc_text(moment: datetime) -> str:
+    """The stored form of a time; naive datetimes are refused so no local time slips in."""
+    if moment.tzinfo is None:
+        raise ValueError("reminder times must be timezone-aware")
+    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 class Store:
@@ -79,6 +94,10 @@ class Store:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.executescript(SCHEMA)
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(reminders)")}
+        if "sent" in columns:
+            self._conn.executescript(f"BEGIN; {DROP_SENT_COLUMN} COMMIT;")
+        self._conn.executescript(INDEXES)
 
     def close(self) -> None:
         self._conn.close()
@@ -152,31 +171,37 @@ class Store:
         with self._tx() as conn:
             cur = conn.execute(
                 "INSERT INTO reminders (chat_id, due_at, text) VALUES (?, ?, ?)",
-                (chat_id, due_at.isoformat(timespec="seconds"), text),
+                (chat_id, _utc_text(due_at), text),
             )
             return int(cur.lastrowid or 0)
 
     def pending_reminders(self, chat_id: int | None = None) -> list[Reminder]:
-        query = "SELECT id, chat_id, due_at, text FROM reminders WHERE sent = 0"
-        args: tuple[Any, ...] = ()
+        """Reminders not yet delivered (delivered ones are deleted), soonest first."""
+        return self._reminders("", chat_id)
+
+    def due_reminders(self, now: datetime, chat_id: int | None = None) -> list[Reminder]:
+        """Reminders whose time has come by ``now`` (timezone-aware), soonest first."""
+        return self._reminders("due_at <= ?", chat_id, _utc_text(now))
+
+    def _reminders(self, condition: str, chat_id: int | None, *args: Any) -> list[Reminder]:
+        conditions = [condition] if condition else []
         if chat_id is not None:
-            query += " AND chat_id = ?"
-            args = (chat_id,)
+            conditions.append("chat_id = ?")
+            args = (*args, chat_id)
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         with self._lock:
-            rows = self._conn.execute(query + " ORDER BY due_at, id", args).fetchall()
-        return [Reminder(rid, cid, datetime.fromisoformat(due), text) for rid, cid, due, text in rows]
-
-    def due_reminders(self, now: datetime) -> list[Reminder]:
-        return [r for r in self.pending_reminders() if r.due_at <= now]
-
-    def mark_sent(self, reminder_id: int) -> None:
-        with self._tx() as conn:
-            conn.execute("UPDATE reminders SET sent = 1 WHERE id = ?", (reminder_id,))
+            rows = self._conn.execute(
+                f"SELECT id, chat_id, due_at, text FROM reminders{where} ORDER BY due_at, id", args
+            ).fetchall()
+        return [Reminder(rid, cid, datetime.fromisoformat(due).replace(tzinfo=timezone.utc), text)
+                for rid, cid, due, text in rows]
 
     def cancel_reminders(self, chat_id: int, reminder_id: int | None = None) -> int:
+        """Delete one reminder of the chat, or all of them: when the parent cancels, and
+        once a reminder has been delivered (we keep nothing we no longer need)."""
         with self._tx() as conn:
             if reminder_id is None:
-                cur = conn.execute("DELETE FROM reminders WHERE chat_id = ? AND sent = 0", (chat_id,))
+                cur = conn.execute("DELETE FROM reminders WHERE chat_id = ?", (chat_id,))
             else:
                 cur = conn.execute("DELETE FROM reminders WHERE chat_id = ? AND id = ?", (chat_id, reminder_id))
             return cur.rowcount

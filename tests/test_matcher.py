@@ -92,9 +92,8 @@ def test_question_inside_a_long_story_is_found(matcher: Matcher) -> None:
 
 def test_sentences_are_scored_separately() -> None:
     parts = Matcher.segments("First thing. Second thing?\nThird thing")
-    assert parts[0] == "First thing. Second thing?\nThird thing"
-    assert parts[1:] == ["First thing.", "Second thing?", "Third thing"]
-    assert Matcher.segments("one sentence only") == ["one sentence only"]
+    assert parts == ["First thing.", "Second thing?", "Third thing"]
+    assert Matcher.segments("one sentence only") == []
 
 
 # --- no answer -----------------------------------------------------------------------------
@@ -182,7 +181,7 @@ def test_raising_the_suggest_threshold_turns_it_into_a_fallback(kb: KnowledgeBas
 
 
 def test_lowering_the_thresholds_answers_a_vague_question(kb: KnowledgeBase) -> None:
-    question = "letter"
+    question = "help with school"
     assert Matcher(kb).match(question).status == "suggest"
     lenient = replace(MatchSettings(), answer_threshold=0.05, suggest_threshold=0.01)
     result = Matcher(kb, lenient).match(question)

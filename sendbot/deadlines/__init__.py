@@ -27,10 +27,12 @@ from sendbot.deadlines.dates import DateRange, SchoolCalendar
 from sendbot.deadlines.ics import build_ics
 from sendbot.deadlines.rules import (
     DEFAULT_TIMELINES_DIR,
+    EntryLink,
     Input,
     Source,
     Step,
     Timeline,
+    check_entry_links,
     load_timelines,
 )
 
@@ -40,6 +42,7 @@ __all__ = [
     "Bounds",
     "DateRange",
     "DateResult",
+    "EntryLink",
     "Event",
     "Input",
     "InputError",
@@ -54,6 +57,7 @@ __all__ = [
     "bounds_for",
     "build_ics",
     "calculate",
+    "check_entry_links",
     "check_inputs",
     "format_day",
     "load_timelines",

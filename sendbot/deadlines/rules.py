@@ -8,6 +8,7 @@ rather than failing on the first one. The schema is described in
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,7 +32,7 @@ RESERVED_CLI_NAMES = frozenset({"json", "list", "today", "ics", "timelines", "he
 
 _TOP_KEYS = {
     "id": True, "title": True, "summary": True, "trigger": True, "reviewed": True,
-    "inputs": True, "steps": True, "school_calendar": False,
+    "inputs": True, "steps": True, "school_calendar": False, "entries": False,
 }
 _INPUT_KEYS = {
     "name": True, "kind": True, "required": True, "prompt": True, "cli": True, "help": True,
@@ -143,6 +144,15 @@ class SchoolCalendarInputs:
 
 
 @dataclass(frozen=True)
+class EntryLink:
+    """A knowledge-base entry whose answer offers this calculator ("Work out my dates");
+    the line lets `sendbot check` point at an id that no longer exists."""
+
+    entry_id: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Timeline:
     id: str
     title: str
@@ -153,6 +163,7 @@ class Timeline:
     steps: tuple[Step, ...]
     school_calendar: SchoolCalendarInputs = field(default_factory=SchoolCalendarInputs)
     file: Path = Path()
+    entries: tuple[EntryLink, ...] = ()
 
     @property
     def main_input(self) -> Input:
@@ -448,6 +459,37 @@ def _load_calendar(check: _Checker, data: LineDict, inputs: dict[str, Input]) ->
     )
 
 
+def _load_entries(check: _Checker, data: LineDict) -> tuple[EntryLink, ...]:
+    """The optional ``entries:`` list; whether each id exists is checked against the
+    knowledge base by ``check_entry_links``, which the timeline loader cannot see."""
+    items = data.get("entries")
+    if items is None:
+        return ()
+    if not isinstance(items, LineList):
+        check.error(data.line_of("entries"), "'entries' must be a list of entry ids",
+                    "write e.g. [annual-review-due-date, annual-review-late]")
+        return ()
+    links = []
+    for index, item in enumerate(items):
+        if not isinstance(item, str) or not ID_PATTERN.match(item):
+            check.error(items.line_of(index), f"entry id '{item}' is not valid",
+                        "use the id of an entry in knowledge/entries")
+            continue
+        links.append(EntryLink(item, items.line_of(index)))
+    return tuple(links)
+
+
+def check_entry_links(timelines: Mapping[str, Timeline], entry_ids: Collection[str]) -> list[Problem]:
+    """Every ``entries:`` id of every timeline must name an existing knowledge-base entry."""
+    return [
+        Problem(timeline.file, link.line, f"entry id '{link.entry_id}' is not in the knowledge base",
+                "use the id of an entry in knowledge/entries, or remove it")
+        for timeline in timelines.values()
+        for link in timeline.entries
+        if link.entry_id not in entry_ids
+    ]
+
+
 def _check_references(check: _Checker, timeline: Timeline) -> None:
     """Names must point at inputs or earlier steps, so steps compute in file order."""
     inputs = {spec.name: spec for spec in timeline.inputs}
@@ -509,12 +551,13 @@ def load_timeline(path: Path) -> tuple[Timeline | None, list[Problem]]:
                         "rename one of them")
     steps = _load_list(check, data, "steps", _load_step)
     calendar = _load_calendar(check, data, {spec.name: spec for spec in inputs})
+    entries = _load_entries(check, data)
     if check.problems or not inputs or not steps:
         return None, problems + check.problems
     timeline = Timeline(
         id=cast(str, timeline_id), title=texts[0], summary=texts[1], trigger=texts[2],
         reviewed=cast(date, reviewed), inputs=tuple(inputs), steps=tuple(steps),
-        school_calendar=calendar, file=path,
+        school_calendar=calendar, file=path, entries=entries,
     )
     _check_references(check, timeline)
     return (None if check.problems else timeline), check.problems
