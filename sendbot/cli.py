@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(settings: Settings) -> int:
-    kb, problems = check_knowledge(settings.knowledge_dir)
+    kb, problems = check_knowledge(settings.knowledge_dir, collisions=True)
     timelines_dir = settings.knowledge_dir / "timelines"
     timelines, timeline_problems = load_timelines(timelines_dir) if timelines_dir.exists() else ({}, [])
     problems += timeline_problems + check_locales(settings.locales_dir)

@@ -6,6 +6,7 @@ nothing binary is committed. A language without a catalogue falls back to Englis
 from __future__ import annotations
 
 import io
+from datetime import date
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,10 +98,19 @@ class I18n:
             return lang
 
     @staticmethod
-    def date(value: object, lang: str | None) -> str:
+    def date(value: date, lang: str | None) -> str:
         """A date the way the parent's language writes it: '3 March 2026'."""
-        locale = "en_GB" if (lang or DEFAULT_LANG) == DEFAULT_LANG else lang
-        try:
-            return format_date(value, format="long", locale=locale)  # type: ignore[arg-type]
-        except (UnknownLocaleError, ValueError):
-            return format_date(value, format="long", locale="en_GB")  # type: ignore[arg-type]
+        return _format(value, "long", lang)
+
+    @staticmethod
+    def month(value: date, lang: str | None) -> str:
+        """A month and year, for the calendar picker: 'March 2026'."""
+        return _format(value, "LLLL y", lang)
+
+
+def _format(value: date, pattern: str, lang: str | None) -> str:
+    locale = "en_GB" if (lang or DEFAULT_LANG) == DEFAULT_LANG else lang
+    try:
+        return format_date(value, format=pattern, locale=locale)
+    except (UnknownLocaleError, ValueError):
+        return format_date(value, format=pattern, locale="en_GB")

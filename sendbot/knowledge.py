@@ -506,8 +506,11 @@ def _load_out_of_scope(path: Path, problems: list[Problem]) -> dict[str, OutOfSc
 # --- the whole knowledge base -------------------------------------------------------------
 
 
-def check_knowledge(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
-    """Load and check everything under ``root``; the base is None when there are errors."""
+def check_knowledge(root: Path, *, collisions: bool = False) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Load and check everything under ``root``; the base is None when there are errors.
+
+    ``collisions`` adds the slower all-pairs phrasing comparison (warnings only), which
+    `sendbot check` runs and start-up skips."""
     from sendbot.normalise import normalise  # the normaliser is shared with the matcher
 
     problems: list[Problem] = []
@@ -551,9 +554,10 @@ def check_knowledge(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
                 chk.error(entry.line, f"entry '{entry.id}' is related to itself", "remove it from 'related'")
         problems.extend(chk.problems)
 
-    from sendbot.collisions import phrasing_collisions  # needs the matcher's normaliser only
+    if collisions:
+        from sendbot.collisions import phrasing_collisions
 
-    problems.extend(phrasing_collisions(entries.values(), synonyms, spellings))
+        problems.extend(phrasing_collisions(entries.values(), synonyms, spellings))
 
     errors = [p for p in problems if not p.warning]
     warnings = tuple(p for p in problems if p.warning)

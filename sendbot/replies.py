@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit on callback_data
+BUTTON_LABEL_CHARS = 60  # longer labels are cut on narrow phone screens anyway
 
 Kind = Literal["message", "edit", "notice"]
 
@@ -69,3 +70,8 @@ def action(verb: str, *args: str) -> str:
 def parse_action(data: str) -> tuple[str, list[str]]:
     verb, *args = data.split(":")
     return verb, args
+
+
+def short_label(text: str) -> str:
+    """A button label short enough to read on a phone, cut with an ellipsis."""
+    return text if len(text) <= BUTTON_LABEL_CHARS else text[: BUTTON_LABEL_CHARS - 1] + "…"

@@ -14,6 +14,10 @@ import yaml
 from sendbot.problems import Problem
 
 
+# libyaml's C loader when present: same safe tags, several times faster on the whole base.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class LineDict(dict):
     """A mapping that knows the line it starts on and the line of each key."""
 
@@ -40,7 +44,7 @@ def line_of(value: Any, default: int = 1) -> int:
     return getattr(value, "line", default)
 
 
-def _build(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
+def _build(node: yaml.Node, loader: Any) -> Any:
     if isinstance(node, yaml.MappingNode):
         result = LineDict()
         result.line = node.start_mark.line + 1
@@ -80,7 +84,7 @@ def load_yaml(path: Path) -> tuple[Any, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         return None, [Problem(path, 1, f"file is not UTF-8 ({exc.reason})", "save it as UTF-8")]
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -202,7 +202,7 @@ def test_forget_deletes_every_row(conv: Conversation, store: Store, db_path: Pat
     press(conv, "ar:derby")
     say(conv, QUESTION)
     press(conv, "f:ehc-request-how:1")
-    store.add_reminder(CHAT, datetime(2027, 1, 5, 9, 0), "Annual review due")
+    store.add_reminder(CHAT, datetime(2027, 1, 5, 9, 0, tzinfo=timezone.utc), "Annual review due")
     press(conv, "ar:derbyshire", chat_id=OTHER_CHAT)
     assert store.rows_about(CHAT) == 3
 

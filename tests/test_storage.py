@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,6 +16,10 @@ from sendbot.storage import CHAT_TABLES, ChatState, Store, default_db_path
 
 CHAT = 11
 OTHER = 22
+
+
+def utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=timezone.utc)  # type: ignore[misc]
 
 
 @pytest.fixture
@@ -82,20 +87,21 @@ def test_feedback_counts(store: Store) -> None:
 
 
 def test_reminders_add_pending_due_and_cancel(store: Store) -> None:
-    late = store.add_reminder(CHAT, datetime(2027, 3, 1, 9, 0), "Tribunal deadline")
-    early = store.add_reminder(CHAT, datetime(2027, 1, 5, 9, 0), "Annual review due")
-    other = store.add_reminder(OTHER, datetime(2027, 2, 1, 9, 0), "Other chat")
+    late = store.add_reminder(CHAT, utc(2027, 3, 1, 9), "Tribunal deadline")
+    early = store.add_reminder(CHAT, utc(2027, 1, 5, 9), "Annual review due")
+    other = store.add_reminder(OTHER, utc(2027, 2, 1, 9), "Other chat")
     assert len({late, early, other}) == 3
 
     pending = store.pending_reminders(CHAT)
     assert [(r.id, r.text) for r in pending] == [(early, "Annual review due"), (late, "Tribunal deadline")]
-    assert pending[0].due_at == datetime(2027, 1, 5, 9, 0)
+    assert pending[0].due_at == utc(2027, 1, 5, 9)
     assert pending[0].chat_id == CHAT
     assert [r.id for r in store.pending_reminders()] == [early, other, late]
 
-    assert [r.id for r in store.due_reminders(datetime(2027, 2, 1, 9, 0))] == [early, other]
-    store.mark_sent(early)
-    assert [r.id for r in store.due_reminders(datetime(2027, 2, 1, 9, 0))] == [other]
+    assert [r.id for r in store.due_reminders(utc(2027, 2, 1, 9))] == [early, other]
+    assert [r.id for r in store.due_reminders(utc(2027, 2, 1, 9), chat_id=CHAT)] == [early]
+    assert store.cancel_reminders(CHAT, early) == 1  # what delivery does once it is sent
+    assert [r.id for r in store.due_reminders(utc(2027, 2, 1, 9))] == [other]
     assert [r.id for r in store.pending_reminders(CHAT)] == [late]
 
     assert store.cancel_reminders(CHAT, other) == 0  # another chat's reminder is not ours to cancel
@@ -105,21 +111,42 @@ def test_reminders_add_pending_due_and_cancel(store: Store) -> None:
     assert store.pending_reminders() == []
 
 
-def test_cancel_all_keeps_sent_reminders_until_forget(store: Store) -> None:
-    sent = store.add_reminder(CHAT, datetime(2027, 1, 1), "sent")
-    store.add_reminder(CHAT, datetime(2027, 1, 2), "pending")
-    store.mark_sent(sent)
-    assert store.cancel_reminders(CHAT) == 1
-    assert store.rows_about(CHAT) == 1
-    store.forget(CHAT)
-    assert store.rows_about(CHAT) == 0
+def test_reminder_times_are_kept_in_utc_and_compared_as_times(store: Store) -> None:
+    london = ZoneInfo("Europe/London")
+    summer = store.add_reminder(CHAT, datetime(2027, 7, 1, 9, 0, tzinfo=london), "summer")  # 08:00 UTC
+    [reminder] = store.pending_reminders(CHAT)
+    assert reminder.id == summer and reminder.due_at == utc(2027, 7, 1, 8)
+    assert store.due_reminders(datetime(2027, 7, 1, 8, 59, tzinfo=london)) == []
+    assert store.due_reminders(utc(2027, 7, 1, 8)) == [reminder]
+    with pytest.raises(ValueError, match="timezone-aware"):
+        store.add_reminder(CHAT, datetime(2027, 1, 1, 9, 0), "naive")
+
+
+def test_old_database_with_a_sent_column_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(
+            "CREATE TABLE reminders (id INTEGER PRIMARY KEY AUTOINCREMENT, chat_id INTEGER NOT NULL, "
+            "due_at TEXT NOT NULL, text TEXT NOT NULL, sent INTEGER NOT NULL DEFAULT 0);"
+            "CREATE INDEX reminders_due ON reminders (sent, due_at);"
+            "INSERT INTO reminders (chat_id, due_at, text, sent) VALUES (1, '2027-01-01T09:00:00', 'sent', 1);"
+            "INSERT INTO reminders (chat_id, due_at, text, sent) VALUES (1, '2027-01-02T09:00:00', 'waiting', 0);"
+        )
+    conn.close()
+    store = Store(path)
+    try:
+        assert [r.text for r in store.pending_reminders()] == ["waiting"]
+        columns = {row[1] for row in store._conn.execute("PRAGMA table_info(reminders)")}
+        assert "sent" not in columns
+    finally:
+        store.close()
 
 
 def test_forget_removes_everything_about_the_chat(store: Store) -> None:
     for chat in (CHAT, OTHER):
         store.save_chat(ChatState(chat, "en", "derby", {"step": 1}))
         store.record_feedback(chat, "ehc-request-how", True)
-        store.add_reminder(chat, datetime(2027, 1, 5, 9, 0), "Annual review due")
+        store.add_reminder(chat, utc(2027, 1, 5, 9), "Annual review due")
     assert store.rows_about(CHAT) == 3
 
     store.forget(CHAT)
