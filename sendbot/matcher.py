@@ -9,7 +9,8 @@ with rapidfuzz, and words are reduced to a rough stem ("assessed", "assessing" -
 * BM25 over all of an entry's phrasings and its title: rare words ("cease", "tribunal")
   weigh more than common ones ("school", "child"), and extra story words cost little;
 * BM25 over the entry's answer text, a weaker hint for words parents use that no phrasing has;
-* the best single phrasing's weighted overlap with the message (recall and precision).
+* the best single phrasing's weighted overlap with the message (recall and precision);
+* rapidfuzz's ``token_sort_ratio`` with the closest phrasing, which rewards near-identical wording.
 
 How **sure** we are is a separate, absolute figure: how much of the best phrasing the
 message covers and how much of the message the entry explains, taken over the whole message
@@ -62,6 +63,7 @@ class MatchSettings:
     typo_cutoff: float = 84.0  # rapidfuzz ratio needed to correct an unknown word
     answer_text_weight: float = 0.3  # weight of the answer-text BM25 in the ranking
     phrasing_weight: float = 1.0  # weight of the best-phrasing overlap in the ranking
+    fuzzy_weight: float = 0.7  # weight of rapidfuzz token_sort_ratio with the closest phrasing
     other_area_penalty: float = 0.15  # entries about another council rank lower
     full_evidence: float = 1.4  # matched word weight needed for full confidence, in typical words
     sentence_weight: float = 0.5  # in a long message, how much its sentences add to the whole
@@ -156,6 +158,7 @@ class Matcher:
             for key, tokens in tokenised
             if tokens
         ]
+        self._phrasing_texts = [" ".join(sorted(p.tokens)) for p in self.phrasings]
 
     # --- tokens --------------------------------------------------------------------------
 
@@ -191,6 +194,16 @@ class Matcher:
                 out[phrasing.entry_id] = score
         return out
 
+    def _fuzzy_scores(self, tokens: list[str]) -> dict[str, float]:
+        """rapidfuzz's token_sort_ratio against every phrasing, best per entry, 0 to 1."""
+        query = " ".join(sorted(set(tokens)))
+        out: dict[str, float] = {}
+        for _, score, index in process.extract(query, self._phrasing_texts, scorer=fuzz.token_sort_ratio,
+                                               limit=None, score_cutoff=30):
+            key = self.phrasings[index].entry_id
+            out[key] = max(out.get(key, 0.0), score / 100.0)
+        return out
+
     def _ranking(self, tokens: list[str]) -> tuple[dict[str, float], dict[str, float]]:
         """Relative ranking scores, and the best-phrasing scores (absolute)."""
         s = self.settings
@@ -199,11 +212,12 @@ class Matcher:
         by_phrasing = self._phrasing_scores(tokens)
         top_q = max(by_questions.values(), default=1.0)
         top_a = max(by_answers.values(), default=1.0)
-        total = 1.0 + s.answer_text_weight + s.phrasing_weight
+        by_fuzzy = self._fuzzy_scores(tokens)
+        total = 1.0 + s.answer_text_weight + s.phrasing_weight + s.fuzzy_weight
         keys = set(by_questions) | set(by_phrasing)
         ranking = {
             k: (by_questions.get(k, 0.0) / top_q + s.answer_text_weight * by_answers.get(k, 0.0) / top_a
-                + s.phrasing_weight * by_phrasing.get(k, 0.0)) / total
+                + s.phrasing_weight * by_phrasing.get(k, 0.0) + s.fuzzy_weight * by_fuzzy.get(k, 0.0)) / total
             for k in keys
         }
         return ranking, by_phrasing
