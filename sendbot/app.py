@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from sendbot.config import Settings
 from sendbot.core import Conversation
+from sendbot.deadlines import check_entry_links, load_timelines
 from sendbot.i18n import I18n
 from sendbot.knowledge import load_knowledge
+from sendbot.problems import DataError
 from sendbot.storage import Store
 
 
 def build_conversation(settings: Settings) -> Conversation:
-    """Load and check the knowledge base (raising DataError if broken), open the store."""
+    """Load and check the knowledge base and its timelines (raising DataError if either is
+    broken, as `sendbot check` would report), open the store."""
     kb = load_knowledge(settings.knowledge_dir)
-    return Conversation(kb, Store(settings.db_path), I18n(settings.locales_dir))
+    timelines_dir = settings.knowledge_dir / "timelines"
+    timelines, problems = load_timelines(timelines_dir) if timelines_dir.exists() else ({}, [])
+    errors = [p for p in problems + check_entry_links(timelines, kb.entries) if not p.warning]
+    if errors:
+        raise DataError(errors)
+    return Conversation(kb, Store(settings.db_path), I18n(settings.locales_dir), timelines=timelines)

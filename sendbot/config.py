@@ -10,6 +10,7 @@
 | SENDBOT_WEBHOOK_URL | public HTTPS URL: run a webhook instead of long polling | none |
 | SENDBOT_WEBHOOK_SECRET | secret token Telegram must send with each webhook call | none |
 | SENDBOT_WEBHOOK_LISTEN / SENDBOT_WEBHOOK_PORT | where the webhook server listens | 127.0.0.1 / 8443 |
+| SENDBOT_REMINDER_INTERVAL | seconds between checks for reminders that are due | 60 |
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Settings:
     webhook_secret: str | None
     webhook_listen: str
     webhook_port: int
+    reminder_interval: float = 60.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -50,4 +52,5 @@ class Settings:
             webhook_secret=env.get("SENDBOT_WEBHOOK_SECRET") or None,
             webhook_listen=env.get("SENDBOT_WEBHOOK_LISTEN") or "127.0.0.1",
             webhook_port=int(env.get("SENDBOT_WEBHOOK_PORT") or 8443),
+            reminder_interval=float(env.get("SENDBOT_REMINDER_INTERVAL") or 60),
         )

@@ -2,32 +2,42 @@
 
 No transport lives here: Telegram and the terminal both call `Conversation.handle`, so they
 behave the same and the whole dialogue is testable without a network. Commands, answers,
-suggestions, the fallback, small talk, areas and feedback are all decided here."""
+suggestions, the fallback, small talk, areas and feedback are decided here; the deadline
+calculator and reminders are in `sendbot.calculator`, which this dispatches to."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
 
 from rapidfuzz import fuzz, process
 
 from sendbot.answers import Answer, Answerer
+from sendbot.calculator import Calculator
+from sendbot.deadlines import Timeline
 from sendbot.i18n import I18n
 from sendbot.knowledge import ENGLAND, Entry, KnowledgeBase
 from sendbot.matcher import MatchSettings
 from sendbot.normalise import normalise
-from sendbot.replies import Button, ButtonIn, Incoming, Reply, action, parse_action
-from sendbot.storage import ChatState, Store
+from sendbot.replies import Button, ButtonIn, Incoming, Reply, action, parse_action, short_label
+from sendbot.storage import ChatState, Reminder, Store
 
 MAX_INPUT_CHARS = 2000  # longer messages are read from both ends, where questions usually sit
 SMALLTALK_MAX_WORDS = 6
 SMALLTALK_SCORE = 88.0
 MAX_RELATED_BUTTONS = 3
-BUTTON_LABEL_CHARS = 60
+
+
+def utc_now() -> datetime:
+    """The default clock: timezone-aware, so reminder times compare without guessing zones."""
+    return datetime.now(timezone.utc)
 
 
 class Conversation:
-    """The dialogue. Holds the loaded knowledge, the matcher and the store; no I/O besides the store."""
+    """The dialogue. Holds the loaded knowledge, the matcher and the store; no I/O besides the store.
+
+    ``timelines`` are the deadline calculators (none: /deadlines says they are unavailable);
+    ``clock`` gives the current time, timezone-aware, so tests can set "today"."""
 
     def __init__(
         self,
@@ -35,13 +45,15 @@ class Conversation:
         store: Store,
         i18n: I18n,
         settings: MatchSettings | None = None,
-        clock: Callable[[], datetime] = datetime.now,
+        clock: Callable[[], datetime] = utc_now,
+        timelines: Mapping[str, Timeline] | None = None,
     ) -> None:
         self.kb = kb
         self.store = store
         self.i18n = i18n
         self.clock = clock
         self.answers = Answerer(kb, i18n, settings)
+        self.calculator = Calculator(timelines or {}, store, i18n, clock)
         self._smalltalk = [(normalise(p), intent) for intent, ps in kb.smalltalk.items() for p in ps]
         self._commands: dict[str, Callable[[ChatState, str], list[Reply]]] = {
             "start": self._cmd_start,
@@ -51,6 +63,7 @@ class Conversation:
             "forget": self._cmd_forget,
             "area": self._cmd_area,
             "language": self._cmd_language,
+            **self.calculator.commands,
         }
         self._buttons: dict[str, Callable[[ChatState, list[str]], list[Reply]]] = {
             "a": self._btn_answer,
@@ -59,6 +72,7 @@ class Conversation:
             "ar": self._btn_area,
             "lg": self._btn_language,
             "n": self._btn_none,
+            **self.calculator.buttons,
         }
 
     # --- entry point ---------------------------------------------------------------------
@@ -74,6 +88,14 @@ class Conversation:
         if not state.flow.get("forgotten"):
             self.store.save_chat(state)
         return replies
+
+    def due_reminders(self, now: datetime, chat_id: int | None = None) -> list[tuple[Reminder, Reply]]:
+        """Reminders to deliver now, with their messages; call ``reminder_delivered`` after
+        sending each, so the database (the only record of them) forgets it."""
+        return self.calculator.due(now, chat_id)
+
+    def reminder_delivered(self, reminder: Reminder) -> None:
+        self.calculator.delivered(reminder)
 
     def _(self, state: ChatState) -> Callable[[str], str]:
         return self.i18n.translator(state.lang).gettext
@@ -103,6 +125,8 @@ class Conversation:
                 return [Reply(_("I don't know the command /{command}. Type /help to see what I can do.")
                               .format(command=command[:30]))]
             return handler(state, rest.strip())
+        if self.calculator.is_waiting(state):
+            return self.calculator.answer_text(state, stripped)
         if not normalise(stripped):
             return [Reply(_("I couldn't find any words in that message. Please type your question "
                             "in a sentence, for example: \"How do I ask for an EHC needs assessment?\""))]
@@ -116,7 +140,9 @@ class Conversation:
             notes.append(Reply(_("That is a long message, thank you for telling me so much. "
                                  "I have read the start and the end of it; if I miss your question, "
                                  "please send it again on its own.")))
-        return notes + self.reply_for(self.answers.answer(stripped, state.area, state.lang), state)
+        answer = self.answers.answer(stripped, state.area, state.lang)
+        offers = self.calculator.offer(state, answer.entry.id, stripped) if answer.entry else ()
+        return notes + self.reply_for(answer, state, offers)
 
     def _smalltalk_intent(self, text: str) -> str | None:
         words = normalise(text)
@@ -140,36 +166,35 @@ class Conversation:
         }[intent]
         return [Reply(text)]
 
-    def reply_for(self, answer: Answer, state: ChatState) -> list[Reply]:
+    def reply_for(self, answer: Answer, state: ChatState, offers: tuple[Button, ...] = ()) -> list[Reply]:
+        """The reply to an answer; ``offers`` (e.g. "Work out my dates") go first on an answer."""
         _ = self._(state)
         lang = state.lang or "en"
         if answer.result.status == "answer" and answer.entry is not None:
-            return [self._entry_reply(answer.entry, state, with_more=False)]
+            return [self._entry_reply(answer.entry, state, with_more=False, offers=offers)]
         if answer.result.status == "suggest":
-            buttons = tuple(
-                (Button(self._label(self.kb.entries[c.entry_id].title.get_text(lang)), action("a", c.entry_id)),)
-                for c in answer.result.candidates
-            ) + ((Button(_("None of these"), action("n")),),)
+            buttons = (
+                *((Button(short_label(self.kb.entries[c.entry_id].title.get_text(lang)), action("a", c.entry_id)),)
+                  for c in answer.result.candidates),
+                (Button(_("None of these"), action("n")),),
+            )
             return [Reply(_("I'm not completely sure what you're asking. Did you mean one of these?"),
                           buttons=buttons)]
         return [Reply(answer.text)]
 
-    def _entry_reply(self, entry: Entry, state: ChatState, *, with_more: bool, kind: str = "message") -> Reply:
+    def _entry_reply(self, entry: Entry, state: ChatState, *, with_more: bool, kind: str = "message",
+                     offers: tuple[Button, ...] = ()) -> Reply:
         _ = self._(state)
         lang = state.lang or "en"
-        rows: list[tuple[Button, ...]] = []
+        rows: list[tuple[Button, ...]] = [(offer,) for offer in offers]
         if entry.more and not with_more:
             rows.append((Button(_("More detail"), action("m", entry.id)),))
         for rel in entry.related[:MAX_RELATED_BUTTONS]:
-            rows.append((Button(self._label(self.kb.entries[rel].title.get_text(lang)), action("a", rel)),))
+            rows.append((Button(short_label(self.kb.entries[rel].title.get_text(lang)), action("a", rel)),))
         rows.append((Button(_("👍 Helpful"), action("f", entry.id, "1")),
                      Button(_("👎 Not helpful"), action("f", entry.id, "0"))))
         text = self.answers.answer_text(entry, lang, with_more=with_more) + "\n\n" + _("Was this helpful?")
         return Reply(text, title=entry.title.get_text(lang), buttons=tuple(rows), kind=kind)  # type: ignore[arg-type]
-
-    @staticmethod
-    def _label(text: str) -> str:
-        return text if len(text) <= BUTTON_LABEL_CHARS else text[: BUTTON_LABEL_CHARS - 1] + "…"
 
     # --- commands ------------------------------------------------------------------------
 
@@ -200,6 +225,9 @@ class Conversation:
             "• When should the annual review happen?\n\n"
             "Commands:\n"
             "/start – start again and choose your area\n"
+            "/deadlines – work out your legal deadlines and get reminders\n"
+            "/reminders – see or cancel your reminders\n"
+            "/cancel – stop working out dates\n"
             "/contacts – who to contact, locally and nationally\n"
             "/area – change your area\n"
             "/language – change the language\n"

@@ -6,8 +6,8 @@ nothing binary is committed. A language without a catalogue falls back to Englis
 from __future__ import annotations
 
 import io
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -28,7 +28,8 @@ def _read_catalog(path: Path) -> tuple[Translations | None, list[Problem]]:
             catalog = read_po(fh, abort_invalid=True)
     except Exception as exc:  # babel raises several types for a broken file
         line = getattr(exc, "lineno", 1) or 1
-        return None, [Problem(path, line, f"cannot read the catalogue: {exc}", "fix the .po syntax (msgid/msgstr pairs, quoted)")]
+        return None, [Problem(path, line, f"cannot read the catalogue: {exc}",
+                              "fix the .po syntax (msgid/msgstr pairs, quoted)")]
     problems: list[Problem] = []
     for message in catalog:
         if not message.id or not message.string:

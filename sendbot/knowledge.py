@@ -105,6 +105,7 @@ class KnowledgeBase:
     spellings: dict[str, str]  # normalised word -> British form
     smalltalk: dict[str, tuple[str, ...]]  # intent -> phrasings
     out_of_scope: dict[str, OutOfScope]
+    domain: tuple[str, ...]  # words that show a message is about SEND at all
     root: Path
     warnings: tuple[Problem, ...] = field(default=())
 
@@ -417,20 +418,27 @@ def _load_contacts(path: Path, problems: list[Problem]) -> tuple[dict[str, Area]
     return areas, contacts
 
 
-def _load_word_map(path: Path, normalise: Callable[[str], str], problems: list[Problem]) -> tuple[dict[str, str], dict[str, str]]:
-    """Synonyms (variant -> canonical) and spellings (word -> British word), both normalised."""
+@dataclass(frozen=True)
+class WordMap:
+    synonyms: dict[str, str]  # normalised variant -> canonical form
+    spellings: dict[str, str]  # normalised word -> British form
+    domain: tuple[str, ...]  # words that show a message is about SEND at all
+
+
+def _load_word_map(path: Path, normalise: Callable[[str], str], problems: list[Problem]) -> WordMap:
+    """Synonyms, spellings and domain words, all normalised."""
     chk = _Checker(path)
     synonyms: dict[str, str] = {}
     spellings: dict[str, str] = {}
     data, syntax = load_yaml(path)
     if syntax:
         problems.extend(syntax)
-        return synonyms, spellings
-    if not isinstance(data, LineDict) or not chk.keys(data, {"synonyms"}, {"spellings"}, "synonyms file"):
+        return WordMap(synonyms, spellings, ())
+    if not isinstance(data, LineDict) or not chk.keys(data, {"synonyms"}, {"spellings", "domain"}, "synonyms file"):
         if not isinstance(data, LineDict):
             chk.error(1, "the file must be a mapping", "start it with 'synonyms:'")
         problems.extend(chk.problems)
-        return synonyms, spellings
+        return WordMap(synonyms, spellings, ())
     groups = data["synonyms"]
     if not isinstance(groups, LineDict):
         chk.error(data.line_of("synonyms"), "'synonyms' must be a mapping", "write 'canonical: [variant, ...]'")
@@ -455,8 +463,11 @@ def _load_word_map(path: Path, normalise: Callable[[str], str], problems: list[P
                 chk.error(raw_spellings.line_of(wrong), f"spelling '{wrong}' must map to text", "write 'wrong: right'")
             else:
                 spellings[normalise(str(wrong))] = normalise(right)
+    domain: list[str] = []
+    if data.get("domain") is not None:
+        domain = chk.string_list(data["domain"], data.line_of("domain"), "domain") or []
     problems.extend(chk.problems)
-    return synonyms, spellings
+    return WordMap(synonyms, spellings, tuple(domain))
 
 
 def _load_smalltalk(path: Path, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
@@ -534,9 +545,10 @@ def check_knowledge(root: Path, *, collisions: bool = False) -> tuple[KnowledgeB
         problems.extend(chk.problems)
 
     areas, contacts = _load_contacts(root / "contacts.yaml", problems) if (root / "contacts.yaml").exists() else ({}, [])
-    synonyms, spellings = ({}, {})
+    words = WordMap({}, {}, ())
     if (root / "synonyms.yaml").exists():
-        synonyms, spellings = _load_word_map(root / "synonyms.yaml", normalise, problems)
+        words = _load_word_map(root / "synonyms.yaml", normalise, problems)
+    synonyms, spellings = words.synonyms, words.spellings
     smalltalk = _load_smalltalk(root / "smalltalk.yaml", problems) if (root / "smalltalk.yaml").exists() else {}
     oos_path = root / "out-of-scope.yaml"
     out_of_scope = _load_out_of_scope(oos_path, problems) if oos_path.exists() else {}
@@ -564,7 +576,7 @@ def check_knowledge(root: Path, *, collisions: bool = False) -> tuple[KnowledgeB
     if errors:
         return None, problems
     kb = KnowledgeBase(entries=entries, areas=areas, contacts=tuple(contacts), synonyms=synonyms,
-                       spellings=spellings, smalltalk=smalltalk, out_of_scope=out_of_scope, root=root, warnings=warnings)
+                       spellings=spellings, smalltalk=smalltalk, out_of_scope=out_of_scope, domain=words.domain, root=root, warnings=warnings)
     return kb, problems
 
 

@@ -66,6 +66,7 @@ class MatchSettings:
     fuzzy_weight: float = 0.7  # weight of rapidfuzz token_sort_ratio with the closest phrasing
     other_area_penalty: float = 0.15  # entries about another council rank lower
     full_evidence: float = 1.4  # matched word weight needed for full confidence, in typical words
+    off_topic_factor: float = 0.5  # confidence kept when a message has no SEND domain word
     sentence_weight: float = 0.5  # in a long message, how much its sentences add to the whole
     question_sentence_weight: float = 2.0  # a sentence with "?" counts this many times more
     bm25_k1: float = 1.2
@@ -159,6 +160,7 @@ class Matcher:
             if tokens
         ]
         self._phrasing_texts = [" ".join(sorted(p.tokens)) for p in self.phrasings]
+        self.domain = frozenset(t for term in kb.domain for t in self.tokens(term))
 
     # --- tokens --------------------------------------------------------------------------
 
@@ -247,6 +249,9 @@ class Matcher:
         tokens = self.tokens(text)
         if not tokens:
             return []
+        # A message with no SEND word at all ("what vaccines does my baby need") needs far
+        # stronger evidence before we answer it from the knowledge base.
+        on_topic = not self.domain or bool(self.domain.intersection(tokens))
         ranking, by_phrasing = self._ranking(tokens)
         pieces: list[tuple[list[str], dict[str, float]]] = []
         sentences = [(s, self.tokens(s)) for s in self.segments(text)]
@@ -272,6 +277,8 @@ class Matcher:
             )
             if key in away:
                 confidence = max(0.0, confidence - self.settings.other_area_penalty)
+            if not on_topic:
+                confidence *= self.settings.off_topic_factor
             candidates.append(Candidate(key, round(confidence, 4)))
         self._last_ranking = ranking
         return candidates

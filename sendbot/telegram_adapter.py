@@ -3,7 +3,11 @@
 It only translates: updates into `TextIn`/`ButtonIn`, replies into HTML messages, inline
 keyboards, edits, toasts and documents. Every piece of text is HTML-escaped here, long
 replies are split under Telegram's 4096-character limit, and errors get a kind answer.
-Nothing a parent typed is ever logged."""
+Nothing a parent typed is ever logged.
+
+Reminders are delivered by a repeating JobQueue job that asks the core for those due by the
+clock and deletes each once sent. The database is their only record, so a restart loses
+none: the new process's job finds them there."""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -40,11 +44,15 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 4096
 SAFE_CHUNK_CHARS = 3500  # leaves room for escaping and the bold title
 CONVERSATION_KEY = "conversation"
+CLOCK_KEY = "clock"
 
 COMMANDS = [
     ("start", "Start again and choose your area"),
     ("help", "What I can do"),
     ("contacts", "Who to contact"),
+    ("deadlines", "Work out your legal deadlines"),
+    ("reminders", "See or cancel your reminders"),
+    ("cancel", "Stop working out dates"),
     ("area", "Change your area"),
     ("language", "Change the language"),
     ("privacy", "What I keep about you"),
@@ -194,6 +202,23 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.warning("could not tell the user about an error")
 
 
+async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The repeating job: send every reminder whose time has come, then delete it. A refusal
+    (the parent blocked the bot, the chat is gone) would repeat forever, so that reminder is
+    dropped; any other failure (network, flood control) leaves it for the next run."""
+    conversation = _conversation(context)
+    now = context.application.bot_data[CLOCK_KEY]()
+    for reminder, reply in conversation.due_reminders(now):
+        try:
+            await _send(context, reminder.chat_id, reply)
+        except (BadRequest, Forbidden) as error:
+            log.warning("dropping a reminder Telegram refused: %s", type(error).__name__)
+        except TelegramError as error:
+            log.warning("could not send a reminder (%s); trying again at the next check", type(error).__name__)
+            continue
+        conversation.reminder_delivered(reminder)
+
+
 async def _post_init(application: Application) -> None:
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
 
@@ -201,7 +226,9 @@ async def _post_init(application: Application) -> None:
 def build_application(
     conversation: Conversation, settings: Settings, clock: Callable[[], datetime] | None = None
 ) -> Application:
-    """The PTB Application with every handler; `settings.api_base_url` is PTB's base_url."""
+    """The PTB Application with every handler and the reminder job; `settings.api_base_url`
+    is PTB's base_url. ``clock`` (timezone-aware; the conversation's by default) decides
+    when reminders are due, so tests can move time on."""
     if not settings.token:
         raise ValueError("a Telegram token is needed")
     builder: ApplicationBuilder = (
@@ -213,6 +240,10 @@ def build_application(
     )
     application = builder.build()
     application.bot_data[CONVERSATION_KEY] = conversation
+    application.bot_data[CLOCK_KEY] = clock or conversation.clock
+    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+    application.job_queue.run_repeating(send_due_reminders, interval=settings.reminder_interval, first=0,
+                                        name="reminders")
     application.add_handler(MessageHandler(filters.TEXT, on_text))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, on_other))

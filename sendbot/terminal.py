@@ -1,7 +1,8 @@
 """The terminal chat: the same core as Telegram, buttons shown as numbered choices.
 
 Type a question, a /command, or the number of a choice. Files (calendar files) are written
-to the current folder. End with Ctrl-D (or /quit)."""
+to the current folder. Reminders that have come due are shown before each turn (and deleted,
+as on Telegram). End with Ctrl-D (or /quit)."""
 
 from __future__ import annotations
 
@@ -56,8 +57,16 @@ def run_terminal(
         stdout.flush()
 
     stdout.write("SENDbot in your terminal. Type a question, /help, or a number to choose. Ctrl-D to leave.\n\n")
+    def show_due_reminders() -> None:
+        due = conversation.due_reminders(conversation.clock(), chat_id)
+        for reminder, reply in due:
+            stdout.write(reply.text + "\n\n")
+            conversation.reminder_delivered(reminder)
+        stdout.flush()
+
     show(conversation.handle(chat_id, TextIn("/start")))
     while True:
+        show_due_reminders()
         if interactive:
             stdout.write("> ")
             stdout.flush()

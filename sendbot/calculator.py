@@ -1,0 +1,536 @@
+"""The deadline calculator and reminders, as a dialogue the conversation core delegates to.
+
+A parent chooses a process, answers only the questions its timeline needs (typed in any
+common form, or picked from a calendar), and gets every date with a one-line reason, its
+source and what to do if it is missed, then a calendar file or reminders if they want.
+
+Everything about a running calculator lives in ``ChatState.flow["calc"]`` as plain JSON
+(timeline id, answers as ISO strings or values, the question being asked, the readings of
+an ambiguous date), so it survives a restart and buttons can be checked against it: a
+button for another question or timeline is stale. All date reading and arithmetic is the
+``sendbot.deadlines`` package's; this module only talks."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.support import NullTranslations
+
+from sendbot.deadlines import (
+    Ambiguous,
+    DateRange,
+    Event,
+    Input,
+    InputError,
+    InputValue,
+    InvalidDate,
+    Result,
+    Timeline,
+    bounds_for,
+    build_ics,
+    calculate,
+    check_inputs,
+    parse_input,
+)
+from sendbot.i18n import I18n
+from sendbot.replies import Button, Document, Kind, Reply, action, short_label
+from sendbot.storage import ChatState, Reminder, Store
+
+LONDON = ZoneInfo("Europe/London")  # statutory deadlines are English days
+FLOW_KEY = "calc"
+REMINDER_DAYS_BEFORE = (7, 1)
+REMINDER_TIME = time(9, 0)  # London time on the reminder's day
+NOTE_CHARS = 160  # a note is cut to one sentence of at most this many characters
+CALENDAR_ROW = 7
+CANCEL_ALL = "all"
+CANCEL_BUTTONS_PER_ROW = 4
+# A message asks for a date calculation, not just for information, when it says one of these.
+DATE_QUESTION = re.compile(
+    r"\b(?:when (?:is|are|was|will|must|should|does|do|did|can|has|have)|by when|deadlines?|"
+    r"due(?! to)|how long|how many (?:days|weeks|months)|what date|time ?limits?|work out|"
+    r"calculate)\b",
+    re.IGNORECASE,
+)
+
+Handler = Callable[[ChatState, list[str]], list[Reply] | None]
+
+
+def london_today(clock: Callable[[], datetime]) -> date:
+    """Today in England, whatever the server's time zone: deadlines are English days."""
+    return clock().astimezone(LONDON).date()
+
+
+def _one_line(note: str) -> str:
+    """The first sentence of a note, cut at a word if still too long for a list."""
+    first = re.split(r"(?<=[.!?])\s+", note.strip(), maxsplit=1)[0]
+    if len(first) <= NOTE_CHARS:
+        return first
+    return first[:NOTE_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def _encode(value: InputValue | None) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [[item.first.isoformat(), item.last.isoformat()] for item in value]
+    return value
+
+
+def _decode(spec: Input, value: Any) -> InputValue | None:
+    if value is None:
+        return None
+    if spec.kind == "date":
+        return date.fromisoformat(value)
+    if spec.kind == "dates-list":
+        return tuple(DateRange(date.fromisoformat(a), date.fromisoformat(b)) for a, b in value)
+    return value  # bool, year or count: stored as is
+
+
+def _month(token: str) -> date | None:
+    """'2026-03' as the first day of that month, or None for anything else."""
+    try:
+        return date.fromisoformat(token + "-01") if len(token) == 7 else None
+    except ValueError:
+        return None
+
+
+class Calculator:
+    """The calculator and reminder dialogue. The core routes to ``commands`` and ``buttons``
+    and, while ``is_waiting``, gives it the parent's typed text."""
+
+    def __init__(self, timelines: Mapping[str, Timeline], store: Store, i18n: I18n,
+                 clock: Callable[[], datetime]) -> None:
+        self.timelines = dict(timelines)
+        self.store = store
+        self.i18n = i18n
+        self.clock = clock
+        self._by_entry: dict[str, list[Timeline]] = {}
+        for timeline in self.timelines.values():
+            for link in timeline.entries:
+                self._by_entry.setdefault(link.entry_id, []).append(timeline)
+        self.commands: dict[str, Callable[[ChatState, str], list[Reply]]] = {
+            "deadlines": self._cmd_deadlines,
+            "reminders": self._cmd_reminders,
+            "cancel": self._cmd_cancel,
+        }
+        self.buttons: dict[str, Handler] = {
+            "dl": self._btn_choose,
+            "dd": self._btn_ambiguous,
+            "sk": self._btn_skip,
+            "yn": self._btn_yes_no,
+            "cal": self._btn_calendar,
+            "cx": self._btn_cancel,
+            "ics": self._btn_ics,
+            "rm": self._btn_remind,
+            "rc": self._btn_cancel_reminder,
+        }
+
+    def _tr(self, state: ChatState) -> NullTranslations:
+        return self.i18n.translator(state.lang)
+
+    # --- state ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _calc(state: ChatState) -> dict[str, Any] | None:
+        calc = state.flow.get(FLOW_KEY)
+        return calc if isinstance(calc, dict) else None
+
+    def _timeline(self, calc: dict[str, Any] | None) -> Timeline | None:
+        return self.timelines.get(calc.get("timeline", "")) if calc else None
+
+    def _open_question(self, state: ChatState) -> tuple[Timeline, Input] | None:
+        """The timeline and the question waiting for an answer, if any (a timeline or
+        question since removed from the data counts as none)."""
+        calc = self._calc(state)
+        timeline = self._timeline(calc)
+        if timeline is None or calc is None:
+            return None
+        spec = next((spec for spec in timeline.inputs if spec.name == calc.get("asking")), None)
+        return (timeline, spec) if spec else None
+
+    def is_waiting(self, state: ChatState) -> bool:
+        """True while a question is open, so the parent's next message is its answer."""
+        return self._open_question(state) is not None
+
+    def _asking(self, state: ChatState, name: str) -> tuple[Timeline, Input] | None:
+        """The open question if it is ``name``; a button for any other question is from an
+        older message."""
+        found = self._open_question(state)
+        return found if found and found[1].name == name else None
+
+    def _answers(self, timeline: Timeline, calc: dict[str, Any]) -> dict[str, InputValue | None]:
+        stored = calc.get("answers", {})
+        return {spec.name: _decode(spec, stored[spec.name]) for spec in timeline.inputs if spec.name in stored}
+
+    # --- choosing and asking ---------------------------------------------------------------
+
+    def _cmd_deadlines(self, state: ChatState, args: str) -> list[Reply]:
+        if args.strip().lower() in self.timelines:
+            return self._start(state, self.timelines[args.strip().lower()])
+        return self._menu(state)
+
+    def _menu(self, state: ChatState) -> list[Reply]:
+        _ = self._tr(state).gettext
+        if not self.timelines:
+            return [Reply(_("Sorry, the deadline calculators are not available at the moment."))]
+        rows = tuple((Button(short_label(t.title), action("dl", t.id)),) for t in self.timelines.values())
+        return [Reply(_("I can work out the legal deadlines for you. Which process is it about?"),
+                      buttons=rows)]
+
+    def _btn_choose(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        if not args:
+            return self._menu(state)
+        timeline = self.timelines.get(args[0])
+        return self._start(state, timeline) if timeline else None
+
+    def _start(self, state: ChatState, timeline: Timeline) -> list[Reply]:
+        _ = self._tr(state).gettext
+        state.flow[FLOW_KEY] = {"timeline": timeline.id, "answers": {}}
+        intro = timeline.summary + "\n\n" + _("I'll ask a few questions. Type /cancel to stop at any time.")
+        return self._next(state, intro=intro)
+
+    def _needed(self, timeline: Timeline, spec: Input, answers: Mapping[str, InputValue | None]) -> bool:
+        """Whether the answer could still change the result: some step that may yet be shown
+        (its only_if/unless not already ruled out by an answer) uses it."""
+        calendar_inputs = {timeline.school_calendar.terms, timeline.school_calendar.closures,
+                           timeline.school_calendar.closed_days}
+        for step in timeline.steps:
+            if step.only_if in answers and not answers[step.only_if]:
+                continue
+            if step.unless and answers.get(step.unless):
+                continue
+            used = {*step.anchors, step.only_if, step.unless}
+            if step.unit == "school days":
+                used |= calendar_inputs
+            if spec.name in used:
+                return True
+        return False
+
+    def _next(self, state: ChatState, intro: str = "") -> list[Reply]:
+        """Ask the next question the timeline needs, or show the result when none is left."""
+        calc = self._calc(state)
+        timeline = self._timeline(calc)
+        assert calc is not None and timeline is not None
+        calc.pop("candidates", None)
+        answers = self._answers(timeline, calc)
+        for spec in timeline.inputs:
+            if spec.name not in answers and (spec.required or self._needed(timeline, spec, answers)):
+                calc["asking"] = spec.name
+                return [self._question(state, timeline, spec, intro)]
+        calc.pop("asking", None)
+        return [self._result_reply(state, calculate(timeline, answers, london_today(self.clock)))]
+
+    def _question(self, state: ChatState, timeline: Timeline, spec: Input, intro: str = "",
+                  problem: str = "") -> Reply:
+        _ = self._tr(state).gettext
+        text = spec.prompt
+        if spec.kind == "date":
+            text += "\n" + _("You can type it as 3/3/2025, 3 March 2025, 03.03.25 or yesterday.")
+        rows: list[tuple[Button, ...]] = []
+        if spec.kind == "bool":
+            rows.append((Button(_("Yes"), action("yn", spec.name, "1")),
+                         Button(_("No"), action("yn", spec.name, "0"))))
+        if spec.kind == "date":
+            today = london_today(self.clock)
+            month = min(today, bounds_for(spec, today).latest)
+            rows.append((Button(_("📅 Pick from a calendar"), action("cal", spec.name, f"{month:%Y-%m}")),))
+        if not spec.required and spec.kind != "bool":
+            rows.append((Button(_("Skip"), action("sk", spec.name)),))
+        rows.append((Button(_("Cancel"), action("cx")),))
+        parts = [part for part in (intro, problem, text) if part]
+        return Reply("\n\n".join(parts), title=timeline.title if intro else None, buttons=tuple(rows))
+
+    def _again(self, state: ChatState, timeline: Timeline, spec: Input, reason: str) -> list[Reply]:
+        """A kind refusal with the reason, and the same question again."""
+        _ = self._tr(state).gettext
+        calc = self._calc(state)
+        assert calc is not None
+        calc.get("answers", {}).pop(spec.name, None)
+        calc["asking"] = spec.name
+        calc.pop("candidates", None)
+        problem = _("Sorry, I can't use that: {reason}. Please try again, or type /cancel to stop.").format(
+            reason=reason)
+        return [self._question(state, timeline, spec, problem=problem)]
+
+    # --- answers -----------------------------------------------------------------------------
+
+    def answer_text(self, state: ChatState, text: str) -> list[Reply]:
+        """The parent's typed answer to the open question."""
+        found = self._open_question(state)
+        assert found is not None, "only called while is_waiting"
+        timeline, spec = found
+        value = parse_input(spec, text, london_today(self.clock))  # None only for optional questions
+        if isinstance(value, Ambiguous):
+            return self._which(state, spec, value)
+        if isinstance(value, InvalidDate):
+            return self._again(state, timeline, spec, value.reason)
+        return self._accept(state, timeline, spec, value)
+
+    def _which(self, state: ChatState, spec: Input, ambiguous: Ambiguous) -> list[Reply]:
+        """Day and month could be either way round: ask rather than guess."""
+        _ = self._tr(state).gettext
+        calc = self._calc(state)
+        assert calc is not None
+        calc["candidates"] = [day.isoformat() for day in ambiguous.candidates]
+        lang = state.lang
+        rows = tuple((Button(self.i18n.date(day, lang), action("dd", spec.name, day.isoformat())),)
+                     for day in ambiguous.candidates)
+        rows += ((Button(_("Neither: I'll type it again"), action("dd", spec.name)),),)
+        options = _(" or ").join(self.i18n.date(day, lang) for day in ambiguous.candidates)
+        text = _("I'm not sure which date you mean ({reason}). Did you mean {options}?").format(
+            reason=ambiguous.reason, options=options)
+        return [Reply(text, buttons=rows)]
+
+    def _accept(self, state: ChatState, timeline: Timeline, spec: Input, value: InputValue | None) -> list[Reply]:
+        """Keep an answer (None: not given) if it fits the others (a date not before another
+        one), then move on. A complaint about a required question not asked yet is no
+        complaint about this answer."""
+        calc = self._calc(state)
+        assert calc is not None
+        answers = self._answers(timeline, calc) | {spec.name: value}
+        try:
+            check_inputs(timeline, answers)
+        except InputError as error:
+            if answers.get(error.input) is not None:
+                return self._again(state, timeline, spec, str(error))
+        calc.setdefault("answers", {})[spec.name] = _encode(value)
+        return self._next(state)
+
+    def _btn_ambiguous(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        found = self._asking(state, args[0]) if args else None
+        calc = self._calc(state)
+        if found is None or calc is None:
+            return None
+        timeline, spec = found
+        if len(args) == 1:
+            calc.pop("candidates", None)
+            return [self._question(state, timeline, spec)]
+        if args[1] not in calc.get("candidates", []):
+            return None
+        return self._accept(state, timeline, spec, date.fromisoformat(args[1]))
+
+    def _btn_skip(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        found = self._asking(state, args[0]) if args else None
+        if found is None or found[1].required:
+            return None
+        return self._accept(state, *found, None)
+
+    def _btn_yes_no(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        found = self._asking(state, args[0]) if len(args) == 2 and args[1] in ("0", "1") else None
+        if found is None or found[1].kind != "bool":
+            return None
+        return self._accept(state, *found, args[1] == "1")
+
+    def _cmd_cancel(self, state: ChatState, _args: str) -> list[Reply]:
+        return self._btn_cancel(state, []) or [Reply(self._tr(state).gettext("There is nothing to cancel."))]
+
+    def _btn_cancel(self, state: ChatState, _args: list[str]) -> list[Reply] | None:
+        if not self.is_waiting(state):
+            return None
+        del state.flow[FLOW_KEY]
+        _ = self._tr(state).gettext
+        return [Reply(_("OK, I've stopped working out dates. Ask me anything, or type /deadlines "
+                        "to start again."))]
+
+    # --- calendar picker ---------------------------------------------------------------------
+
+    def _btn_calendar(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        """``cal:<question>:YYYY-MM`` shows a month; ``cal:<question>:YYYY-MM-DD`` picks a day,
+        read by ``parse_input`` like a typed date so the same checks apply."""
+        found = self._asking(state, args[0]) if len(args) == 2 else None
+        if found is None or found[1].kind != "date":
+            return None
+        timeline, spec = found
+        today = london_today(self.clock)
+        if len(args[1]) == 10:
+            value = parse_input(spec, args[1], today)
+            if isinstance(value, InvalidDate):
+                return self._again(state, timeline, spec, value.reason)
+            return self._accept(state, timeline, spec, value) if isinstance(value, date) else None
+        month = _month(args[1])
+        return [self._month_grid(state, spec, month)] if month else None
+
+    def _month_grid(self, state: ChatState, spec: Input, month: date) -> Reply:
+        _ = self._tr(state).gettext
+        bounds = bounds_for(spec, london_today(self.clock))
+        last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+        days = [month + timedelta(days=n) for n in range(last.day)]
+        allowed = [day for day in days if bounds.earliest <= day <= bounds.latest]
+        buttons = [Button(str(day.day), action("cal", spec.name, day.isoformat())) for day in allowed]
+        rows = [tuple(buttons[i:i + CALENDAR_ROW]) for i in range(0, len(buttons), CALENDAR_ROW)]
+        before, after = month - timedelta(days=1), last + timedelta(days=1)
+        nav = []
+        if before >= bounds.earliest:
+            nav.append(Button("« " + self.i18n.month(before, state.lang), action("cal", spec.name, f"{before:%Y-%m}")))
+        if after <= bounds.latest:
+            nav.append(Button(self.i18n.month(after, state.lang) + " »", action("cal", spec.name, f"{after:%Y-%m}")))
+        if nav:
+            rows.append(tuple(nav))
+        rows.append((Button(_("Cancel"), action("cx")),))
+        text = spec.prompt + "\n\n" + _("Choose a day in {month}:").format(month=self.i18n.month(month, state.lang))
+        return Reply(text, buttons=tuple(rows), kind="edit")
+
+    # --- the result ----------------------------------------------------------------------------
+
+    def _event_line(self, state: ChatState, event: Event) -> str:
+        _ = self._tr(state).gettext
+        when = self.i18n.date(event.date, state.lang) if event.date else _("No fixed date")
+        marks = [mark for mark, on in ((_("estimate"), event.is_estimate), (_("passed"), event.passed)) if on]
+        heading = f"• {when} – {event.label}" + "".join(f" ({mark})" for mark in marks)
+        source = _("Source: {cite}").format(cite=event.source.cite)
+        return "\n".join((heading, f"  {_one_line(event.note)}", f"  {source}"))
+
+    def _result_reply(self, state: ChatState, result: Result) -> Reply:
+        """Every date with a one-line reason and its source; then the dates that need an answer
+        not given (only their notes, which say what is missing); what to do if a date is
+        missed, from the first date already passed (else the first date)."""
+        _ = self._tr(state).gettext
+        tid = result.timeline.id
+        no_fixed_date = {step.id for step in result.timeline.steps if step.no_fixed_date}
+        known = [e for e in result.events if e.date is not None or e.id in no_fixed_date]
+        unknown = dict.fromkeys(_one_line(e.note) for e in result.events if e not in known)
+        today = self.i18n.date(result.today, state.lang)
+        parts = [_("Here are your dates, worked out on {today}:").format(today=today)]
+        parts.append("\n\n".join(self._event_line(state, event) for event in known))
+        if unknown:
+            parts.append(_("More dates need more answers:") + "\n" + "\n".join(f"• {note}" for note in unknown))
+        dated = result.dated_events
+        missed = next((e for e in dated if e.passed), dated[0] if dated else None)
+        if missed is not None and missed.if_missed:
+            parts.append(_("If a date is missed: {advice}").format(advice=missed.if_missed))
+        parts.append(_("This is information, not legal advice: your local SENDIASS or IPSEA can check your case."))
+        rows: list[tuple[Button, ...]] = []
+        if dated:
+            rows.append((Button(_("📅 Calendar file"), action("ics", tid)),))
+        if any(not event.passed for event in dated):
+            rows.append((Button(_("⏰ Remind me"), action("rm", tid)),))
+        rows.append((Button(_("Start again"), action("dl")),))
+        return Reply("\n\n".join(parts), title=result.timeline.title, buttons=tuple(rows))
+
+    def _last_result(self, state: ChatState, args: list[str]) -> Result | None:
+        """The finished calculation a result button belongs to, worked out again from the
+        answers kept in the flow; None when the button is from another or an open one."""
+        calc = self._calc(state)
+        timeline = self._timeline(calc)
+        if timeline is None or calc is None or calc.get("asking") or args[:1] != [timeline.id]:
+            return None
+        try:
+            return calculate(timeline, self._answers(timeline, calc), london_today(self.clock))
+        except InputError:  # the timeline data changed since: the answers no longer fit
+            return None
+
+    def _btn_ics(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        result = self._last_result(state, args)
+        if result is None:
+            return None
+        ngettext = self._tr(state).ngettext
+        count = len(result.dated_events)
+        text = ngettext("Here is a calendar file with {count} date. Open it to add it to your calendar.",
+                        "Here is a calendar file with {count} dates. Open it to add them to your calendar.",
+                        count).format(count=count)
+        document = Document(f"{result.timeline.id}.ics", build_ics(result), "text/calendar")
+        return [Reply(text, document=document)]
+
+    # --- reminders -----------------------------------------------------------------------------
+
+    def _reminder_text(self, state: ChatState, result: Result, event: Event, days: int) -> str:
+        """Only timeline labels and dates: nothing the parent typed is ever stored."""
+        tr = self._tr(state)
+        assert event.date is not None
+        when = tr.gettext("tomorrow") if days == 1 else tr.ngettext(
+            "in {count} day", "in {count} days", days).format(count=days)
+        return tr.gettext("⏰ Reminder: {date} ({when})\n{label}\n{timeline}").format(
+            date=self.i18n.date(event.date, state.lang), when=when, label=event.label,
+            timeline=result.timeline.title)
+
+    def _btn_remind(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        """Reminders 7 days and 1 day before each date still ahead, at 09:00 in England;
+        pressing twice does not set them twice."""
+        result = self._last_result(state, args)
+        if result is None:
+            return None
+        tr = self._tr(state)
+        now = self.clock()
+        existing = {(r.due_at, r.text) for r in self.store.pending_reminders(state.chat_id)}
+        wanted = []
+        for event in result.dated_events:
+            for days in REMINDER_DAYS_BEFORE:
+                assert event.date is not None
+                due = datetime.combine(event.date - timedelta(days=days), REMINDER_TIME, tzinfo=LONDON)
+                if due > now:
+                    wanted.append((due, self._reminder_text(state, result, event, days)))
+        new = [(due, text) for due, text in wanted if (due, text) not in existing]
+        for due, text in new:
+            self.store.add_reminder(state.chat_id, due, text)
+        if new:
+            text = tr.ngettext(
+                "I'll send you {count} reminder at 9am, 7 days and 1 day before each date still ahead. "
+                "Type /reminders to see or cancel it.",
+                "I'll send you {count} reminders at 9am, 7 days and 1 day before each date still ahead. "
+                "Type /reminders to see or cancel them.", len(new)).format(count=len(new))
+        elif wanted:
+            text = tr.gettext("You already have these reminders. Type /reminders to see them.")
+        else:
+            text = tr.gettext("None of these dates is far enough ahead for a reminder.")
+        return [Reply(text)]
+
+    def _cmd_reminders(self, state: ChatState, _args: str) -> list[Reply]:
+        return [self._reminder_list(state)]
+
+    def _reminder_list(self, state: ChatState, kind: Kind = "message") -> Reply:
+        _ = self._tr(state).gettext
+        reminders = self.store.pending_reminders(state.chat_id)
+        if not reminders:
+            return Reply(_("You have no reminders. Work out your dates with /deadlines, then press "
+                           "\"⏰ Remind me\"."), kind=kind)
+        lines = [_("Your reminders:")]
+        lines += [f"{n}. {self._when(state, r)}: " + r.text.replace("\n", " – ")
+                  for n, r in enumerate(reminders, 1)]
+        cancel = [Button(_("Cancel {number}").format(number=n), action("rc", str(r.id)))
+                  for n, r in enumerate(reminders, 1)]
+        rows = [tuple(cancel[i:i + CANCEL_BUTTONS_PER_ROW]) for i in range(0, len(cancel), CANCEL_BUTTONS_PER_ROW)]
+        rows.append((Button(_("Cancel all"), action("rc", CANCEL_ALL)),))
+        return Reply("\n".join(lines), buttons=tuple(rows), kind=kind)
+
+    def _when(self, state: ChatState, reminder: Reminder) -> str:
+        local = reminder.due_at.astimezone(LONDON)
+        return f"{self.i18n.date(local.date(), state.lang)}, {local:%H:%M}"
+
+    def _btn_cancel_reminder(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        _ = self._tr(state).gettext
+        if args == [CANCEL_ALL]:
+            self.store.cancel_reminders(state.chat_id)
+            notice = _("All your reminders are cancelled.")
+        elif len(args) == 1 and args[0].isdigit():
+            cancelled = self.store.cancel_reminders(state.chat_id, int(args[0]))
+            notice = _("Reminder cancelled.") if cancelled else _("That reminder was already sent or cancelled.")
+        else:
+            return None
+        return [Reply(notice, kind="notice"), self._reminder_list(state, kind="edit")]
+
+    def due(self, now: datetime, chat_id: int | None = None) -> list[tuple[Reminder, Reply]]:
+        """Reminders whose time has come, each with the message to deliver. The transport
+        calls ``delivered`` once it is sent, which deletes it."""
+        return [(reminder, Reply(reminder.text)) for reminder in self.store.due_reminders(now, chat_id)]
+
+    def delivered(self, reminder: Reminder) -> None:
+        self.store.cancel_reminders(reminder.chat_id, reminder.id)
+
+    # --- natural questions -----------------------------------------------------------------------
+
+    def offer(self, state: ChatState, entry_id: str, question: str) -> tuple[Button, ...]:
+        """"Work out my dates" buttons for an answer, when the parent asked about dates and the
+        answer's entry is linked to a timeline in the timeline data (``entries:``)."""
+        timelines = self._by_entry.get(entry_id, [])
+        if not timelines or not DATE_QUESTION.search(question):
+            return ()
+        _ = self._tr(state).gettext
+        if len(timelines) == 1:
+            return (Button(_("🗓 Work out my dates"), action("dl", timelines[0].id)),)
+        return tuple(Button(short_label(_("🗓 Work out my dates: {process}").format(process=t.title)),
+                            action("dl", t.id)) for t in timelines)
