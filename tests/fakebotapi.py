@@ -8,6 +8,7 @@ on the calls that come out. Nothing of PTB is mocked."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -157,10 +158,8 @@ class FakeBotAPI:
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         if not self._updates:
             self._new_update.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), float(params.get("timeout") or 0))
-            except TimeoutError:
-                pass
         return [u for u in self._updates if u["update_id"] >= offset]
 
     def _result(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> Any:

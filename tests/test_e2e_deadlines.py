@@ -1,0 +1,151 @@
+"""End to end: the deadline calculator, its calendar file and reminders through the real PTB
+Application, over HTTP, against the fake Bot API on 127.0.0.1, with a clock the test moves."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from icalendar import Calendar
+from telegram.ext import Application
+
+from sendbot.config import Settings
+from sendbot.core import Conversation
+from sendbot.deadlines import calculate, load_timelines
+from sendbot.i18n import I18n
+from sendbot.knowledge import load_knowledge
+from sendbot.storage import Store
+from sendbot.telegram_adapter import build_application
+from tests.conftest import KB_SMALL, LOCALES
+from tests.fakebotapi import TOKEN, Call, FakeBotAPI
+
+CHAT = 4242
+TIMELINES, _ = load_timelines()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def settings_for(api: FakeBotAPI, db: Path) -> Settings:
+    return Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url,
+                              "SENDBOT_DB": str(db), "SENDBOT_KNOWLEDGE": str(KB_SMALL),
+                              "SENDBOT_REMINDER_INTERVAL": "0.05"})
+
+
+@asynccontextmanager
+async def running_bot(api: FakeBotAPI, db: Path, clock: Callable[[], datetime]) -> AsyncIterator[Store]:
+    """One bot process: its own store and Application on the database file ``db``."""
+    settings = settings_for(api, db)
+    store = Store(db)
+    conversation = Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES), clock=clock, timelines=TIMELINES)
+    app: Application = build_application(conversation, settings)
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            yield store
+        finally:
+            await app.updater.stop()
+            await app.stop()
+    store.close()
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait for something the bot does after its last HTTP call (deleting a sent reminder)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
+def callback_data(call: Call) -> list[str]:
+    return [b["callback_data"] for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
+
+
+async def work_out_tribunal_dates(api: FakeBotAPI) -> Call:
+    """/deadlines, choose the tribunal appeal, type the letter date, skip the certificate."""
+    api.push_text(CHAT, "/deadlines")
+    [menu] = await api.wait_for("sendMessage")
+    assert "dl:tribunal-appeal" in callback_data(menu)
+    api.push_button(CHAT, "dl:tribunal-appeal")
+    calls = await api.wait_for("sendMessage", 2)
+    assert "<b>Appeal to the SEND Tribunal</b>" in calls[-1].params["text"]
+    api.push_text(CHAT, "02/03/2026")
+    calls = await api.wait_for("sendMessage", 3)
+    assert "sk:certificate" in callback_data(calls[-1])
+    api.push_button(CHAT, "sk:certificate")
+    calls = await api.wait_for("sendMessage", 4)
+    return calls[-1]
+
+
+async def test_calculator_flow_and_calendar_file(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    async with running_bot(fake_api, tmp_path / "bot.db", Clock()):
+        result = await work_out_tribunal_dates(fake_api)
+        assert "Here are your dates, worked out on 10 March 2026:" in result.params["text"]
+        expected = calculate(TIMELINES["tribunal-appeal"], {"decision_letter": date(2026, 3, 2)}, date(2026, 3, 10))
+        days = [event.date for event in expected.dated_events if event.date is not None]
+        for day in days:
+            assert f"• {day.day} {day:%B %Y} – " in result.params["text"]
+        assert callback_data(result) == ["ics:tribunal-appeal", "rm:tribunal-appeal", "dl"]
+        fake_api.push_button(CHAT, "ics:tribunal-appeal")
+        [document] = await fake_api.wait_for("sendDocument")
+        assert document.params["chat_id"] == CHAT
+        assert document.params["document_filename"] == "tribunal-appeal.ics"
+        calendar = Calendar.from_ical(document.files["document"])
+        assert sorted(event.decoded("dtstart") for event in calendar.walk("VEVENT")) == sorted(days)
+
+
+async def test_bad_date_is_refused_and_asked_again(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    async with running_bot(fake_api, tmp_path / "bot.db", Clock()):
+        fake_api.push_button(CHAT, "dl:tribunal-appeal")
+        await fake_api.wait_for("sendMessage")
+        fake_api.push_text(CHAT, "31/02/2025")
+        calls = await fake_api.wait_for("sendMessage", 2)
+        assert "February 2025 has only 28 days" in calls[-1].params["text"]
+        assert "cx" in callback_data(calls[-1])
+
+
+async def test_a_reminder_is_sent_at_its_time(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    clock = Clock()
+    async with running_bot(fake_api, tmp_path / "bot.db", clock) as store:
+        await work_out_tribunal_dates(fake_api)
+        fake_api.push_button(CHAT, "rm:tribunal-appeal")
+        calls = await fake_api.wait_for("sendMessage", 5)
+        assert "reminders" in calls[-1].params["text"]
+        first, *rest = store.pending_reminders(CHAT)
+        clock.now = first.due_at - timedelta(seconds=1)
+        fake_api.push_text(CHAT, "/help")  # a round trip longer than several job intervals
+        await fake_api.wait_for("sendMessage", 6)
+        assert len(fake_api.calls_to("sendMessage")) == 6  # the help text only: not due yet
+        assert len(store.pending_reminders(CHAT)) == 1 + len(rest)
+        clock.now = first.due_at
+        calls = await fake_api.wait_for("sendMessage", 7)
+        assert calls[-1].params["chat_id"] == CHAT
+        assert calls[-1].params["text"] == first.text
+        await eventually(lambda: store.pending_reminders(CHAT) == rest)  # sent, so deleted
+
+
+async def test_a_restart_keeps_reminders(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    clock = Clock()
+    async with running_bot(fake_api, db, clock) as store:
+        await work_out_tribunal_dates(fake_api)
+        fake_api.push_button(CHAT, "rm:tribunal-appeal")
+        await fake_api.wait_for("sendMessage", 5)
+        first = store.pending_reminders(CHAT)[0]
+    sent_before = len(fake_api.calls_to("sendMessage"))
+
+    clock.now = first.due_at + timedelta(hours=1)  # the bot was down when it fell due
+    async with running_bot(fake_api, db, clock) as store:
+        calls = await fake_api.wait_for("sendMessage", sent_before + 1)
+        assert calls[-1].params["text"] == first.text
+        await eventually(lambda: first not in store.pending_reminders(CHAT))
