@@ -36,15 +36,24 @@ def main() -> None:
         timings.append((time.perf_counter() - t0) * 1000)
     long_timings = [t for q, t in zip(questions, timings, strict=True) if len(q) > 200]
     print(f"entries: {len(kb.entries)}, phrasings: {len(answerer.matcher.phrasings)}")
-    print(f"load and check knowledge base: {(loaded - start) * 1000:.0f} ms; build index: {(indexed - loaded) * 1000:.0f} ms")
-    print(f"per question over {len(timings)} eval questions: median {statistics.median(timings):.1f} ms, "
-          f"p95 {sorted(timings)[int(len(timings) * 0.95)]:.1f} ms, max {max(timings):.1f} ms")
+    print(
+        f"load and check knowledge base: {(loaded - start) * 1000:.0f} ms; "
+        f"build index: {(indexed - loaded) * 1000:.0f} ms"
+    )
+    print(
+        f"per question over {len(timings)} eval questions: median {statistics.median(timings):.1f} ms, "
+        f"p95 {sorted(timings)[int(len(timings) * 0.95)]:.1f} ms, max {max(timings):.1f} ms"
+    )
     if long_timings:
         print(f"long messages (>200 chars, {len(long_timings)}): median {statistics.median(long_timings):.1f} ms")
     hundred = "\n".join((questions * 2)[:100]) + "\n"
     t0 = time.perf_counter()
-    subprocess.run([str(ROOT / ".venv" / "bin" / "sendbot"), "ask", "--json"], input=hundred.encode(),
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "sendbot"), "ask", "--json"],
+        input=hundred.encode(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     print(f"`sendbot ask --json` for 100 questions, whole process: {time.perf_counter() - t0:.2f} s")
 
 

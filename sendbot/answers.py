@@ -37,10 +37,15 @@ class Answerer:
         if result.status == "answer" and best is not None:
             return Answer(question, result, best, self.answer_text(best, lang))
         if result.status == "suggest" and best is not None:
-            titles = "\n".join(f"• {self.kb.entries[c.entry_id].title.get_text(lang or 'en')}"
-                               for c in result.candidates)
-            return Answer(question, result, best, _("I'm not completely sure what you're asking. "
-                                                    "Did you mean one of these?") + "\n" + titles)
+            titles = "\n".join(
+                f"• {self.kb.entries[c.entry_id].title.get_text(lang or 'en')}" for c in result.candidates
+            )
+            return Answer(
+                question,
+                result,
+                best,
+                _("I'm not completely sure what you're asking. Did you mean one of these?") + "\n" + titles,
+            )
         return Answer(question, result, None, self.fallback_text(area, lang, result.out_of_scope))
 
     def answer_text(self, entry: Entry, lang: str | None, *, with_more: bool = False) -> str:
@@ -51,19 +56,27 @@ class Answerer:
             parts.append(entry.more.get_text(code))
         sources = "\n".join(f"• {source}" for source in entry.sources)
         parts.append(_("Where this comes from:") + "\n" + sources)
-        parts.append(_("Checked: {date}. This is general information, not advice on your case.")
-                     .format(date=self.i18n.date(entry.reviewed, lang)))
+        parts.append(
+            _("Checked: {date}. This is general information, not advice on your case.").format(
+                date=self.i18n.date(entry.reviewed, lang)
+            )
+        )
         return "\n\n".join(parts)
 
     def fallback_text(self, area: str | None, lang: str | None, topic: str | None = None) -> str:
         """The honest "I don't know", with the helplines for the chat's area first."""
         _ = self.i18n.translator(lang).gettext
-        intro = _("I'm sorry, I don't know the answer to that. I can only help with special educational "
-                  "needs and disabilities (SEND) in England, and I would rather say so than guess. "
-                  "These people can help:")
+        intro = _(
+            "I'm sorry, I don't know the answer to that. I can only help with special educational "
+            "needs and disabilities (SEND) in England, and I would rather say so than guess. "
+            "These people can help:"
+        )
         if topic in self.kb.out_of_scope:
-            intro = self.kb.out_of_scope[topic].reply.get_text(lang or "en") + "\n\n" + _(
-                "For questions about SEND in England, these people can help:")
+            intro = (
+                self.kb.out_of_scope[topic].reply.get_text(lang or "en")
+                + "\n\n"
+                + _("For questions about SEND in England, these people can help:")
+            )
         helplines = self.kb.contacts_for(area, helplines_only=True)
         return intro + "\n\n" + "\n\n".join(self.contact_text(c, lang) for c in helplines)
 
@@ -79,7 +92,9 @@ class Answerer:
             lines.append(_("Website: {url}").format(url=contact.website))
         if contact.hours:
             lines.append(_("Hours: {hours}").format(hours=contact.hours.get_text(code)))
-        lines.append(_("Checked {date} against {source}").format(
-            date=self.i18n.date(contact.checked, lang), source=contact.source))
+        lines.append(
+            _("Checked {date} against {source}").format(
+                date=self.i18n.date(contact.checked, lang), source=contact.source
+            )
+        )
         return "\n".join(lines)
-

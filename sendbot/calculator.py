@@ -103,8 +103,9 @@ class Calculator:
     """The calculator and reminder dialogue. The core routes to ``commands`` and ``buttons``
     and, while ``is_waiting``, gives it the parent's typed text."""
 
-    def __init__(self, timelines: Mapping[str, Timeline], store: Store, i18n: I18n,
-                 clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, timelines: Mapping[str, Timeline], store: Store, i18n: I18n, clock: Callable[[], datetime]
+    ) -> None:
         self.timelines = dict(timelines)
         self.store = store
         self.i18n = i18n
@@ -179,8 +180,7 @@ class Calculator:
         if not self.timelines:
             return [Reply(_("Sorry, the deadline calculators are not available at the moment."))]
         rows = tuple((Button(short_label(t.title), action("dl", t.id)),) for t in self.timelines.values())
-        return [Reply(_("I can work out the legal deadlines for you. Which process is it about?"),
-                      buttons=rows)]
+        return [Reply(_("I can work out the legal deadlines for you. Which process is it about?"), buttons=rows)]
 
     def _btn_choose(self, state: ChatState, args: list[str]) -> list[Reply] | None:
         if not args:
@@ -197,8 +197,11 @@ class Calculator:
     def _needed(self, timeline: Timeline, spec: Input, answers: Mapping[str, InputValue | None]) -> bool:
         """Whether the answer could still change the result: some step that may yet be shown
         (its only_if/unless not already ruled out by an answer) uses it."""
-        calendar_inputs = {timeline.school_calendar.terms, timeline.school_calendar.closures,
-                           timeline.school_calendar.closed_days}
+        calendar_inputs = {
+            timeline.school_calendar.terms,
+            timeline.school_calendar.closures,
+            timeline.school_calendar.closed_days,
+        }
         for step in timeline.steps:
             if step.only_if in answers and not answers[step.only_if]:
                 continue
@@ -225,16 +228,14 @@ class Calculator:
         calc.pop("asking", None)
         return [self._result_reply(state, calculate(timeline, answers, london_today(self.clock)))]
 
-    def _question(self, state: ChatState, timeline: Timeline, spec: Input, intro: str = "",
-                  problem: str = "") -> Reply:
+    def _question(self, state: ChatState, timeline: Timeline, spec: Input, intro: str = "", problem: str = "") -> Reply:
         _ = self._tr(state).gettext
         text = spec.prompt
         if spec.kind == "date":
             text += "\n" + _("You can type it as 3/3/2025, 3 March 2025, 03.03.25 or yesterday.")
         rows: list[tuple[Button, ...]] = []
         if spec.kind == "bool":
-            rows.append((Button(_("Yes"), action("yn", spec.name, "1")),
-                         Button(_("No"), action("yn", spec.name, "0"))))
+            rows.append((Button(_("Yes"), action("yn", spec.name, "1")), Button(_("No"), action("yn", spec.name, "0"))))
         if spec.kind == "date":
             today = london_today(self.clock)
             month = min(today, bounds_for(spec, today).latest)
@@ -254,7 +255,8 @@ class Calculator:
         calc["asking"] = spec.name
         calc.pop("candidates", None)
         problem = _("Sorry, I can't use that: {reason}. Please try again, or type /cancel to stop.").format(
-            reason=reason)
+            reason=reason
+        )
         return [self._question(state, timeline, spec, problem=problem)]
 
     # --- answers -----------------------------------------------------------------------------
@@ -278,12 +280,15 @@ class Calculator:
         assert calc is not None
         calc["candidates"] = [day.isoformat() for day in ambiguous.candidates]
         lang = state.lang
-        rows = tuple((Button(self.i18n.date(day, lang), action("dd", spec.name, day.isoformat())),)
-                     for day in ambiguous.candidates)
+        rows = tuple(
+            (Button(self.i18n.date(day, lang), action("dd", spec.name, day.isoformat())),)
+            for day in ambiguous.candidates
+        )
         rows += ((Button(_("Neither: I'll type it again"), action("dd", spec.name)),),)
         options = _(" or ").join(self.i18n.date(day, lang) for day in ambiguous.candidates)
         text = _("I'm not sure which date you mean ({reason}). Did you mean {options}?").format(
-            reason=ambiguous.reason, options=options)
+            reason=ambiguous.reason, options=options
+        )
         return [Reply(text, buttons=rows)]
 
     def _accept(self, state: ChatState, timeline: Timeline, spec: Input, value: InputValue | None) -> list[Reply]:
@@ -334,8 +339,7 @@ class Calculator:
             return None
         del state.flow[FLOW_KEY]
         _ = self._tr(state).gettext
-        return [Reply(_("OK, I've stopped working out dates. Ask me anything, or type /deadlines "
-                        "to start again."))]
+        return [Reply(_("OK, I've stopped working out dates. Ask me anything, or type /deadlines to start again."))]
 
     # --- calendar picker ---------------------------------------------------------------------
 
@@ -362,7 +366,7 @@ class Calculator:
         days = [month + timedelta(days=n) for n in range(last.day)]
         allowed = [day for day in days if bounds.earliest <= day <= bounds.latest]
         buttons = [Button(str(day.day), action("cal", spec.name, day.isoformat())) for day in allowed]
-        rows = [tuple(buttons[i:i + CALENDAR_ROW]) for i in range(0, len(buttons), CALENDAR_ROW)]
+        rows = [tuple(buttons[i : i + CALENDAR_ROW]) for i in range(0, len(buttons), CALENDAR_ROW)]
         before, after = month - timedelta(days=1), last + timedelta(days=1)
         nav = []
         if before >= bounds.earliest:
@@ -430,9 +434,11 @@ class Calculator:
             return None
         ngettext = self._tr(state).ngettext
         count = len(result.dated_events)
-        text = ngettext("Here is a calendar file with {count} date. Open it to add it to your calendar.",
-                        "Here is a calendar file with {count} dates. Open it to add them to your calendar.",
-                        count).format(count=count)
+        text = ngettext(
+            "Here is a calendar file with {count} date. Open it to add it to your calendar.",
+            "Here is a calendar file with {count} dates. Open it to add them to your calendar.",
+            count,
+        ).format(count=count)
         document = Document(f"{result.timeline.id}.ics", build_ics(result), "text/calendar")
         return [Reply(text, document=document)]
 
@@ -442,11 +448,14 @@ class Calculator:
         """Only timeline labels and dates: nothing the parent typed is ever stored."""
         tr = self._tr(state)
         assert event.date is not None
-        when = tr.gettext("tomorrow") if days == 1 else tr.ngettext(
-            "in {count} day", "in {count} days", days).format(count=days)
+        when = (
+            tr.gettext("tomorrow")
+            if days == 1
+            else tr.ngettext("in {count} day", "in {count} days", days).format(count=days)
+        )
         return tr.gettext("⏰ Reminder: {date} ({when})\n{label}\n{timeline}").format(
-            date=self.i18n.date(event.date, state.lang), when=when, label=event.label,
-            timeline=result.timeline.title)
+            date=self.i18n.date(event.date, state.lang), when=when, label=event.label, timeline=result.timeline.title
+        )
 
     def _btn_remind(self, state: ChatState, args: list[str]) -> list[Reply] | None:
         """Reminders 7 days and 1 day before each date still ahead, at 09:00 in England;
@@ -472,7 +481,9 @@ class Calculator:
                 "I'll send you {count} reminder at 9am, 7 days and 1 day before each date still ahead. "
                 "Type /reminders to see or cancel it.",
                 "I'll send you {count} reminders at 9am, 7 days and 1 day before each date still ahead. "
-                "Type /reminders to see or cancel them.", len(new)).format(count=len(new))
+                "Type /reminders to see or cancel them.",
+                len(new),
+            ).format(count=len(new))
         elif wanted:
             text = tr.gettext("You already have these reminders. Type /reminders to see them.")
         else:
@@ -486,14 +497,15 @@ class Calculator:
         _ = self._tr(state).gettext
         reminders = self.store.pending_reminders(state.chat_id)
         if not reminders:
-            return Reply(_("You have no reminders. Work out your dates with /deadlines, then press "
-                           "\"⏰ Remind me\"."), kind=kind)
+            return Reply(
+                _('You have no reminders. Work out your dates with /deadlines, then press "⏰ Remind me".'), kind=kind
+            )
         lines = [_("Your reminders:")]
-        lines += [f"{n}. {self._when(state, r)}: " + r.text.replace("\n", " – ")
-                  for n, r in enumerate(reminders, 1)]
-        cancel = [Button(_("Cancel {number}").format(number=n), action("rc", str(r.id)))
-                  for n, r in enumerate(reminders, 1)]
-        rows = [tuple(cancel[i:i + CANCEL_BUTTONS_PER_ROW]) for i in range(0, len(cancel), CANCEL_BUTTONS_PER_ROW)]
+        lines += [f"{n}. {self._when(state, r)}: " + r.text.replace("\n", " – ") for n, r in enumerate(reminders, 1)]
+        cancel = [
+            Button(_("Cancel {number}").format(number=n), action("rc", str(r.id))) for n, r in enumerate(reminders, 1)
+        ]
+        rows = [tuple(cancel[i : i + CANCEL_BUTTONS_PER_ROW]) for i in range(0, len(cancel), CANCEL_BUTTONS_PER_ROW)]
         rows.append((Button(_("Cancel all"), action("rc", CANCEL_ALL)),))
         return Reply("\n".join(lines), buttons=tuple(rows), kind=kind)
 
@@ -524,7 +536,7 @@ class Calculator:
     # --- natural questions -----------------------------------------------------------------------
 
     def offer(self, state: ChatState, entry_id: str, question: str) -> tuple[Button, ...]:
-        """"Work out my dates" buttons for an answer, when the parent asked about dates and the
+        """ "Work out my dates" buttons for an answer, when the parent asked about dates and the
         answer's entry is linked to a timeline in the timeline data (``entries:``)."""
         timelines = self._by_entry.get(entry_id, [])
         if not timelines or not DATE_QUESTION.search(question):
@@ -532,5 +544,7 @@ class Calculator:
         _ = self._tr(state).gettext
         if len(timelines) == 1:
             return (Button(_("🗓 Work out my dates"), action("dl", timelines[0].id)),)
-        return tuple(Button(short_label(_("🗓 Work out my dates: {process}").format(process=t.title)),
-                            action("dl", t.id)) for t in timelines)
+        return tuple(
+            Button(short_label(_("🗓 Work out my dates: {process}").format(process=t.title)), action("dl", t.id))
+            for t in timelines
+        )

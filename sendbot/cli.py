@@ -82,8 +82,10 @@ def _check(settings: Settings) -> int:
     if errors or kb is None:
         print(f"{len(errors)} error(s).")
         return 1
-    print(f"OK: {len(kb.entries)} entries, {len(kb.areas)} areas, {len(kb.contacts)} contacts, "
-          f"{len(timelines)} timelines.")
+    print(
+        f"OK: {len(kb.entries)} entries, {len(kb.areas)} areas, {len(kb.contacts)} contacts, "
+        f"{len(timelines)} timelines."
+    )
     return 0
 
 
@@ -113,7 +115,9 @@ def answer_json(answer: Answer, answerer: Answerer, lang: str) -> dict[str, obje
         "suggestions": [
             {"id": c.entry_id, "title": answerer.kb.entries[c.entry_id].title.get_text(lang), "score": c.score}
             for c in result.candidates
-        ] if result.status != "fallback" else [],
+        ]
+        if result.status != "fallback"
+        else [],
     }
 
 

@@ -42,10 +42,13 @@ def phrasing_collisions(
             if j <= i or a.id == b.id or (a.id, b.id) in reported:
                 continue
             reported.add((a.id, b.id))
-            problems.append(Problem(
-                a.file, a.line,
-                f"phrasing '{originals[i]}' of '{a.id}' collides with '{originals[j]}' of '{b.id}'",
-                "reword one of them so each says what only its entry answers",
-                warning=True,
-            ))
+            problems.append(
+                Problem(
+                    a.file,
+                    a.line,
+                    f"phrasing '{originals[i]}' of '{a.id}' collides with '{originals[j]}' of '{b.id}'",
+                    "reword one of them so each says what only its entry answers",
+                    warning=True,
+                )
+            )
     return problems

@@ -103,14 +103,19 @@ class Conversation:
     def not_text(self, chat_id: int) -> list[Reply]:
         """For stickers, photos and voice notes: we can only read text."""
         _ = self._(self.store.load_chat(chat_id))
-        return [Reply(_("Sorry, I can only read typed messages. Please type your question in words, "
-                        "or type /help."))]
+        return [Reply(_("Sorry, I can only read typed messages. Please type your question in words, or type /help."))]
 
     def sorry(self, chat_id: int) -> list[Reply]:
         """What the parent is told when something failed on our side."""
         _ = self._(self.store.load_chat(chat_id))
-        return [Reply(_("Sorry, something went wrong on my side. Please try again in a moment. "
-                        "If it keeps happening, type /start."))]
+        return [
+            Reply(
+                _(
+                    "Sorry, something went wrong on my side. Please try again in a moment. "
+                    "If it keeps happening, type /start."
+                )
+            )
+        ]
 
     # --- text ----------------------------------------------------------------------------
 
@@ -122,14 +127,25 @@ class Conversation:
             command = command.split("@")[0].lower()
             handler = self._commands.get(command)
             if handler is None:
-                return [Reply(_("I don't know the command /{command}. Type /help to see what I can do.")
-                              .format(command=command[:30]))]
+                return [
+                    Reply(
+                        _("I don't know the command /{command}. Type /help to see what I can do.").format(
+                            command=command[:30]
+                        )
+                    )
+                ]
             return handler(state, rest.strip())
         if self.calculator.is_waiting(state):
             return self.calculator.answer_text(state, stripped)
         if not normalise(stripped):
-            return [Reply(_("I couldn't find any words in that message. Please type your question "
-                            "in a sentence, for example: \"How do I ask for an EHC needs assessment?\""))]
+            return [
+                Reply(
+                    _(
+                        "I couldn't find any words in that message. Please type your question "
+                        'in a sentence, for example: "How do I ask for an EHC needs assessment?"'
+                    )
+                )
+            ]
         intent = self._smalltalk_intent(stripped)
         if intent:
             return self._smalltalk_reply(state, intent)
@@ -137,9 +153,15 @@ class Conversation:
         if len(stripped) > MAX_INPUT_CHARS:
             half = MAX_INPUT_CHARS // 2
             stripped = stripped[:half] + "\n" + stripped[-half:]
-            notes.append(Reply(_("That is a long message, thank you for telling me so much. "
-                                 "I have read the start and the end of it; if I miss your question, "
-                                 "please send it again on its own.")))
+            notes.append(
+                Reply(
+                    _(
+                        "That is a long message, thank you for telling me so much. "
+                        "I have read the start and the end of it; if I miss your question, "
+                        "please send it again on its own."
+                    )
+                )
+            )
         answer = self.answers.answer(stripped, state.area, state.lang)
         offers = self.calculator.offer(state, answer.entry.id, stripped) if answer.entry else ()
         return notes + self.reply_for(answer, state, offers)
@@ -148,8 +170,9 @@ class Conversation:
         words = normalise(text)
         if not self._smalltalk or len(words.split()) > SMALLTALK_MAX_WORDS:
             return None
-        found = process.extractOne(words, [p for p, _ in self._smalltalk], scorer=fuzz.ratio,
-                                   score_cutoff=SMALLTALK_SCORE)
+        found = process.extractOne(
+            words, [p for p, _ in self._smalltalk], scorer=fuzz.ratio, score_cutoff=SMALLTALK_SCORE
+        )
         return self._smalltalk[found[2]][1] if found else None
 
     def _smalltalk_reply(self, state: ChatState, intent: str) -> list[Reply]:
@@ -157,11 +180,15 @@ class Conversation:
         if intent == "help":
             return self._cmd_help(state, "")
         text = {
-            "greeting": _("Hello! I'm SENDbot. Ask me anything about special educational needs and "
-                          "disabilities (SEND) in England, such as EHC plans, annual reviews, "
-                          "tribunals or exclusions. Type /help to see everything I can do."),
-            "thanks": _("You're welcome. I'm here whenever you need me. Looking after a child with "
-                        "SEND is hard work: you're doing a good job."),
+            "greeting": _(
+                "Hello! I'm SENDbot. Ask me anything about special educational needs and "
+                "disabilities (SEND) in England, such as EHC plans, annual reviews, "
+                "tribunals or exclusions. Type /help to see everything I can do."
+            ),
+            "thanks": _(
+                "You're welcome. I'm here whenever you need me. Looking after a child with "
+                "SEND is hard work: you're doing a good job."
+            ),
             "goodbye": _("Goodbye, and good luck. You can come back any time."),
         }[intent]
         return [Reply(text)]
@@ -174,16 +201,18 @@ class Conversation:
             return [self._entry_reply(answer.entry, state, with_more=False, offers=offers)]
         if answer.result.status == "suggest":
             buttons = (
-                *((Button(short_label(self.kb.entries[c.entry_id].title.get_text(lang)), action("a", c.entry_id)),)
-                  for c in answer.result.candidates),
+                *(
+                    (Button(short_label(self.kb.entries[c.entry_id].title.get_text(lang)), action("a", c.entry_id)),)
+                    for c in answer.result.candidates
+                ),
                 (Button(_("None of these"), action("n")),),
             )
-            return [Reply(_("I'm not completely sure what you're asking. Did you mean one of these?"),
-                          buttons=buttons)]
+            return [Reply(_("I'm not completely sure what you're asking. Did you mean one of these?"), buttons=buttons)]
         return [Reply(answer.text)]
 
-    def _entry_reply(self, entry: Entry, state: ChatState, *, with_more: bool, kind: str = "message",
-                     offers: tuple[Button, ...] = ()) -> Reply:
+    def _entry_reply(
+        self, entry: Entry, state: ChatState, *, with_more: bool, kind: str = "message", offers: tuple[Button, ...] = ()
+    ) -> Reply:
         _ = self._(state)
         lang = state.lang or "en"
         rows: list[tuple[Button, ...]] = [(offer,) for offer in offers]
@@ -191,8 +220,12 @@ class Conversation:
             rows.append((Button(_("More detail"), action("m", entry.id)),))
         for rel in entry.related[:MAX_RELATED_BUTTONS]:
             rows.append((Button(short_label(self.kb.entries[rel].title.get_text(lang)), action("a", rel)),))
-        rows.append((Button(_("👍 Helpful"), action("f", entry.id, "1")),
-                     Button(_("👎 Not helpful"), action("f", entry.id, "0"))))
+        rows.append(
+            (
+                Button(_("👍 Helpful"), action("f", entry.id, "1")),
+                Button(_("👎 Not helpful"), action("f", entry.id, "0")),
+            )
+        )
         text = self.answers.answer_text(entry, lang, with_more=with_more) + "\n\n" + _("Was this helpful?")
         return Reply(text, title=entry.title.get_text(lang), buttons=tuple(rows), kind=kind)  # type: ignore[arg-type]
 
@@ -208,39 +241,47 @@ class Conversation:
     def _cmd_start(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
         state.flow = {}
-        text = _("Hello, I'm SENDbot. I help parents and carers in England with special educational "
-                 "needs and disabilities (SEND): EHC plans, annual reviews, school places, tribunals, "
-                 "exclusions, transport and more. I tell you what the law says, where it says it, and "
-                 "who can help.\n\nI'm a computer program, not a lawyer: for advice on your own case, "
-                 "talk to your local SENDIASS, IPSEA or a solicitor.\n\nWhere do you live? "
-                 "I'll show your local contacts first.")
+        text = _(
+            "Hello, I'm SENDbot. I help parents and carers in England with special educational "
+            "needs and disabilities (SEND): EHC plans, annual reviews, school places, tribunals, "
+            "exclusions, transport and more. I tell you what the law says, where it says it, and "
+            "who can help.\n\nI'm a computer program, not a lawyer: for advice on your own case, "
+            "talk to your local SENDIASS, IPSEA or a solicitor.\n\nWhere do you live? "
+            "I'll show your local contacts first."
+        )
         return [Reply(text, buttons=self._area_buttons(state))]
 
     def _cmd_help(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
-        return [Reply(_(
-            "Ask me a question in your own words, for example:\n"
-            "• How do I ask for an EHC needs assessment?\n"
-            "• The council (local authority) refused to assess my son. Can I appeal?\n"
-            "• When should the annual review happen?\n\n"
-            "Commands:\n"
-            "/start – start again and choose your area\n"
-            "/deadlines – work out your legal deadlines and get reminders\n"
-            "/reminders – see or cancel your reminders\n"
-            "/cancel – stop working out dates\n"
-            "/contacts – who to contact, locally and nationally\n"
-            "/area – change your area\n"
-            "/language – change the language\n"
-            "/privacy – what I keep about you\n"
-            "/forget – delete everything I keep about this chat\n"
-            "/help – this message"))]
+        return [
+            Reply(
+                _(
+                    "Ask me a question in your own words, for example:\n"
+                    "• How do I ask for an EHC needs assessment?\n"
+                    "• The council (local authority) refused to assess my son. Can I appeal?\n"
+                    "• When should the annual review happen?\n\n"
+                    "Commands:\n"
+                    "/start – start again and choose your area\n"
+                    "/deadlines – work out your legal deadlines and get reminders\n"
+                    "/reminders – see or cancel your reminders\n"
+                    "/cancel – stop working out dates\n"
+                    "/contacts – who to contact, locally and nationally\n"
+                    "/area – change your area\n"
+                    "/language – change the language\n"
+                    "/privacy – what I keep about you\n"
+                    "/forget – delete everything I keep about this chat\n"
+                    "/help – this message"
+                )
+            )
+        ]
 
     def _cmd_contacts(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
         lang = state.lang
         if state.area in self.kb.areas:
             heading = _("Contacts for {area}, then national ones:").format(
-                area=self.kb.areas[state.area].name.get_text(lang or "en"))
+                area=self.kb.areas[state.area].name.get_text(lang or "en")
+            )
         else:
             heading = _("National contacts. Choose your area with /area to see local ones first.")
         contacts = self.kb.contacts_for(state.area)
@@ -248,22 +289,32 @@ class Conversation:
 
     def _cmd_privacy(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
-        return [Reply(_(
-            "What I keep about this chat: your area, your language, where you are in a deadline "
-            "calculator, any reminders you ask for, and whether you found an answer helpful. "
-            "I never store or log what you type. Type /forget at any time and I delete all of it."))]
+        return [
+            Reply(
+                _(
+                    "What I keep about this chat: your area, your language, where you are in a deadline "
+                    "calculator, any reminders you ask for, and whether you found an answer helpful. "
+                    "I never store or log what you type. Type /forget at any time and I delete all of it."
+                )
+            )
+        ]
 
     def _cmd_forget(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
         self.store.forget(state.chat_id)
         state.flow = {"forgotten": True}
-        return [Reply(_("Done. I have deleted everything I kept about this chat: your settings, "
-                        "reminders and feedback. Type /start if you want to begin again."))]
+        return [
+            Reply(
+                _(
+                    "Done. I have deleted everything I kept about this chat: your settings, "
+                    "reminders and feedback. Type /start if you want to begin again."
+                )
+            )
+        ]
 
     def _cmd_area(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
-        return [Reply(_("Where do you live? I'll show your local contacts first."),
-                      buttons=self._area_buttons(state))]
+        return [Reply(_("Where do you live? I'll show your local contacts first."), buttons=self._area_buttons(state))]
 
     def _cmd_language(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
@@ -280,8 +331,14 @@ class Conversation:
 
     def _stale(self, state: ChatState) -> list[Reply]:
         _ = self._(state)
-        return [Reply(_("Sorry, that button is from an older message and no longer works. "
-                        "Please ask your question again, or type /help."))]
+        return [
+            Reply(
+                _(
+                    "Sorry, that button is from an older message and no longer works. "
+                    "Please ask your question again, or type /help."
+                )
+            )
+        ]
 
     def _entry(self, args: list[str]) -> Entry | None:
         return self.kb.entries.get(args[0]) if args else None
@@ -303,8 +360,15 @@ class Conversation:
         self.store.record_feedback(state.chat_id, entry.id, helpful)
         if helpful:
             return [Reply(_("Thank you, I'm glad it helped."), kind="notice")]
-        return [Reply(_("Thank you for telling me. Try asking in other words, or type /contacts "
-                        "to find someone who can help."), kind="notice")]
+        return [
+            Reply(
+                _(
+                    "Thank you for telling me. Try asking in other words, or type /contacts "
+                    "to find someone who can help."
+                ),
+                kind="notice",
+            )
+        ]
 
     def _btn_area(self, state: ChatState, args: list[str]) -> list[Reply] | None:
         _ = self._(state)
@@ -312,11 +376,14 @@ class Conversation:
             return None
         state.area = args[0]
         if args[0] == ENGLAND:
-            text = _("Thank you. Your council's own SEND pages are called its Local Offer: search for "
-                     "your council's name and \"Local Offer\". Now ask me anything, or type /help.")
+            text = _(
+                "Thank you. Your council's own SEND pages are called its Local Offer: search for "
+                'your council\'s name and "Local Offer". Now ask me anything, or type /help.'
+            )
         else:
             text = _("Thank you. I'll show contacts for {area} first. Now ask me anything, or type /help.").format(
-                area=self.kb.areas[args[0]].name.get_text(state.lang or "en"))
+                area=self.kb.areas[args[0]].name.get_text(state.lang or "en")
+            )
         return [Reply(text)]
 
     def _btn_language(self, state: ChatState, args: list[str]) -> list[Reply] | None:
@@ -324,8 +391,9 @@ class Conversation:
             return None
         state.lang = args[0]
         _ = self._(state)
-        return [Reply(_("I'll speak {language} with you from now on.").format(
-            language=self.i18n.language_name(args[0])))]
+        return [
+            Reply(_("I'll speak {language} with you from now on.").format(language=self.i18n.language_name(args[0])))
+        ]
 
     def _btn_none(self, state: ChatState, _args: list[str]) -> list[Reply]:
         return [Reply(self.answers.fallback_text(state.area, state.lang))]

@@ -64,10 +64,8 @@ def add_deadline_parser(subparsers: Any) -> None:
     parser.add_argument("--list", action="store_true", help="list the timelines and options")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--ics", type=Path, metavar="FILE", help="also write a calendar file")
-    parser.add_argument("--today", metavar="YYYY-MM-DD",
-                        help="count 'passed' from this day instead of today")
-    parser.add_argument("--timelines", type=Path, default=DEFAULT_TIMELINES_DIR,
-                        metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--today", metavar="YYYY-MM-DD", help="count 'passed' from this day instead of today")
+    parser.add_argument("--timelines", type=Path, default=DEFAULT_TIMELINES_DIR, metavar="DIR", help=argparse.SUPPRESS)
     seen: set[str] = set()
     for timeline in timelines.values():
         for spec in timeline.inputs[1:]:
@@ -75,11 +73,13 @@ def add_deadline_parser(subparsers: Any) -> None:
                 continue
             seen.add(spec.cli)
             if spec.kind == "bool":
-                parser.add_argument(spec.option, dest=_dest(spec.cli), action="store_const",
-                                    const=True, default=None, help=spec.help)
+                parser.add_argument(
+                    spec.option, dest=_dest(spec.cli), action="store_const", const=True, default=None, help=spec.help
+                )
             else:
-                parser.add_argument(spec.option, dest=_dest(spec.cli), metavar=spec.metavar,
-                                    default=None, help=spec.help)
+                parser.add_argument(
+                    spec.option, dest=_dest(spec.cli), metavar=spec.metavar, default=None, help=spec.help
+                )
     parser.set_defaults(func=run_deadline)
 
 
@@ -128,8 +128,7 @@ def _answer(spec: Input, text: str, today: date) -> InputValue | None:
     value = parse_input(spec, text, today)
     if isinstance(value, Ambiguous):
         options = " or ".join(format_day(day) for day in value.candidates)
-        raise UsageError(f"{text}: {value.reason}; did you mean {options}? "
-                         "Write it as YYYY-MM-DD")
+        raise UsageError(f"{text}: {value.reason}; did you mean {options}? Write it as YYYY-MM-DD")
     if isinstance(value, InvalidDate):
         raise UsageError(f"{text}: {value.reason}")
     return value
@@ -159,11 +158,11 @@ def _short_date(day: date) -> str:
 
 def _event_text(event: Event) -> list[str]:
     when = _short_date(event.date) if event.date else "No fixed date"
-    marks = [mark for mark, on in (("estimate", event.is_estimate), ("passed", event.passed))
-             if on]
+    marks = [mark for mark, on in (("estimate", event.is_estimate), ("passed", event.passed)) if on]
     heading = f"{when:<16} {event.label}" + "".join(f" ({mark})" for mark in marks)
-    wrap = textwrap.TextWrapper(WIDTH, initial_indent="    ", subsequent_indent="    ",
-                                break_long_words=False, break_on_hyphens=False)
+    wrap = textwrap.TextWrapper(
+        WIDTH, initial_indent="    ", subsequent_indent="    ", break_long_words=False, break_on_hyphens=False
+    )
     source = f"Source: {event.source.cite} ({event.source.status})"
     return [heading, *wrap.wrap(event.note), *wrap.wrap(source), f"    {event.source.url}"]
 
@@ -194,8 +193,10 @@ def _result_text(result: Result) -> str:
     lines.append("")
     for event in result.events:
         lines.extend([*_event_text(event), ""])
-    lines.append(f"Rules last checked {format_day(timeline.reviewed)}. This is information, "
-                 "not legal advice: SENDIASS or IPSEA can check your case.")
+    lines.append(
+        f"Rules last checked {format_day(timeline.reviewed)}. This is information, "
+        "not legal advice: SENDIASS or IPSEA can check your case."
+    )
     return "\n".join(lines)
 
 
@@ -225,43 +226,61 @@ def _result_json(result: Result) -> str:
         }
         for event in result.events
     ]
-    return json.dumps({
-        "timeline": result.timeline.id,
-        "title": result.timeline.title,
-        "today": result.today.isoformat(),
-        "inputs": {name: _json_value(value) for name, value in result.inputs.items()},
-        "events": events,
-    }, ensure_ascii=False, indent=2)
+    return json.dumps(
+        {
+            "timeline": result.timeline.id,
+            "title": result.timeline.title,
+            "today": result.today.isoformat(),
+            "inputs": {name: _json_value(value) for name, value in result.inputs.items()},
+            "events": events,
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
 
 
 def _list_text(timelines: dict[str, Timeline]) -> str:
-    lines = [f"usage: {PROG} TIMELINE DATE [options] [--json] [--ics FILE] [--today YYYY-MM-DD]",
-             ""]
+    lines = [f"usage: {PROG} TIMELINE DATE [options] [--json] [--ics FILE] [--today YYYY-MM-DD]", ""]
     for timeline in timelines.values():
         lines.append(f"{timeline.usage}")
         lines.append(f"    {timeline.title}")
         for spec in timeline.inputs:
-            name = spec.cli.upper().replace("-", "_") if spec is timeline.main_input \
+            name = (
+                spec.cli.upper().replace("-", "_")
+                if spec is timeline.main_input
                 else f"{spec.option} {spec.metavar}".strip()
+            )
             lines.append(f"    {name:<26} {spec.help}")
         lines.append("")
     return "\n".join(lines).rstrip()
 
 
 def _list_json(timelines: dict[str, Timeline]) -> str:
-    return json.dumps({"timelines": [
+    return json.dumps(
         {
-            "id": timeline.id,
-            "title": timeline.title,
-            "usage": timeline.usage,
-            "inputs": [
-                {"name": spec.name, "kind": spec.kind, "required": spec.required,
-                 "cli": spec.cli, "prompt": spec.prompt, "help": spec.help}
-                for spec in timeline.inputs
-            ],
-        }
-        for timeline in timelines.values()
-    ]}, ensure_ascii=False, indent=2)
+            "timelines": [
+                {
+                    "id": timeline.id,
+                    "title": timeline.title,
+                    "usage": timeline.usage,
+                    "inputs": [
+                        {
+                            "name": spec.name,
+                            "kind": spec.kind,
+                            "required": spec.required,
+                            "cli": spec.cli,
+                            "prompt": spec.prompt,
+                            "help": spec.help,
+                        }
+                        for spec in timeline.inputs
+                    ],
+                }
+                for timeline in timelines.values()
+            ]
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -68,16 +68,22 @@ def load_eval(paths: list[Path], known_ids: set[str]) -> list[EvalItem]:
             continue
         for i, raw in enumerate(questions):
             line = questions.line_of(i)
-            if not isinstance(raw, LineDict) or not isinstance(raw.get("q"), str) or not isinstance(
-                raw.get("ids"), list
+            if (
+                not isinstance(raw, LineDict)
+                or not isinstance(raw.get("q"), str)
+                or not isinstance(raw.get("ids"), list)
             ):
-                problems.append(Problem(path, line, "an item needs 'q' (text) and 'ids' (a list)",
-                                        "write {q: \"...\", ids: [entry-id]}"))
+                problems.append(
+                    Problem(
+                        path, line, "an item needs 'q' (text) and 'ids' (a list)", 'write {q: "...", ids: [entry-id]}'
+                    )
+                )
                 continue
             unknown = [i for i in raw["ids"] if i not in known_ids]
             if unknown:
-                problems.append(Problem(path, line, f"unknown id(s): {', '.join(map(str, unknown))}",
-                                        "use ids of existing entries"))
+                problems.append(
+                    Problem(path, line, f"unknown id(s): {', '.join(map(str, unknown))}", "use ids of existing entries")
+                )
                 continue
             items.append(EvalItem(raw["q"], tuple(raw["ids"]), path, line))
     if problems:
@@ -96,8 +102,10 @@ def evaluate(answerer: Answerer, items: list[EvalItem]) -> EvalReport:
             if result.status == "fallback":
                 report.rejected += 1
             else:
-                report.misses.append(f"{where}: out of scope but got {result.status} {shown[:1]} "
-                                     f"({result.best.score if result.best else 0:.2f}): {item.question[:90]!r}")
+                report.misses.append(
+                    f"{where}: out of scope but got {result.status} {shown[:1]} "
+                    f"({result.best.score if result.best else 0:.2f}): {item.question[:90]!r}"
+                )
             continue
         report.in_scope += 1
         if shown and shown[0] in item.ids:
@@ -105,6 +113,6 @@ def evaluate(answerer: Answerer, items: list[EvalItem]) -> EvalReport:
         if any(entry_id in item.ids for entry_id in shown[:3]):
             report.top3 += 1
         if not shown or shown[0] not in item.ids:
-            got = (f"{result.status} {[(c.entry_id, round(c.score, 2)) for c in result.candidates[:3]]}")
+            got = f"{result.status} {[(c.entry_id, round(c.score, 2)) for c in result.candidates[:3]]}"
             report.misses.append(f"{where}: expected {list(item.ids)}, got {got}: {item.question[:90]!r}")
     return report

@@ -28,8 +28,9 @@ def _read_catalog(path: Path) -> tuple[Translations | None, list[Problem]]:
             catalog = read_po(fh, abort_invalid=True)
     except Exception as exc:  # babel raises several types for a broken file
         line = getattr(exc, "lineno", 1) or 1
-        return None, [Problem(path, line, f"cannot read the catalogue: {exc}",
-                              "fix the .po syntax (msgid/msgstr pairs, quoted)")]
+        return None, [
+            Problem(path, line, f"cannot read the catalogue: {exc}", "fix the .po syntax (msgid/msgstr pairs, quoted)")
+        ]
     problems: list[Problem] = []
     for message in catalog:
         if not message.id or not message.string:
@@ -38,8 +39,14 @@ def _read_catalog(path: Path) -> tuple[Translations | None, list[Problem]]:
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for msgid, msgstr in zip(ids, strings, strict=False):
             if msgstr and _placeholders(msgid) != _placeholders(msgstr):
-                problems.append(Problem(path, message.lineno, f"placeholders differ in translation of '{msgid[:40]}'",
-                                        "keep every {name} placeholder exactly as in the English text"))
+                problems.append(
+                    Problem(
+                        path,
+                        message.lineno,
+                        f"placeholders differ in translation of '{msgid[:40]}'",
+                        "keep every {name} placeholder exactly as in the English text",
+                    )
+                )
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
@@ -55,8 +62,14 @@ def _placeholders(text: str) -> set[str]:
 def check_locales(root: Path) -> list[Problem]:
     problems: list[Problem] = []
     if not (root / f"{DOMAIN}.pot").exists():
-        problems.append(Problem(root / f"{DOMAIN}.pot", 1, "the message template is missing",
-                                "run: pybabel extract -F babel.cfg -o locales/messages.pot sendbot"))
+        problems.append(
+            Problem(
+                root / f"{DOMAIN}.pot",
+                1,
+                "the message template is missing",
+                "run: pybabel extract -F babel.cfg -o locales/messages.pot sendbot",
+            )
+        )
     for po in sorted(root.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
         problems.extend(_read_catalog(po)[1])
     return problems

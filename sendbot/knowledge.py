@@ -133,9 +133,7 @@ class _Checker:
     def warn(self, line: int, message: str, fix: str) -> None:
         self.problems.append(Problem(self.file, line, message, fix, warning=True))
 
-    def keys(
-        self, mapping: LineDict, required: set[str], optional: set[str], what: str
-    ) -> bool:
+    def keys(self, mapping: LineDict, required: set[str], optional: set[str], what: str) -> bool:
         """Check a mapping's keys; False when a required key is missing."""
         for key, line in mapping.duplicate_keys:
             self.error(line, f"{what}: key '{key}' appears twice", "keep only one of them")
@@ -161,11 +159,17 @@ class _Checker:
             result = LocalText()
             for lang, text in value.items():
                 if not LANG_PATTERN.match(lang):
-                    self.error(value.line_of(lang), f"{what}: '{lang}' is not a language code",
-                               "use a code such as en, pl, ur or pa")
+                    self.error(
+                        value.line_of(lang),
+                        f"{what}: '{lang}' is not a language code",
+                        "use a code such as en, pl, ur or pa",
+                    )
                 elif not isinstance(text, str) or not text.strip():
-                    self.error(value.line_of(lang), f"{what} ({lang}) must be non-empty text",
-                               "write the text, or remove this language")
+                    self.error(
+                        value.line_of(lang),
+                        f"{what} ({lang}) must be non-empty text",
+                        "write the text, or remove this language",
+                    )
                 else:
                     result[lang] = text.strip()
             if DEFAULT_LANG not in result:
@@ -179,8 +183,9 @@ class _Checker:
         if isinstance(value, date):
             return value
         if isinstance(value, (list, dict)):
-            self.error(line, f"{what} must be one date, not a list or mapping",
-                       "write it as YYYY-MM-DD, e.g. 2026-11-22")
+            self.error(
+                line, f"{what} must be one date, not a list or mapping", "write it as YYYY-MM-DD, e.g. 2026-11-22"
+            )
             return None
         if isinstance(value, str):
             try:
@@ -192,12 +197,18 @@ class _Checker:
 
     def ident(self, value: Any, line: int, what: str) -> str | None:
         if not isinstance(value, str) or not ID_PATTERN.match(value):
-            self.error(line, f"{what} '{value}' is not a valid id",
-                       "use lowercase letters, digits and single hyphens, e.g. ehc-request-how")
+            self.error(
+                line,
+                f"{what} '{value}' is not a valid id",
+                "use lowercase letters, digits and single hyphens, e.g. ehc-request-how",
+            )
             return None
         if len(value) > MAX_ID_LENGTH:
-            self.error(line, f"{what} '{value}' is longer than {MAX_ID_LENGTH} characters",
-                       "shorten it (ids travel inside Telegram buttons)")
+            self.error(
+                line,
+                f"{what} '{value}' is longer than {MAX_ID_LENGTH} characters",
+                "shorten it (ids travel inside Telegram buttons)",
+            )
             return None
         return value
 
@@ -209,8 +220,11 @@ class _Checker:
         for i, item in enumerate(value):
             item_line = value.line_of(i) if isinstance(value, LineList) else line
             if not isinstance(item, str) or not item.strip():
-                self.error(item_line, f"{what}: item {i + 1} must be non-empty text",
-                           "quote it if it contains ':' or starts with a special character")
+                self.error(
+                    item_line,
+                    f"{what}: item {i + 1} must be non-empty text",
+                    "quote it if it contains ':' or starts with a special character",
+                )
             else:
                 items.append(item.strip())
         return items
@@ -222,13 +236,22 @@ def _load_mapping_file(path: Path, top_key: str, problems: list[Problem]) -> Lin
     if syntax:
         return None
     if not isinstance(data, LineDict) or top_key not in data:
-        problems.append(Problem(path, line_of(data), f"the file must be a mapping with a '{top_key}' key",
-                                f"start the file with '{top_key}:' and list items under it"))
+        problems.append(
+            Problem(
+                path,
+                line_of(data),
+                f"the file must be a mapping with a '{top_key}' key",
+                f"start the file with '{top_key}:' and list items under it",
+            )
+        )
         return None
     items = data[top_key]
     if not isinstance(items, LineList):
-        problems.append(Problem(path, data.line_of(top_key), f"'{top_key}' must be a list",
-                                "put each item on a line starting with '- '"))
+        problems.append(
+            Problem(
+                path, data.line_of(top_key), f"'{top_key}' must be a list", "put each item on a line starting with '- '"
+            )
+        )
         return None
     return items
 
@@ -263,14 +286,26 @@ def _parse_entry(raw: Any, line: int, chk: _Checker) -> Entry | None:
     if answer is not None:
         words = len(answer[DEFAULT_LANG].split())
         if words > LONG_ANSWER_WORDS:
-            chk.warn(raw.line_of("answer"), f"{what}: answer has {words} words",
-                     f"keep it under {LONG_ANSWER_WORDS} (about 120) and move detail into 'more'")
+            chk.warn(
+                raw.line_of("answer"),
+                f"{what}: answer has {words} words",
+                f"keep it under {LONG_ANSWER_WORDS} (about 120) and move detail into 'more'",
+            )
     if None in (entry_id, topic, title, answer, reviewed, area, questions, sources):
         return None
     return Entry(
-        id=entry_id, topic=topic, title=title, area=area, reviewed=reviewed,  # type: ignore[arg-type]
-        questions=questions, answer=answer, more=more, sources=sources,  # type: ignore[arg-type]
-        related=tuple(related), file=chk.file, line=raw.line,
+        id=entry_id,
+        topic=topic,
+        title=title,
+        area=area,
+        reviewed=reviewed,  # type: ignore[arg-type]
+        questions=questions,
+        answer=answer,
+        more=more,
+        sources=sources,  # type: ignore[arg-type]
+        related=tuple(related),
+        file=chk.file,
+        line=raw.line,
     )
 
 
@@ -291,8 +326,11 @@ def _parse_questions(value: Any, line: int, what: str, chk: _Checker) -> dict[st
             chk.error(line, f"{what}: questions have no English list", "add 'en:' with a list of phrasings")
         return None
     if len(english) < MIN_QUESTIONS:
-        chk.error(line, f"{what}: only {len(english)} question phrasing(s)",
-                  f"add at least {MIN_QUESTIONS}, written the way parents ask")
+        chk.error(
+            line,
+            f"{what}: only {len(english)} question phrasing(s)",
+            f"add at least {MIN_QUESTIONS}, written the way parents ask",
+        )
     return by_lang
 
 
@@ -309,11 +347,12 @@ def _parse_sources(value: Any, line: int, what: str, chk: _Checker) -> tuple[Sou
         chk.keys(item, set(), {"cite", "url"}, f"{what}: source {i + 1}")
         cite, url = item.get("cite"), item.get("url")
         if not cite and not url:
-            chk.error(item_line, f"{what}: source {i + 1} is empty", "give a 'cite' (Act, regulation, paragraph) or a 'url'")
+            chk.error(
+                item_line, f"{what}: source {i + 1} is empty", "give a 'cite' (Act, regulation, paragraph) or a 'url'"
+            )
             continue
         if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
-            chk.error(item.line_of("url"), f"{what}: source url '{url}' is not a web address",
-                      "start it with https://")
+            chk.error(item.line_of("url"), f"{what}: source url '{url}' is not a web address", "start it with https://")
             continue
         if cite is not None and not isinstance(cite, str):
             chk.error(item.line_of("cite"), f"{what}: cite must be text", "quote it")
@@ -390,8 +429,11 @@ def _load_contacts(path: Path, problems: list[Problem]) -> tuple[dict[str, Area]
             continue
         area = raw["area"]
         if area != NATIONAL and area not in areas:
-            chk.error(raw.line_of("area"), f"{what}: unknown area '{area}'",
-                      f"use national or one of: {', '.join(sorted(areas)) or '(none defined)'}")
+            chk.error(
+                raw.line_of("area"),
+                f"{what}: unknown area '{area}'",
+                f"use national or one of: {', '.join(sorted(areas)) or '(none defined)'}",
+            )
             continue
         name = chk.text(raw["name"], raw.line_of("name"), f"{what}: name")
         what_text = chk.text(raw["what"], raw.line_of("what"), f"{what}: what")
@@ -399,8 +441,11 @@ def _load_contacts(path: Path, problems: list[Problem]) -> tuple[dict[str, Area]
         checked = chk.date_value(raw["checked"], raw.line_of("checked"), f"{what}: checked")
         source = _optional_str(raw, "source", what, chk)
         if source and not source.startswith(("http://", "https://")):
-            chk.error(raw.line_of("source"), f"{what}: source must be the web page the details were read on",
-                      "give its https:// address")
+            chk.error(
+                raw.line_of("source"),
+                f"{what}: source must be the web page the details were read on",
+                "give its https:// address",
+            )
             source = None
         helpline = raw.get("helpline", False)
         if not isinstance(helpline, bool):
@@ -408,12 +453,21 @@ def _load_contacts(path: Path, problems: list[Problem]) -> tuple[dict[str, Area]
             helpline = False
         if contact_id and name and what_text and checked and source:
             seen.add(contact_id)
-            contacts.append(Contact(
-                id=contact_id, area=area, name=name, what=what_text,
-                phone=_optional_str(raw, "phone", what, chk), email=_optional_str(raw, "email", what, chk),
-                website=_optional_str(raw, "website", what, chk), hours=hours,
-                source=source, checked=checked, helpline=helpline,
-            ))
+            contacts.append(
+                Contact(
+                    id=contact_id,
+                    area=area,
+                    name=name,
+                    what=what_text,
+                    phone=_optional_str(raw, "phone", what, chk),
+                    email=_optional_str(raw, "email", what, chk),
+                    website=_optional_str(raw, "website", what, chk),
+                    hours=hours,
+                    source=source,
+                    checked=checked,
+                    helpline=helpline,
+                )
+            )
     problems.extend(chk.problems)
     return areas, contacts
 
@@ -450,8 +504,11 @@ def _load_word_map(path: Path, normalise: Callable[[str], str], problems: list[P
             for variant in items:
                 key = normalise(variant)
                 if key in synonyms and synonyms[key] != target:
-                    chk.error(line, f"'{variant}' is a synonym of both '{synonyms[key]}' and '{target}'",
-                              "keep it in one group only")
+                    chk.error(
+                        line,
+                        f"'{variant}' is a synonym of both '{synonyms[key]}' and '{target}'",
+                        "keep it in one group only",
+                    )
                 elif key and key != target:
                     synonyms[key] = target
     raw_spellings = data.get("spellings") or LineDict()
@@ -538,13 +595,18 @@ def check_knowledge(root: Path, *, collisions: bool = False) -> tuple[KnowledgeB
                 continue
             if entry.id in entries:
                 other = entries[entry.id]
-                chk.error(entry.line, f"duplicate id '{entry.id}' (also at {other.file}:{other.line})",
-                          "give each entry its own id")
+                chk.error(
+                    entry.line,
+                    f"duplicate id '{entry.id}' (also at {other.file}:{other.line})",
+                    "give each entry its own id",
+                )
                 continue
             entries[entry.id] = entry
         problems.extend(chk.problems)
 
-    areas, contacts = _load_contacts(root / "contacts.yaml", problems) if (root / "contacts.yaml").exists() else ({}, [])
+    areas, contacts = (
+        _load_contacts(root / "contacts.yaml", problems) if (root / "contacts.yaml").exists() else ({}, [])
+    )
     words = WordMap({}, {}, ())
     if (root / "synonyms.yaml").exists():
         words = _load_word_map(root / "synonyms.yaml", normalise, problems)
@@ -556,12 +618,18 @@ def check_knowledge(root: Path, *, collisions: bool = False) -> tuple[KnowledgeB
     for entry in entries.values():
         chk = _Checker(entry.file)
         if entry.area not in (NATIONAL, *areas):
-            chk.error(entry.line, f"entry '{entry.id}': unknown area '{entry.area}'",
-                      f"use national or one of: {', '.join(sorted(areas)) or '(none defined)'}")
+            chk.error(
+                entry.line,
+                f"entry '{entry.id}': unknown area '{entry.area}'",
+                f"use national or one of: {', '.join(sorted(areas)) or '(none defined)'}",
+            )
         for rel in entry.related:
             if rel not in entries:
-                chk.error(entry.line, f"entry '{entry.id}': related id '{rel}' points nowhere",
-                          "use the id of an existing entry, or remove it")
+                chk.error(
+                    entry.line,
+                    f"entry '{entry.id}': related id '{rel}' points nowhere",
+                    "use the id of an existing entry, or remove it",
+                )
             elif rel == entry.id:
                 chk.error(entry.line, f"entry '{entry.id}' is related to itself", "remove it from 'related'")
         problems.extend(chk.problems)
@@ -575,8 +643,18 @@ def check_knowledge(root: Path, *, collisions: bool = False) -> tuple[KnowledgeB
     warnings = tuple(p for p in problems if p.warning)
     if errors:
         return None, problems
-    kb = KnowledgeBase(entries=entries, areas=areas, contacts=tuple(contacts), synonyms=synonyms,
-                       spellings=spellings, smalltalk=smalltalk, out_of_scope=out_of_scope, domain=words.domain, root=root, warnings=warnings)
+    kb = KnowledgeBase(
+        entries=entries,
+        areas=areas,
+        contacts=tuple(contacts),
+        synonyms=synonyms,
+        spellings=spellings,
+        smalltalk=smalltalk,
+        out_of_scope=out_of_scope,
+        domain=words.domain,
+        root=root,
+        warnings=warnings,
+    )
     return kb, problems
 
 

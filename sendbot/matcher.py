@@ -37,8 +37,23 @@ from sendbot.normalise import Normaliser
 Status = Literal["answer", "suggest", "fallback"]
 
 _SENTENCE_END = re.compile(r"(?<=[.?!\n])\s+|\n+")
-_SUFFIXES = ("ational", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ed", "es", "er", "ly",
-             "al", "s")
+_SUFFIXES = (
+    "ational",
+    "ation",
+    "ments",
+    "ment",
+    "ness",
+    "ings",
+    "ing",
+    "ies",
+    "ied",
+    "ed",
+    "es",
+    "er",
+    "ly",
+    "al",
+    "s",
+)
 REJECT_PREFIX = "~"  # ids of out-of-scope topics in the index; never shown as entries
 
 
@@ -200,8 +215,9 @@ class Matcher:
         """rapidfuzz's token_sort_ratio against every phrasing, best per entry, 0 to 1."""
         query = " ".join(sorted(set(tokens)))
         out: dict[str, float] = {}
-        for _, score, index in process.extract(query, self._phrasing_texts, scorer=fuzz.token_sort_ratio,
-                                               limit=None, score_cutoff=30):
+        for _, score, index in process.extract(
+            query, self._phrasing_texts, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=30
+        ):
             key = self.phrasings[index].entry_id
             out[key] = max(out.get(key, 0.0), score / 100.0)
         return out
@@ -218,8 +234,13 @@ class Matcher:
         total = 1.0 + s.answer_text_weight + s.phrasing_weight + s.fuzzy_weight
         keys = set(by_questions) | set(by_phrasing)
         ranking = {
-            k: (by_questions.get(k, 0.0) / top_q + s.answer_text_weight * by_answers.get(k, 0.0) / top_a
-                + s.phrasing_weight * by_phrasing.get(k, 0.0) + s.fuzzy_weight * by_fuzzy.get(k, 0.0)) / total
+            k: (
+                by_questions.get(k, 0.0) / top_q
+                + s.answer_text_weight * by_answers.get(k, 0.0) / top_a
+                + s.phrasing_weight * by_phrasing.get(k, 0.0)
+                + s.fuzzy_weight * by_fuzzy.get(k, 0.0)
+            )
+            / total
             for k in keys
         }
         return ranking, by_phrasing

@@ -129,8 +129,13 @@ class Store:
                 "INSERT INTO chats (chat_id, lang, area, flow, updated_at) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT(chat_id) DO UPDATE SET lang=excluded.lang, area=excluded.area, "
                 "flow=excluded.flow, updated_at=excluded.updated_at",
-                (state.chat_id, state.lang, state.area, json.dumps(state.flow) if state.flow else None,
-                 datetime.now().isoformat(timespec="seconds")),
+                (
+                    state.chat_id,
+                    state.lang,
+                    state.area,
+                    json.dumps(state.flow) if state.flow else None,
+                    datetime.now().isoformat(timespec="seconds"),
+                ),
             )
 
     def forget(self, chat_id: int) -> None:
@@ -193,8 +198,10 @@ class Store:
             rows = self._conn.execute(
                 f"SELECT id, chat_id, due_at, text FROM reminders{where} ORDER BY due_at, id", args
             ).fetchall()
-        return [Reminder(rid, cid, datetime.fromisoformat(due).replace(tzinfo=timezone.utc), text)
-                for rid, cid, due, text in rows]
+        return [
+            Reminder(rid, cid, datetime.fromisoformat(due).replace(tzinfo=timezone.utc), text)
+            for rid, cid, due, text in rows
+        ]
 
     def cancel_reminders(self, chat_id: int, reminder_id: int | None = None) -> int:
         """Delete one reminder of the chat, or all of them: when the parent cancels, and

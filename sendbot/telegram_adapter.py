@@ -124,13 +124,14 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) 
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         await context.bot.send_message(
-            chat_id, chunk, parse_mode=ParseMode.HTML, reply_markup=keyboard(reply) if last else None,
+            chat_id,
+            chunk,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(reply) if last else None,
             disable_web_page_preview=True,
         )
     if reply.document is not None:
-        await context.bot.send_document(
-            chat_id, InputFile(reply.document.content, filename=reply.document.filename)
-        )
+        await context.bot.send_document(chat_id, InputFile(reply.document.content, filename=reply.document.filename))
 
 
 async def _edit(context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Reply) -> None:
@@ -138,8 +139,9 @@ async def _edit(context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Rep
     chunks = render_html(reply)
     if len(chunks) == 1:
         try:
-            await message.edit_text(chunks[0], parse_mode=ParseMode.HTML, reply_markup=keyboard(reply),
-                                    disable_web_page_preview=True)
+            await message.edit_text(
+                chunks[0], parse_mode=ParseMode.HTML, reply_markup=keyboard(reply), disable_web_page_preview=True
+            )
             return
         except BadRequest:
             log.info("could not edit a message; sending a new one instead")
@@ -242,8 +244,9 @@ def build_application(
     application.bot_data[CONVERSATION_KEY] = conversation
     application.bot_data[CLOCK_KEY] = clock or conversation.clock
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
-    application.job_queue.run_repeating(send_due_reminders, interval=settings.reminder_interval, first=0,
-                                        name="reminders")
+    application.job_queue.run_repeating(
+        send_due_reminders, interval=settings.reminder_interval, first=0, name="reminders"
+    )
     application.add_handler(MessageHandler(filters.TEXT, on_text))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, on_other))
@@ -256,8 +259,10 @@ def run_telegram(conversation: Conversation, settings: Settings) -> None:
     application = build_application(conversation, settings)
     if settings.webhook_url:
         if not settings.webhook_secret:
-            raise SystemExit("SENDBOT_WEBHOOK_SECRET must be set with SENDBOT_WEBHOOK_URL, "
-                             "so that only Telegram can call the webhook.")
+            raise SystemExit(
+                "SENDBOT_WEBHOOK_SECRET must be set with SENDBOT_WEBHOOK_URL, "
+                "so that only Telegram can call the webhook."
+            )
         application.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,

@@ -57,6 +57,7 @@ def run_terminal(
         stdout.flush()
 
     stdout.write("SENDbot in your terminal. Type a question, /help, or a number to choose. Ctrl-D to leave.\n\n")
+
     def show_due_reminders() -> None:
         due = conversation.due_reminders(conversation.clock(), chat_id)
         for reminder, reply in due:

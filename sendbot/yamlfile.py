@@ -13,7 +13,6 @@ import yaml
 
 from sendbot.problems import Problem
 
-
 # libyaml's C loader when present: same safe tags, several times faster on the whole base.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

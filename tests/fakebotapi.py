@@ -18,8 +18,15 @@ from typing import Any
 from aiohttp import web
 
 TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuv"
-BOT_USER = {"id": 123456, "is_bot": True, "first_name": "SENDbot", "username": "sendbot_test_bot",
-            "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
+BOT_USER = {
+    "id": 123456,
+    "is_bot": True,
+    "first_name": "SENDbot",
+    "username": "sendbot_test_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 
 
 @dataclass
@@ -64,7 +71,8 @@ class FakeBotAPI:
 
     def push_text(self, chat_id: int, text: str, language_code: str = "en") -> None:
         message: dict[str, Any] = {
-            "message_id": next(self._message_ids), "date": int(time.time()),
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private", "first_name": "Parent"},
             "from": {"id": chat_id, "is_bot": False, "first_name": "Parent", "language_code": language_code},
             "text": text,
@@ -74,25 +82,46 @@ class FakeBotAPI:
         self._push({"message": message})
 
     def push_sticker(self, chat_id: int) -> None:
-        self._push({"message": {
-            "message_id": next(self._message_ids), "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"},
-            "from": {"id": chat_id, "is_bot": False, "first_name": "Parent"},
-            "sticker": {"file_id": "s1", "file_unique_id": "u1", "type": "regular", "width": 512,
-                        "height": 512, "is_animated": False, "is_video": False},
-        }})
+        self._push(
+            {
+                "message": {
+                    "message_id": next(self._message_ids),
+                    "date": int(time.time()),
+                    "chat": {"id": chat_id, "type": "private"},
+                    "from": {"id": chat_id, "is_bot": False, "first_name": "Parent"},
+                    "sticker": {
+                        "file_id": "s1",
+                        "file_unique_id": "u1",
+                        "type": "regular",
+                        "width": 512,
+                        "height": 512,
+                        "is_animated": False,
+                        "is_video": False,
+                    },
+                }
+            }
+        )
 
     def push_button(self, chat_id: int, data: str, message_id: int | None = None) -> str:
         query_id = f"cq{next(self._update_ids)}"
         message = {
-            "message_id": message_id or next(self._message_ids), "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER, "text": "an earlier message",
+            "message_id": message_id or next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT_USER,
+            "text": "an earlier message",
         }
-        self._push({"callback_query": {
-            "id": query_id, "chat_instance": "ci",
-            "from": {"id": chat_id, "is_bot": False, "first_name": "Parent", "language_code": "en"},
-            "message": message, "data": data,
-        }})
+        self._push(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "chat_instance": "ci",
+                    "from": {"id": chat_id, "is_bot": False, "first_name": "Parent", "language_code": "en"},
+                    "message": message,
+                    "data": data,
+                }
+            }
+        )
         return query_id
 
     def calls_to(self, method: str) -> list[Call]:
@@ -149,8 +178,9 @@ class FakeBotAPI:
         self._new_call.set()
         if self.fail_next.get(method):
             self.fail_next[method] -= 1
-            return web.json_response({"ok": False, "error_code": 400, "description": "Bad Request: injected"},
-                                     status=400)
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": "Bad Request: injected"}, status=400
+            )
         return web.json_response({"ok": True, "result": self._result(method, params, files)})
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -167,12 +197,17 @@ class FakeBotAPI:
             return BOT_USER
         if method in ("sendMessage", "editMessageText", "sendDocument"):
             message: dict[str, Any] = {
-                "message_id": params.get("message_id") or next(self._message_ids), "date": int(time.time()),
-                "chat": {"id": int(params.get("chat_id", 0)), "type": "private"}, "from": BOT_USER,
+                "message_id": params.get("message_id") or next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": int(params.get("chat_id", 0)), "type": "private"},
+                "from": BOT_USER,
             }
             if method == "sendDocument":
-                message["document"] = {"file_id": "doc1", "file_unique_id": "udoc1",
-                                       "file_name": params.get("document_filename", "file")}
+                message["document"] = {
+                    "file_id": "doc1",
+                    "file_unique_id": "udoc1",
+                    "file_name": params.get("document_filename", "file"),
+                }
             else:
                 message["text"] = params.get("text", "")
             return message

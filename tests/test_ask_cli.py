@@ -123,8 +123,13 @@ def test_ask_as_a_process(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SENDBOT_", "TELEGRAM_"))}
     env["SENDBOT_KNOWLEDGE"] = str(KB_SMALL)
     done = subprocess.run(
-        [sys.executable, "-m", "sendbot.cli", "ask", "--json"], input=f"{QUESTION}\n{OFF_TOPIC}\n",
-        env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        [sys.executable, "-m", "sendbot.cli", "ask", "--json"],
+        input=f"{QUESTION}\n{OFF_TOPIC}\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
     got = records(done.stdout)
@@ -137,7 +142,12 @@ def test_unknown_area_as_a_process(tmp_path: Path) -> None:
     env["SENDBOT_KNOWLEDGE"] = str(KB_SMALL)
     done = subprocess.run(
         [sys.executable, "-m", "sendbot.cli", "ask", "--json", "--area", "atlantis", QUESTION],
-        env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path, stdin=subprocess.DEVNULL,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
     )
     assert done.returncode == 2
     assert "unknown area" in done.stderr

@@ -172,12 +172,11 @@ def test_optional_questions_offer_skip_and_yes_no(conv: Conversation) -> None:
     assert "Under 5" in reply.text  # the only_if step is shown
 
 
-def test_questions_are_asked_only_when_they_can_change_the_result(
-    store: Store, clock: Clock, tmp_path: Path
-) -> None:
+def test_questions_are_asked_only_when_they_can_change_the_result(store: Store, clock: Clock, tmp_path: Path) -> None:
     folder = tmp_path / "timelines"
     folder.mkdir()
-    (folder / "tiny.yaml").write_text(textwrap.dedent("""\
+    (folder / "tiny.yaml").write_text(
+        textwrap.dedent("""\
         id: tiny
         title: A tiny timeline
         summary: For tests.
@@ -209,7 +208,8 @@ def test_questions_are_asked_only_when_they_can_change_the_result(
             source: {cite: A rule, url: "https://example.org", status: P}
             note: One week.
             if_missed: Ask for them.
-        """))
+        """)
+    )
     timelines, problems = load_timelines(folder)
     assert problems == []
     conv = Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES), clock=clock, timelines=timelines)
@@ -224,13 +224,16 @@ def test_questions_are_asked_only_when_they_can_change_the_result(
 # --- bad answers ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("timeline_id", "answer", "reason"), [
-    ("annual-review", "31/02/2025", "February 2025 has only 28 days"),
-    ("annual-review", "1 April 2026", "1 April 2026 is in the future"),
-    ("annual-review", "1 January 1990", "too long ago"),
-    ("annual-review", "next week sometime", "could not read"),
-    ("phase-transfer", "1999", "too long ago"),
-])
+@pytest.mark.parametrize(
+    ("timeline_id", "answer", "reason"),
+    [
+        ("annual-review", "31/02/2025", "February 2025 has only 28 days"),
+        ("annual-review", "1 April 2026", "1 April 2026 is in the future"),
+        ("annual-review", "1 January 1990", "too long ago"),
+        ("annual-review", "next week sometime", "could not read"),
+        ("phase-transfer", "1999", "too long ago"),
+    ],
+)
 def test_a_bad_first_answer_is_refused_with_the_reason_and_asked_again(
     conv: Conversation, timeline_id: str, answer: str, reason: str
 ) -> None:
@@ -295,10 +298,21 @@ def test_cancel_stops_the_calculator(conv: Conversation) -> None:
     assert "stopped" in button.text
 
 
-@pytest.mark.parametrize("data", [
-    "sk:meeting", "yn:under_5:1", "cal:meeting:2026-03", "dd:meeting:2026-03-01", "ics:annual-review",
-    "rm:annual-review", "cx", "dl:no-such-timeline", "rc:x", "cal:last_reviewed:2026-13",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "sk:meeting",
+        "yn:under_5:1",
+        "cal:meeting:2026-03",
+        "dd:meeting:2026-03-01",
+        "ics:annual-review",
+        "rm:annual-review",
+        "cx",
+        "dl:no-such-timeline",
+        "rc:x",
+        "cal:last_reviewed:2026-13",
+    ],
+)
 def test_stale_calculator_buttons_get_the_kind_reply(conv: Conversation, data: str) -> None:
     press(conv, "dl:annual-review")  # waiting for last_reviewed; no result yet
     if data == "cx":
@@ -385,9 +399,10 @@ def test_remind_me_sets_reminders_7_and_1_days_before_each_date_at_9(conv: Conve
     result = calculate(TIMELINES["tribunal-appeal"], {"decision_letter": date(2026, 3, 2)}, date(2026, 3, 10))
     expected = sorted(
         datetime.combine(event.date - timedelta(days=days), datetime.min.time().replace(hour=9), tzinfo=LONDON)
-        for event in result.dated_events if event.date is not None for days in (7, 1)
-        if datetime.combine(event.date - timedelta(days=days), datetime.min.time().replace(hour=9),
-                            tzinfo=LONDON) > NOW
+        for event in result.dated_events
+        if event.date is not None
+        for days in (7, 1)
+        if datetime.combine(event.date - timedelta(days=days), datetime.min.time().replace(hour=9), tzinfo=LONDON) > NOW
     )
     pending = conv.store.pending_reminders(CHAT)
     assert [r.due_at for r in pending] == expected and expected

@@ -228,8 +228,23 @@ def test_privacy_command_says_what_is_kept(conv: Conversation) -> None:
 @pytest.mark.parametrize(
     "data",
     [
-        "a:no-such-id", "zz:1", "", ":", ":::", "a", "a:", "m", "m:no-such-id", "f:ehc-request-how",
-        "f:ehc-request-how:2", "f:no-such-id:1", "ar:atlantis", "ar", "lg:xx", "lg", "a:" + "x" * 200,
+        "a:no-such-id",
+        "zz:1",
+        "",
+        ":",
+        ":::",
+        "a",
+        "a:",
+        "m",
+        "m:no-such-id",
+        "f:ehc-request-how",
+        "f:ehc-request-how:2",
+        "f:no-such-id:1",
+        "ar:atlantis",
+        "ar",
+        "lg:xx",
+        "lg",
+        "a:" + "x" * 200,
         "ar:national",
     ],
 )
@@ -335,8 +350,18 @@ def test_language_command_and_button(conv: Conversation) -> None:
 
 def _every_reply(conv: Conversation) -> list[Reply]:
     replies: list[Reply] = []
-    for text in ["/start", "/area", "/language", "/help", "/contacts", QUESTION, "council",
-                 "the council refused to assess my child", "who is sendiass in derby", "hello"]:
+    for text in [
+        "/start",
+        "/area",
+        "/language",
+        "/help",
+        "/contacts",
+        QUESTION,
+        "council",
+        "the council refused to assess my child",
+        "who is sendiass in derby",
+        "hello",
+    ]:
         replies += say(conv, text)
     for data in data_of(list(replies)):
         replies += press(conv, data)
@@ -357,8 +382,9 @@ def test_longest_ids_still_fit(tmp_path: Path, store: Store) -> None:
     long_a = ("ehc-request-how-" + "a" * 40)[:MAX_ID_LENGTH]
     long_b = ("ehc-refused-assessment-" + "b" * 40)[:MAX_ID_LENGTH]
     text = entries.read_text(encoding="utf-8")
-    entries.write_text(text.replace("ehc-request-how", long_a).replace("ehc-refused-assessment", long_b),
-                       encoding="utf-8")
+    entries.write_text(
+        text.replace("ehc-request-how", long_a).replace("ehc-refused-assessment", long_b), encoding="utf-8"
+    )
     conv = Conversation(load_knowledge(root), store, I18n(LOCALES))
     replies = _every_reply(conv)
     assert f"f:{long_a}:1" in data_of(replies)

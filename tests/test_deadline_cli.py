@@ -28,8 +28,9 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     # Reg 5(1), 10(1), 13(2), 13(1)(a): the research example.
-    code, out, _ = cli(capsys, "ehc-assessment", "2026-03-03", "--draft-sent", "1/6/2026",
-                       "--json", "--today", "2026-06-10")
+    code, out, _ = cli(
+        capsys, "ehc-assessment", "2026-03-03", "--draft-sent", "1/6/2026", "--json", "--today", "2026-06-10"
+    )
     assert code == 0
     data = json.loads(out)
     assert data["timeline"] == "ehc-assessment"
@@ -59,34 +60,56 @@ def test_human_output_marks_passed_dates(capsys: pytest.CaptureFixture[str]) -> 
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["annual-review", "15/4/2025", "--meeting", "10/3/2026", "--under-5"],
-         {"next-review": "2026-04-14", "review-decision": "2026-04-07"}),
+        (
+            ["annual-review", "15/4/2025", "--meeting", "10/3/2026", "--under-5"],
+            {"next-review": "2026-04-14", "review-decision": "2026-04-07"},
+        ),
         (["phase-transfer", "2027", "--post-16"], {"amended-plan-post-16": "2027-03-30"}),
-        (["tribunal-appeal", "2026-03-03", "--certificate", "2026-04-20"],
-         {"appeal-deadline": "2026-05-20"}),
-        (["mediation", "2026-03-03", "--adviser-contacted", "2026-04-24"],
-         {"certificate-no-mediation": "2026-04-29", "appeal-deadline": "2026-05-26"}),
-        (["mediation", "2026-03-03", "--mediation-ended", "2026-05-08"],
-         {"certificate-after-mediation": "2026-05-13"}),
+        (["tribunal-appeal", "2026-03-03", "--certificate", "2026-04-20"], {"appeal-deadline": "2026-05-20"}),
+        (
+            ["mediation", "2026-03-03", "--adviser-contacted", "2026-04-24"],
+            {"certificate-no-mediation": "2026-04-29", "appeal-deadline": "2026-05-26"},
+        ),
+        (["mediation", "2026-03-03", "--mediation-ended", "2026-05-08"], {"certificate-after-mediation": "2026-05-13"}),
         (["discrimination-claim", "10 March 2026"], {"claim-deadline": "2026-09-09"}),
-        (["moving-council", "2026-09-01", "--last-reviewed", "2026-03-15",
-          "--old-council-told", "2026-08-20"],
-         {"plan-transferred": "2026-09-10", "new-council-review": "2027-03-14"}),
-        (["reassessment", "2026-03-03", "--decision-notified", "2026-03-10"],
-         {"decision": "2026-03-18", "final-plan": "2026-06-16"}),
-        (["ceasing", "2025-10-31", "--review-meeting", "2025-10-01"],
-         {"cease-notice": "2025-10-29", "appeal-deadline": "2026-01-02"}),
-        (["exclusion-review", "2025-10-13", "--school-closures", "2025-10-27:2025-10-31",
-          "--board-decision", "2025-11-10"],
-         {"board-meeting": "2025-11-10", "irp-application": "2025-12-01"}),
-        (["exclusion-review", "2025-10-13", "--closed-days", "5"],
-         {"board-meeting": "2025-11-10"}),
-        (["exclusion-review", "2025-12-01", "--board-decision", "2025-12-08", "--term-dates",
-          "2025-09-03:2025-12-19,2026-01-05:2026-02-13"], {"irp-application": "2026-01-12"}),
+        (
+            ["moving-council", "2026-09-01", "--last-reviewed", "2026-03-15", "--old-council-told", "2026-08-20"],
+            {"plan-transferred": "2026-09-10", "new-council-review": "2027-03-14"},
+        ),
+        (
+            ["reassessment", "2026-03-03", "--decision-notified", "2026-03-10"],
+            {"decision": "2026-03-18", "final-plan": "2026-06-16"},
+        ),
+        (
+            ["ceasing", "2025-10-31", "--review-meeting", "2025-10-01"],
+            {"cease-notice": "2025-10-29", "appeal-deadline": "2026-01-02"},
+        ),
+        (
+            [
+                "exclusion-review",
+                "2025-10-13",
+                "--school-closures",
+                "2025-10-27:2025-10-31",
+                "--board-decision",
+                "2025-11-10",
+            ],
+            {"board-meeting": "2025-11-10", "irp-application": "2025-12-01"},
+        ),
+        (["exclusion-review", "2025-10-13", "--closed-days", "5"], {"board-meeting": "2025-11-10"}),
+        (
+            [
+                "exclusion-review",
+                "2025-12-01",
+                "--board-decision",
+                "2025-12-08",
+                "--term-dates",
+                "2025-09-03:2025-12-19,2026-01-05:2026-02-13",
+            ],
+            {"irp-application": "2026-01-12"},
+        ),
     ],
 )
-def test_every_timeline_form(capsys: pytest.CaptureFixture[str], argv: list[str],
-                             expected: dict[str, str]) -> None:
+def test_every_timeline_form(capsys: pytest.CaptureFixture[str], argv: list[str], expected: dict[str, str]) -> None:
     code, out, err = cli(capsys, *argv, "--json", "--today", "2026-11-22")
     assert (code, err) == (0, "")
     dates = {event["id"]: event["date"] for event in json.loads(out)["events"]}
@@ -111,8 +134,7 @@ def test_list(capsys: pytest.CaptureFixture[str]) -> None:
     ("argv", "message"),
     [
         (["tribunal-appeal", "31/02/2025"], "31/02/2025: February 2025 has only 28 days"),
-        (["ehc-assessment", "2026-03-03", "--meeting", "2026-04-01"],
-         "--meeting is not used by ehc-assessment"),
+        (["ehc-assessment", "2026-03-03", "--meeting", "2026-04-01"], "--meeting is not used by ehc-assessment"),
         (["no-such-timeline", "2026-03-03"], "unknown timeline 'no-such-timeline'"),
         (["ehc-assessment"], "missing the date the council received the request"),
         (["ehc-assessment", "3/4/2026", "--today", "2026-03-10"], "did you mean 4 March 2026"),
@@ -122,8 +144,7 @@ def test_list(capsys: pytest.CaptureFixture[str]) -> None:
         ([], "say which timeline"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], argv: list[str],
-                                         message: str) -> None:
+def test_bad_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
     code, out, err = cli(capsys, *argv)
     assert code == 2
     assert out == ""
@@ -148,16 +169,20 @@ def test_ics_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
 
 def test_run_as_a_module() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "sendbot.deadline_cli", "deadline", "tribunal-appeal",
-         "31/02/2025"],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+        [sys.executable, "-m", "sendbot.deadline_cli", "deadline", "tribunal-appeal", "31/02/2025"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     assert result.returncode == 2
     assert result.stderr == "sendbot deadline: 31/02/2025: February 2025 has only 28 days\n"
     result = subprocess.run(
-        [sys.executable, "-m", "sendbot.deadline_cli", "deadline", "discrimination-claim",
-         "2026-03-10", "--json"],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+        [sys.executable, "-m", "sendbot.deadline_cli", "deadline", "discrimination-claim", "2026-03-10", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     assert result.returncode == 0
     assert json.loads(result.stdout)["events"][0]["date"] == "2026-09-09"

@@ -28,8 +28,7 @@ def timelines() -> dict[str, Timeline]:
     return found
 
 
-def run(timelines: dict[str, Timeline], timeline_id: str, today: date = TODAY,
-        **inputs: object) -> Result:
+def run(timelines: dict[str, Timeline], timeline_id: str, today: date = TODAY, **inputs: object) -> Result:
     return calculate(timelines[timeline_id], inputs, today)  # type: ignore[arg-type]
 
 
@@ -47,8 +46,7 @@ def event(result: Result, event_id: str) -> Event:
 def test_ehc_assessment_research_example(timelines: dict[str, Timeline]) -> None:
     # Reg 5(1) 6 weeks, reg 10(1) 16 weeks, reg 13(2) 20 weeks: "a request received Tue
     # 3 Mar 2026 gives ... Tue 14 Apr 2026, ... Tue 23 Jun 2026 and ... Tue 21 Jul 2026".
-    result = run(timelines, "ehc-assessment", request_received=date(2026, 3, 3),
-                 today=date(2026, 5, 1))
+    result = run(timelines, "ehc-assessment", request_received=date(2026, 3, 3), today=date(2026, 5, 1))
     assert dates(result) == {
         "decision-to-assess": date(2026, 4, 14),
         "advice-due": None,
@@ -66,16 +64,14 @@ def test_ehc_assessment_research_example(timelines: dict[str, Timeline]) -> None
 
 def test_ehc_assessment_draft_comment_deadline(timelines: dict[str, Timeline]) -> None:
     # Reg 13(1)(a): "served Mon 1 Jun 2026, so the last day is Mon 15 Jun 2026".
-    result = run(timelines, "ehc-assessment", request_received=date(2026, 3, 3),
-                 draft_sent=date(2026, 6, 1))
+    result = run(timelines, "ehc-assessment", request_received=date(2026, 3, 3), draft_sent=date(2026, 6, 1))
     assert event(result, "draft-comments").date == date(2026, 6, 15)
     assert "calendar days" in event(result, "draft-comments").note
 
 
 def test_ehc_assessment_refuses_a_draft_before_the_request(timelines: dict[str, Timeline]) -> None:
     with pytest.raises(InputError) as error:
-        run(timelines, "ehc-assessment", request_received=date(2026, 3, 3),
-            draft_sent=date(2026, 3, 1))
+        run(timelines, "ehc-assessment", request_received=date(2026, 3, 3), draft_sent=date(2026, 3, 1))
     assert error.value.input == "draft_sent"
     assert "cannot be before" in str(error.value)
 
@@ -102,8 +98,7 @@ def test_annual_review_without_a_meeting(timelines: dict[str, Timeline]) -> None
 def test_annual_review_around_the_meeting(timelines: dict[str, Timeline]) -> None:
     # Regs 20/21: notice and advice "at least 2 weeks before"; report "within 2 weeks";
     # decision "within 4 weeks" of the meeting; amended plan at most 12 weeks after it.
-    result = run(timelines, "annual-review", last_reviewed=date(2025, 4, 15),
-                 meeting=date(2026, 3, 10))
+    result = run(timelines, "annual-review", last_reviewed=date(2025, 4, 15), meeting=date(2026, 3, 10))
     assert dates(result) == {
         "next-review": date(2026, 4, 14),
         "invitations": date(2026, 2, 24),
@@ -118,8 +113,13 @@ def test_annual_review_around_the_meeting(timelines: dict[str, Timeline]) -> Non
 def test_annual_review_with_proposed_amendments(timelines: dict[str, Timeline]) -> None:
     # Reg 22(2): at least 15 days beginning with the day served; reg 22(3): final amended
     # plan within 8 weeks of sending the proposed amendments.
-    result = run(timelines, "annual-review", last_reviewed=date(2025, 4, 15),
-                 meeting=date(2026, 3, 10), amendments_sent=date(2026, 4, 1))
+    result = run(
+        timelines,
+        "annual-review",
+        last_reviewed=date(2025, 4, 15),
+        meeting=date(2026, 3, 10),
+        amendments_sent=date(2026, 4, 1),
+    )
     found = dates(result)
     assert found["amendment-comments"] == date(2026, 4, 15)
     assert found["amended-plan"] == date(2026, 5, 27)
@@ -189,8 +189,7 @@ def test_tribunal_appeal_deadline_on_a_bank_holiday(timelines: dict[str, Timelin
 def test_tribunal_appeal_later_certificate(timelines: dict[str, Timeline]) -> None:
     # Rule 20(1)(c): "whichever is later" of 2 months from the notice (Sun 3 May 2026) and
     # 1 month from the certificate (Wed 20 May 2026).
-    result = run(timelines, "tribunal-appeal", decision_letter=date(2026, 3, 3),
-                 certificate=date(2026, 4, 20))
+    result = run(timelines, "tribunal-appeal", decision_letter=date(2026, 3, 3), certificate=date(2026, 4, 20))
     appeal = event(result, "appeal-deadline")
     assert appeal.date == date(2026, 5, 20)
     assert not appeal.is_estimate
@@ -208,8 +207,7 @@ def test_tribunal_appeal_in_august(timelines: dict[str, Timeline]) -> None:
 
 def test_ics_has_one_event_per_dated_event_and_stable_uids(timelines: dict[str, Timeline]) -> None:
     first = run(timelines, "tribunal-appeal", decision_letter=date(2026, 3, 3))
-    later = run(timelines, "tribunal-appeal", decision_letter=date(2026, 3, 3),
-                certificate=date(2026, 4, 20))
+    later = run(timelines, "tribunal-appeal", decision_letter=date(2026, 3, 3), certificate=date(2026, 4, 20))
     parsed = Calendar.from_ical(build_ics(first))
     events = [c for c in parsed.walk("VEVENT")]
     assert len(events) == len(first.dated_events) == 2
@@ -234,8 +232,7 @@ def test_mediation_no_mediation_wanted(timelines: dict[str, Timeline]) -> None:
     # Reg 33: adviser within 2 months; reg 34: certificate within 3 working days. The
     # appeal date counts from the day the adviser was told (the earliest certificate date),
     # so it is marked as an estimate: Sun 24 May 2026, bank holiday, Tue 26 May (rule 12(2)).
-    result = run(timelines, "mediation", decision_letter=date(2026, 3, 3),
-                 adviser_contacted=date(2026, 4, 24))
+    result = run(timelines, "mediation", decision_letter=date(2026, 3, 3), adviser_contacted=date(2026, 4, 24))
     found = dates(result)
     assert found["contact-mediation-adviser"] == date(2026, 5, 3)
     assert found["certificate-no-mediation"] == date(2026, 4, 29)
@@ -249,8 +246,13 @@ def test_mediation_no_mediation_wanted(timelines: dict[str, Timeline]) -> None:
 
 def test_mediation_with_mediation(timelines: dict[str, Timeline]) -> None:
     # Mediation "within 30 days" (calendar); certificate within 3 working days of the end.
-    result = run(timelines, "mediation", decision_letter=date(2026, 3, 3),
-                 mediation_requested=date(2026, 4, 1), mediation_ended=date(2026, 5, 8))
+    result = run(
+        timelines,
+        "mediation",
+        decision_letter=date(2026, 3, 3),
+        mediation_requested=date(2026, 4, 1),
+        mediation_ended=date(2026, 5, 8),
+    )
     found = dates(result)
     assert found["mediation-held"] == date(2026, 5, 1)
     assert found["certificate-after-mediation"] == date(2026, 5, 13)
@@ -259,8 +261,13 @@ def test_mediation_with_mediation(timelines: dict[str, Timeline]) -> None:
 
 
 def test_mediation_with_the_certificate_is_exact(timelines: dict[str, Timeline]) -> None:
-    result = run(timelines, "mediation", decision_letter=date(2026, 3, 3),
-                 adviser_contacted=date(2026, 4, 24), certificate=date(2026, 4, 27))
+    result = run(
+        timelines,
+        "mediation",
+        decision_letter=date(2026, 3, 3),
+        adviser_contacted=date(2026, 4, 24),
+        certificate=date(2026, 4, 27),
+    )
     appeal = event(result, "appeal-deadline")
     assert appeal.date == date(2026, 5, 27)
     assert not appeal.is_estimate
@@ -289,22 +296,18 @@ def test_moving_council_basic(timelines: dict[str, Timeline]) -> None:
 
 
 def test_moving_council_later_annual_review_wins(timelines: dict[str, Timeline]) -> None:
-    result = run(timelines, "moving-council", transfer_date=date(2026, 9, 1),
-                 last_reviewed=date(2026, 3, 15))
+    result = run(timelines, "moving-council", transfer_date=date(2026, 9, 1), last_reviewed=date(2026, 3, 15))
     assert event(result, "new-council-review").date == date(2027, 3, 14)
-    earlier = run(timelines, "moving-council", transfer_date=date(2026, 9, 1),
-                  last_reviewed=date(2025, 10, 1))
+    earlier = run(timelines, "moving-council", transfer_date=date(2026, 9, 1), last_reviewed=date(2025, 10, 1))
     assert event(earlier, "new-council-review").date == date(2026, 12, 1)
 
 
 def test_moving_council_old_council_learned_late(timelines: dict[str, Timeline]) -> None:
     # Reg 15(2): "within 15 working days beginning with the day it became aware": Thu 20
     # Aug 2026 is day 1, the August bank holiday (31 Aug) is skipped: Thu 10 Sep 2026.
-    late = run(timelines, "moving-council", transfer_date=date(2026, 9, 1),
-               old_council_told=date(2026, 8, 20))
+    late = run(timelines, "moving-council", transfer_date=date(2026, 9, 1), old_council_told=date(2026, 8, 20))
     assert event(late, "plan-transferred").date == date(2026, 9, 10)
-    early = run(timelines, "moving-council", transfer_date=date(2026, 9, 1),
-                old_council_told=date(2026, 7, 1))
+    early = run(timelines, "moving-council", transfer_date=date(2026, 9, 1), old_council_told=date(2026, 7, 1))
     assert event(early, "plan-transferred").date == date(2026, 9, 1)
 
 
@@ -319,8 +322,7 @@ def test_reassessment(timelines: dict[str, Timeline]) -> None:
     assert event(result, "decision").source.status == "S"
     final = event(result, "final-plan")
     assert (final.date, final.is_estimate) == (date(2026, 6, 24), True)
-    exact = run(timelines, "reassessment", request_received=date(2026, 3, 3),
-                decision_notified=date(2026, 3, 10))
+    exact = run(timelines, "reassessment", request_received=date(2026, 3, 3), decision_notified=date(2026, 3, 10))
     final = event(exact, "final-plan")
     assert (final.date, final.is_estimate) == (date(2026, 6, 16), False)
 
@@ -340,8 +342,7 @@ def test_ceasing(timelines: dict[str, Timeline]) -> None:
 
 
 def test_ceasing_after_a_review(timelines: dict[str, Timeline]) -> None:
-    result = run(timelines, "ceasing", decision_letter=date(2025, 10, 31),
-                 review_meeting=date(2025, 10, 1))
+    result = run(timelines, "ceasing", decision_letter=date(2025, 10, 31), review_meeting=date(2025, 10, 1))
     assert event(result, "cease-notice").date == date(2025, 10, 29)
 
 
@@ -362,8 +363,13 @@ def test_exclusion_review_with_closures(timelines: dict[str, Timeline]) -> None:
     # Half term 27-31 Oct 2025 is not school days. IRP: "within 15 school days after the
     # day notice is given" (Sch 1 para 2(1)).
     half_term = (DateRange(date(2025, 10, 27), date(2025, 10, 31)),)
-    result = run(timelines, "exclusion-review", board_notified=date(2025, 10, 13),
-                 school_closures=half_term, board_decision=date(2025, 11, 10))
+    result = run(
+        timelines,
+        "exclusion-review",
+        board_notified=date(2025, 10, 13),
+        school_closures=half_term,
+        board_decision=date(2025, 11, 10),
+    )
     assert dates(result) == {
         "board-meeting": date(2025, 11, 10),
         "irp-application": date(2025, 12, 1),
@@ -372,19 +378,27 @@ def test_exclusion_review_with_closures(timelines: dict[str, Timeline]) -> None:
 
 
 def test_exclusion_review_with_a_count_of_closed_days(timelines: dict[str, Timeline]) -> None:
-    result = run(timelines, "exclusion-review", board_notified=date(2025, 10, 13),
-                 closed_days=5)
+    result = run(timelines, "exclusion-review", board_notified=date(2025, 10, 13), closed_days=5)
     assert event(result, "board-meeting").date == date(2025, 11, 10)
 
 
 def test_exclusion_review_over_christmas_with_term_dates(timelines: dict[str, Timeline]) -> None:
-    terms = (DateRange(date(2025, 9, 3), date(2025, 12, 19)),
-             DateRange(date(2026, 1, 5), date(2026, 2, 13)))
-    result = run(timelines, "exclusion-review", board_notified=date(2025, 12, 1),
-                 board_decision=date(2025, 12, 8), term_dates=terms)
+    terms = (DateRange(date(2025, 9, 3), date(2025, 12, 19)), DateRange(date(2026, 1, 5), date(2026, 2, 13)))
+    result = run(
+        timelines,
+        "exclusion-review",
+        board_notified=date(2025, 12, 1),
+        board_decision=date(2025, 12, 8),
+        term_dates=terms,
+    )
     assert event(result, "irp-application").date == date(2026, 1, 12)
-    short = run(timelines, "exclusion-review", board_notified=date(2025, 12, 1),
-                board_decision=date(2025, 12, 8), term_dates=terms[:1])
+    short = run(
+        timelines,
+        "exclusion-review",
+        board_notified=date(2025, 12, 1),
+        board_decision=date(2025, 12, 8),
+        term_dates=terms[:1],
+    )
     assert event(short, "irp-application").date is None
     assert "next term" in event(short, "irp-application").note
 

@@ -35,9 +35,15 @@ class Clock:
 
 
 def settings_for(api: FakeBotAPI, db: Path) -> Settings:
-    return Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url,
-                              "SENDBOT_DB": str(db), "SENDBOT_KNOWLEDGE": str(KB_SMALL),
-                              "SENDBOT_REMINDER_INTERVAL": "0.05"})
+    return Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+            "SENDBOT_DB": str(db),
+            "SENDBOT_KNOWLEDGE": str(KB_SMALL),
+            "SENDBOT_REMINDER_INTERVAL": "0.05",
+        }
+    )
 
 
 @asynccontextmanager

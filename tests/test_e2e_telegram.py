@@ -23,8 +23,14 @@ CHAT = 4242
 
 
 def settings_for(api: FakeBotAPI, db: Path) -> Settings:
-    return Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url,
-                              "SENDBOT_DB": str(db), "SENDBOT_KNOWLEDGE": str(KB_SMALL)})
+    return Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+            "SENDBOT_DB": str(db),
+            "SENDBOT_KNOWLEDGE": str(KB_SMALL),
+        }
+    )
 
 
 @pytest.fixture
@@ -53,7 +59,11 @@ async def test_question_gets_answer_with_buttons(running: tuple[FakeBotAPI, Appl
     assert "section 36(1)" in call.params["text"]
     buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
     assert [b["callback_data"] for b in buttons] == [
-        "m:ehc-request-how", "a:ehc-refused-assessment", "f:ehc-request-how:1", "f:ehc-request-how:0"]
+        "m:ehc-request-how",
+        "a:ehc-refused-assessment",
+        "f:ehc-request-how:1",
+        "f:ehc-request-how:0",
+    ]
     assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
 
 

@@ -50,37 +50,77 @@ class Case:
 
 
 CASES = [
-    Case("yaml_syntax", "entries/ehc.yaml", "title: Derby SENDIASS: free advice",
-         r"YAML syntax error: mapping values are not allowed.*"),
-    Case("unknown_key", "entries/ehc.yaml", "anwser: |",
-         r"entry 'ehc-request-how': unknown key 'anwser'", errors=2),  # and: missing key 'answer'
-    Case("missing_key", "entries/ehc.yaml", "- id: contacts-derby-sendiass",
-         r"entry 'contacts-derby-sendiass': missing key 'title'"),
-    Case("wrong_type_questions", "entries/ehc.yaml", "questions: derby sendiass contact",
-         r"entry 'contacts-derby-sendiass': questions must be a non-empty list"),
-    Case("wrong_type_reviewed", "entries/ehc.yaml", "reviewed: [2026-11-22]",
-         r"entry 'contacts-derby-sendiass': reviewed must be one date, not a list or mapping"),
-    Case("duplicate_ids", "entries/more.yaml", "- id: contacts-derby-sendiass",
-         r"duplicate id 'contacts-derby-sendiass' \(also at .*ehc\.yaml:\d+\)"),
-    Case("related_nowhere", "entries/ehc.yaml", "- id: ehc-request-how",
-         r"entry 'ehc-request-how': related id 'ehc-no-such-entry' points nowhere"),
-    Case("no_source", "entries/ehc.yaml", "sources: []",
-         r"entry 'contacts-derby-sendiass' has no source"),
-    Case("invalid_date", "entries/ehc.yaml", "reviewed: 2026-02-30",
-         r"entry 'contacts-derby-sendiass': reviewed '2026-02-30' is not a valid date"),
-    Case("duplicate_key", "entries/ehc.yaml", "title: Derby SEND advice",
-         r"entry 'contacts-derby-sendiass': key 'title' appears twice"),
-    Case("too_few_questions", "entries/ehc.yaml", "questions:",
-         r"entry 'contacts-derby-sendiass': only 4 question phrasing\(s\)", after="- id: contacts-derby-sendiass"),
-    Case("bad_contact_area", "contacts.yaml", "area: derbyshir",
-         r"contact 'derby-sendiass': unknown area 'derbyshir'"),
-    Case("contact_source_not_url", "contacts.yaml", "source: sossen.org.uk",
-         r"contact 'sossen': source must be the web page the details were read on"),
+    Case(
+        "yaml_syntax",
+        "entries/ehc.yaml",
+        "title: Derby SENDIASS: free advice",
+        r"YAML syntax error: mapping values are not allowed.*",
+    ),
+    Case(
+        "unknown_key", "entries/ehc.yaml", "anwser: |", r"entry 'ehc-request-how': unknown key 'anwser'", errors=2
+    ),  # and: missing key 'answer'
+    Case(
+        "missing_key",
+        "entries/ehc.yaml",
+        "- id: contacts-derby-sendiass",
+        r"entry 'contacts-derby-sendiass': missing key 'title'",
+    ),
+    Case(
+        "wrong_type_questions",
+        "entries/ehc.yaml",
+        "questions: derby sendiass contact",
+        r"entry 'contacts-derby-sendiass': questions must be a non-empty list",
+    ),
+    Case(
+        "wrong_type_reviewed",
+        "entries/ehc.yaml",
+        "reviewed: [2026-11-22]",
+        r"entry 'contacts-derby-sendiass': reviewed must be one date, not a list or mapping",
+    ),
+    Case(
+        "duplicate_ids",
+        "entries/more.yaml",
+        "- id: contacts-derby-sendiass",
+        r"duplicate id 'contacts-derby-sendiass' \(also at .*ehc\.yaml:\d+\)",
+    ),
+    Case(
+        "related_nowhere",
+        "entries/ehc.yaml",
+        "- id: ehc-request-how",
+        r"entry 'ehc-request-how': related id 'ehc-no-such-entry' points nowhere",
+    ),
+    Case("no_source", "entries/ehc.yaml", "sources: []", r"entry 'contacts-derby-sendiass' has no source"),
+    Case(
+        "invalid_date",
+        "entries/ehc.yaml",
+        "reviewed: 2026-02-30",
+        r"entry 'contacts-derby-sendiass': reviewed '2026-02-30' is not a valid date",
+    ),
+    Case(
+        "duplicate_key",
+        "entries/ehc.yaml",
+        "title: Derby SEND advice",
+        r"entry 'contacts-derby-sendiass': key 'title' appears twice",
+    ),
+    Case(
+        "too_few_questions",
+        "entries/ehc.yaml",
+        "questions:",
+        r"entry 'contacts-derby-sendiass': only 4 question phrasing\(s\)",
+        after="- id: contacts-derby-sendiass",
+    ),
+    Case("bad_contact_area", "contacts.yaml", "area: derbyshir", r"contact 'derby-sendiass': unknown area 'derbyshir'"),
+    Case(
+        "contact_source_not_url",
+        "contacts.yaml",
+        "source: sossen.org.uk",
+        r"contact 'sossen': source must be the web page the details were read on",
+    ),
     # Without areas, the derby contact and the derby entry name an unknown area too.
-    Case("contact_areas_not_list", "contacts.yaml", "areas: derby",
-         r"'areas' must be a list", errors=3),
-    Case("synonym_in_two_groups", "synonyms.yaml", "sendiass: [",
-         r"'la' is a synonym of both 'council' and 'sendiass'"),
+    Case("contact_areas_not_list", "contacts.yaml", "areas: derby", r"'areas' must be a list", errors=3),
+    Case(
+        "synonym_in_two_groups", "synonyms.yaml", "sendiass: [", r"'la' is a synonym of both 'council' and 'sendiass'"
+    ),
 ]
 
 
@@ -167,8 +207,9 @@ def _env(knowledge: Path, db: Path) -> dict[str, str]:
     return env
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.name in ("invalid_date", "yaml_syntax", "bad_contact_area")],
-                         ids=lambda c: c.name)
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.name in ("invalid_date", "yaml_syntax", "bad_contact_area")], ids=lambda c: c.name
+)
 def test_check_command_fails_and_prints_file_and_line(
     case: Case, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -198,22 +239,33 @@ def test_check_command_as_a_process(tmp_path: Path) -> None:
     root = BROKEN / "duplicate_key"
     path = root / "entries" / "ehc.yaml"
     done = subprocess.run(
-        [sys.executable, "-m", "sendbot.cli", "check"], env=_env(root, tmp_path / "db.sqlite"),
-        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        [sys.executable, "-m", "sendbot.cli", "check"],
+        env=_env(root, tmp_path / "db.sqlite"),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
     )
     assert done.returncode != 0
     assert f"{path}:{line_containing(path, 'title: Derby SEND advice')}:" in done.stdout
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.name in ("invalid_date", "synonym_in_two_groups")],
-                         ids=lambda c: c.name)
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.name in ("invalid_date", "synonym_in_two_groups")], ids=lambda c: c.name
+)
 def test_bot_refuses_to_start_on_a_broken_knowledge_base(case: Case, tmp_path: Path) -> None:
     root = BROKEN / case.name
     path = root / case.file
     db = tmp_path / "db.sqlite"
     done = subprocess.run(
-        [sys.executable, "-m", "sendbot.cli", "chat"], env=_env(root, db),
-        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        [sys.executable, "-m", "sendbot.cli", "chat"],
+        env=_env(root, db),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
     )
     assert done.returncode == 1
     assert "SENDbot cannot start" in done.stderr

@@ -118,7 +118,11 @@ def test_chat_command_as_a_process(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "sendbot.cli", "chat"],
         input="2\n" + QUESTION + "\nthank you\n",
-        env=_env(tmp_path), capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
     assert "Where do you live?" in done.stdout
@@ -132,8 +136,13 @@ def test_chat_command_as_a_process(tmp_path: Path) -> None:
 
 def test_chat_command_with_stdin_closed_exits_cleanly(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "sendbot.cli", "chat"], stdin=subprocess.DEVNULL,
-        env=_env(tmp_path), capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        [sys.executable, "-m", "sendbot.cli", "chat"],
+        stdin=subprocess.DEVNULL,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.endswith("Goodbye.\n")

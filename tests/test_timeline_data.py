@@ -16,8 +16,16 @@ from sendbot.deadlines.rules import load_timeline
 
 BROKEN = Path(__file__).resolve().parent / "fixtures" / "timelines_broken"
 EXPECTED_IDS = {
-    "ehc-assessment", "annual-review", "phase-transfer", "tribunal-appeal", "mediation",
-    "moving-council", "reassessment", "ceasing", "exclusion-review", "discrimination-claim",
+    "ehc-assessment",
+    "annual-review",
+    "phase-transfer",
+    "tribunal-appeal",
+    "mediation",
+    "moving-council",
+    "reassessment",
+    "ceasing",
+    "exclusion-review",
+    "discrimination-claim",
 }
 RESEARCH_STATUSES = {"P", "CoP", "S"}
 

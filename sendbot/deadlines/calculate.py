@@ -36,15 +36,31 @@ from sendbot.deadlines.rules import Input, Source, Step, Timeline
 InputValue = date | bool | int | tuple[DateRange, ...]
 """date for kind date, bool for bool, int for year and count, ranges for dates-list."""
 
-NOT_GIVEN_ANSWERS = frozenset({
-    "no", "n", "none", "not yet", "skip", "don't know", "dont know", "do not know", "-",
-    "not sure", "unknown", "n/a",
-})
+NOT_GIVEN_ANSWERS = frozenset(
+    {
+        "no",
+        "n",
+        "none",
+        "not yet",
+        "skip",
+        "don't know",
+        "dont know",
+        "do not know",
+        "-",
+        "not sure",
+        "unknown",
+        "n/a",
+    }
+)
 YES_ANSWERS = frozenset({"yes", "y", "true", "yeah", "yep"})
 NO_ANSWERS = frozenset({"no", "n", "false", "nope"})
 MAX_COUNT = 366
 _EXPECTED_TYPES: dict[str, tuple[type, ...]] = {
-    "date": (date,), "bool": (bool,), "year": (int,), "count": (int,), "dates-list": (tuple,),
+    "date": (date,),
+    "bool": (bool,),
+    "year": (int,),
+    "count": (int,),
+    "dates-list": (tuple,),
 }
 
 
@@ -91,9 +107,7 @@ def bounds_for(spec: Input, today: date) -> Bounds:
     return Bounds(today - relativedelta(years=spec.max_years_ago), latest, today)
 
 
-def parse_input(
-    spec: Input, text: str, today: date
-) -> InputValue | Ambiguous | InvalidDate | None:
+def parse_input(spec: Input, text: str, today: date) -> InputValue | Ambiguous | InvalidDate | None:
     """Read a typed answer to ``spec``. None means "not given", which only optional
     questions accept ("no", "not yet", "don't know")."""
     answer = " ".join(text.strip().lower().split())
@@ -146,8 +160,9 @@ def check_inputs(timeline: Timeline, inputs: Mapping[str, InputValue | None]) ->
         earlier = inputs.get(spec.not_before) if spec.not_before else None
         if isinstance(value, date) and isinstance(earlier, date) and value < earlier:
             other = timeline.input(str(spec.not_before))
-            raise InputError(spec.name, f"{spec.help} ({format_day(value)}) cannot be before "
-                             f"{other.help} ({format_day(earlier)})")
+            raise InputError(
+                spec.name, f"{spec.help} ({format_day(value)}) cannot be before {other.help} ({format_day(earlier)})"
+            )
 
 
 @dataclass(frozen=True)
@@ -169,12 +184,10 @@ def _school_calendar(timeline: Timeline, inputs: Mapping[str, InputValue]) -> Sc
         return value if isinstance(value, tuple) else ()
 
     closed = inputs.get(names.closed_days) if names.closed_days else None
-    return SchoolCalendar(ranges(names.terms), ranges(names.closures),
-                          closed if isinstance(closed, int) else 0)
+    return SchoolCalendar(ranges(names.terms), ranges(names.closures), closed if isinstance(closed, int) else 0)
 
 
-def _count(step: Step, start: date, timeline: Timeline,
-           inputs: Mapping[str, InputValue]) -> _Worked:
+def _count(step: Step, start: date, timeline: Timeline, inputs: Mapping[str, InputValue]) -> _Worked:
     """Count ``step.duration`` ``step.unit`` from ``start`` in the step's counting."""
     assert step.duration is not None and step.unit is not None  # the loader guarantees it
     n, counting = step.duration, step.counting
@@ -195,8 +208,9 @@ def _count(step: Step, start: date, timeline: Timeline,
     return _Worked(found, is_estimate=True, notes=(timeline.school_calendar.estimate_note,))
 
 
-def _from_anchor(step: Step, timeline: Timeline, inputs: Mapping[str, InputValue],
-                 worked: Mapping[str, _Worked]) -> _Worked:
+def _from_anchor(
+    step: Step, timeline: Timeline, inputs: Mapping[str, InputValue], worked: Mapping[str, _Worked]
+) -> _Worked:
     """Count from the first anchor that has a date; a later anchor means an estimate."""
     for index, name in enumerate(step.anchors):
         if name in worked:
@@ -225,8 +239,9 @@ def _latest_of(step: Step, worked: Mapping[str, _Worked]) -> _Worked:
     if not dated:
         return _Worked(None, incomplete=True)
     latest = max(dated, key=lambda part: part.date or date.min)
-    return _Worked(latest.date, any(part.is_estimate for part in dated), latest.notes,
-                   incomplete=len(dated) < len(step.latest_of))
+    return _Worked(
+        latest.date, any(part.is_estimate for part in dated), latest.notes, incomplete=len(dated) < len(step.latest_of)
+    )
 
 
 def _adjusted(step: Step, worked: _Worked) -> _Worked:
@@ -238,8 +253,7 @@ def _adjusted(step: Step, worked: _Worked) -> _Worked:
         moved = apply_tribunal_rule(adjustment.rule, worked.date)
         if moved is not None:
             note = adjustment.note.format(unadjusted=format_day(worked.date))
-            return _Worked(moved, worked.is_estimate, (*worked.notes, note), worked.date,
-                           worked.incomplete)
+            return _Worked(moved, worked.is_estimate, (*worked.notes, note), worked.date, worked.incomplete)
     return worked
 
 
@@ -283,8 +297,14 @@ def _event(step: Step, result: _Worked, today: date) -> Event:
     if result.is_estimate:
         notes.append(step.estimate_note)
     return Event(
-        id=step.id, label=step.label, date=result.date, source=step.source,
-        note=" ".join(note for note in notes if note), who=step.who, if_missed=step.if_missed,
+        id=step.id,
+        label=step.label,
+        date=result.date,
+        source=step.source,
+        note=" ".join(note for note in notes if note),
+        who=step.who,
+        if_missed=step.if_missed,
         is_estimate=result.is_estimate,
-        passed=result.date is not None and result.date < today, unadjusted=result.unadjusted,
+        passed=result.date is not None and result.date < today,
+        unadjusted=result.unadjusted,
     )

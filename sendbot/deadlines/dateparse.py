@@ -87,11 +87,12 @@ class Bounds:
         if day > self.latest:
             if self.latest == self.today:
                 return "future", f"{format_day(day)} is in the future"
-            return "too-late", f"{format_day(day)} is too far ahead (the latest I can use is " \
-                f"{format_day(self.latest)})"
+            return "too-late", f"{format_day(day)} is too far ahead (the latest I can use is {format_day(self.latest)})"
         if day < self.earliest:
-            return "too-early", f"{format_day(day)} is too long ago (the earliest I can use is " \
-                f"{format_day(self.earliest)})"
+            return (
+                "too-early",
+                f"{format_day(day)} is too long ago (the earliest I can use is {format_day(self.earliest)})",
+            )
         return None
 
 
@@ -127,8 +128,7 @@ def _impossible(year: int | None, month: int, day: int) -> str | None:
         return "there is no day 0"
     if year is None:
         if day > (29 if month == 2 else calendar.monthrange(2001, month)[1]):
-            return f"{calendar.month_name[month]} has only " \
-                f"{calendar.monthrange(2001, month)[1]} days"
+            return f"{calendar.month_name[month]} has only {calendar.monthrange(2001, month)[1]} days"
         return None
     days = calendar.monthrange(year, month)[1]
     if day > days:
@@ -168,24 +168,29 @@ def _relative(text: str, today: date) -> date | None:
 
 def _checked(text: str, day: date, weekday: int | None, bounds: Bounds) -> DateResult:
     if weekday is not None and day.weekday() != weekday:
-        return InvalidDate(text, "impossible", f"{format_day(day)} is a "
-                           f"{calendar.day_name[day.weekday()]}, not a "
-                           f"{calendar.day_name[weekday]}")
+        return InvalidDate(
+            text,
+            "impossible",
+            f"{format_day(day)} is a {calendar.day_name[day.weekday()]}, not a {calendar.day_name[weekday]}",
+        )
     problem = bounds.problem(day)
     if problem:
         return InvalidDate(text, *problem)
     return ParsedDate(day, text)
 
 
-def _numeric(text: str, first: int, second: int, year: int | None, weekday: int | None,
-             bounds: Bounds) -> DateResult:
+def _numeric(text: str, first: int, second: int, year: int | None, weekday: int | None, bounds: Bounds) -> DateResult:
     """Day first; month first only offered when day first cannot be right (module doc)."""
     uk = _resolve(year, second, first, bounds)
     us = _resolve(year, first, second, bounds) if first != second else uk
     if isinstance(uk, date):
         result = _checked(text, uk, weekday, bounds)
-        if isinstance(result, InvalidDate) and isinstance(us, date) and us != uk \
-                and isinstance(_checked(text, us, weekday, bounds), ParsedDate):
+        if (
+            isinstance(result, InvalidDate)
+            and isinstance(us, date)
+            and us != uk
+            and isinstance(_checked(text, us, weekday, bounds), ParsedDate)
+        ):
             return Ambiguous(text, (us,), result.reason)
         return result
     if isinstance(us, date) and isinstance(_checked(text, us, weekday, bounds), ParsedDate):
@@ -212,13 +217,13 @@ def parse_date(text: str, bounds: Bounds) -> DateResult:
     for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
         match = pattern.match(cleaned)
         if match and match[month_group] in MONTHS:
-            resolved = _resolve(_full_year(match[3], today), MONTHS[match[month_group]],
-                                int(match[day_group]), bounds)
+            resolved = _resolve(_full_year(match[3], today), MONTHS[match[month_group]], int(match[day_group]), bounds)
             if isinstance(resolved, str):
                 return InvalidDate(text, "impossible", resolved)
             return _checked(text, resolved, weekday, bounds)
-    return InvalidDate(text, "unreadable", f"I could not read '{text.strip()}' as a date "
-                       "(try 3 March 2026 or 03/03/2026)")
+    return InvalidDate(
+        text, "unreadable", f"I could not read '{text.strip()}' as a date (try 3 March 2026 or 03/03/2026)"
+    )
 
 
 def parse_date_ranges(text: str, bounds: Bounds) -> tuple[DateRange, ...] | InvalidDate:
@@ -235,8 +240,7 @@ def parse_date_ranges(text: str, bounds: Bounds) -> tuple[DateRange, ...] | Inva
         for end in ends:
             result = parse_date(end, bounds)
             if isinstance(result, Ambiguous):
-                return InvalidDate(end, "ambiguous", f"{result.reason}: write '{end}' as "
-                                   "YYYY-MM-DD")
+                return InvalidDate(end, "ambiguous", f"{result.reason}: write '{end}' as YYYY-MM-DD")
             if isinstance(result, InvalidDate):
                 return result
             days.append(result.value)

@@ -40,7 +40,7 @@ def add_days(start: date, days: int, counting: Counting = "after") -> date:
 
 
 def add_weeks(start: date, weeks: int, counting: Counting = "after") -> date:
-    """"Within N weeks of X" ends on the same weekday N weeks later (X + 7N days)."""
+    """ "Within N weeks of X" ends on the same weekday N weeks later (X + 7N days)."""
     return add_days(start, 7 * weeks, counting)
 
 
@@ -104,9 +104,7 @@ def _count_open_days(
 def add_working_days(start: date, days: int, counting: Counting = "after") -> date:
     """Working days (reg 15 transfers, mediation certificates): weekends and bank holidays
     are skipped. ``starting with`` counts the trigger day itself when it is a working day."""
-    found = _count_open_days(
-        start, days, counting, is_working_day, start + timedelta(days=7 * days + 60)
-    )
+    found = _count_open_days(start, days, counting, is_working_day, start + timedelta(days=7 * days + 60))
     if found is None:  # pragma: no cover - no run of 60 non-working days exists in England
         raise ValueError(f"no {days} working days found from {start}")
     return found
@@ -159,13 +157,14 @@ class SchoolCalendar:
         return start + timedelta(days=7 * (days + self.extra_closed_days) + 366)
 
 
-def add_school_days(
-    start: date, days: int, calendar: SchoolCalendar, counting: Counting = "after"
-) -> date | None:
+def add_school_days(start: date, days: int, calendar: SchoolCalendar, counting: Counting = "after") -> date | None:
     """School days (exclusion reviews); None when the term dates given run out first."""
     total = days + calendar.extra_closed_days if days else 0
     return _count_open_days(
-        start, total, counting, calendar.is_school_day,
+        start,
+        total,
+        counting,
+        calendar.is_school_day,
         calendar.last_known_day(start, days, counting),
     )
 
@@ -198,4 +197,3 @@ def apply_tribunal_rule(rule: TribunalRule, deadline: date) -> date | None:
     if rule == "christmas-august":
         return christmas_august(deadline)
     return rule_12_2(deadline)
-

@@ -31,27 +31,59 @@ MONTH_DAY_PATTERN = re.compile(r"^(\d\d)-(\d\d)$")
 RESERVED_CLI_NAMES = frozenset({"json", "list", "today", "ics", "timelines", "help"})
 
 _TOP_KEYS = {
-    "id": True, "title": True, "summary": True, "trigger": True, "reviewed": True,
-    "inputs": True, "steps": True, "school_calendar": False, "entries": False,
+    "id": True,
+    "title": True,
+    "summary": True,
+    "trigger": True,
+    "reviewed": True,
+    "inputs": True,
+    "steps": True,
+    "school_calendar": False,
+    "entries": False,
 }
 _INPUT_KEYS = {
-    "name": True, "kind": True, "required": True, "prompt": True, "cli": True, "help": True,
-    "not_after_today": False, "max_years_ago": False, "max_years_ahead": False,
+    "name": True,
+    "kind": True,
+    "required": True,
+    "prompt": True,
+    "cli": True,
+    "help": True,
+    "not_after_today": False,
+    "max_years_ago": False,
+    "max_years_ahead": False,
     "not_before": False,
 }
 _STEP_KEYS = {
-    "id": True, "label": False, "who": False, "source": True, "note": False, "if_missed": False,
-    "from": False, "duration": False, "unit": False, "counting": False, "month_day": False,
-    "latest_of": False, "no_fixed_date": False, "only_if": False, "unless": False,
-    "adjust": False, "missing_note": False, "estimate_note": False, "show": False,
+    "id": True,
+    "label": False,
+    "who": False,
+    "source": True,
+    "note": False,
+    "if_missed": False,
+    "from": False,
+    "duration": False,
+    "unit": False,
+    "counting": False,
+    "month_day": False,
+    "latest_of": False,
+    "no_fixed_date": False,
+    "only_if": False,
+    "unless": False,
+    "adjust": False,
+    "missing_note": False,
+    "estimate_note": False,
+    "show": False,
 }
 _SHOWN_STEP_KEYS = ("label", "who", "note", "if_missed")
 _SOURCE_KEYS = {"cite": True, "url": True, "status": True}
 _ADJUST_KEYS = {"rule": True, "note": True}
 _CALENDAR_INPUTS = {"terms": "dates-list", "closures": "dates-list", "closed_days": "count"}
 _CALENDAR_KEYS = {
-    "terms": False, "closures": False, "closed_days": False,
-    "estimate_note": True, "beyond_terms_note": True,
+    "terms": False,
+    "closures": False,
+    "closed_days": False,
+    "estimate_note": True,
+    "beyond_terms_note": True,
 }
 DEFAULT_MAX_YEARS_AGO = 30
 DEFAULT_MAX_YEARS_AHEAD = 2
@@ -89,7 +121,11 @@ class Input:
     @property
     def metavar(self) -> str:
         return {
-            "date": "DATE", "bool": "", "year": "YEAR", "count": "N", "dates-list": "DATES",
+            "date": "DATE",
+            "bool": "",
+            "year": "YEAR",
+            "count": "N",
+            "dates-list": "DATES",
         }[self.kind]
 
 
@@ -206,8 +242,7 @@ class _Checker:
         for key in data:
             if key not in allowed:
                 known = ", ".join(allowed)
-                self.error(data.line_of(key), f"unknown key '{key}' in {where}",
-                           f"use one of: {known}")
+                self.error(data.line_of(key), f"unknown key '{key}' in {where}", f"use one of: {known}")
         for key, required in allowed.items():
             if required is True and key not in data:
                 self.error(data.line, f"{where} is missing '{key}'", f"add '{key}:'")
@@ -218,25 +253,27 @@ class _Checker:
         if value is None:
             return ""
         if not isinstance(value, str) or not value.strip():
-            self.error(data.line_of(key), f"'{key}' in {where} must be non-empty text",
-                       "write the text, quoting it if it contains ': '")
+            self.error(
+                data.line_of(key),
+                f"'{key}' in {where} must be non-empty text",
+                "write the text, quoting it if it contains ': '",
+            )
             return ""
         return value.strip()
 
     def boolean(self, data: LineDict, key: str, where: str, default: bool) -> bool:
         value = data.get(key, default)
         if not isinstance(value, bool):
-            self.error(data.line_of(key), f"'{key}' in {where} must be true or false",
-                       "write true or false")
+            self.error(data.line_of(key), f"'{key}' in {where} must be true or false", "write true or false")
             return default
         return value
 
     def number(self, data: LineDict, key: str, where: str, default: int | None) -> int | None:
         value = data.get(key, default)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                                  or value < 0):
-            self.error(data.line_of(key), f"'{key}' in {where} must be a whole number, 0 or more",
-                       "write a number such as 6")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            self.error(
+                data.line_of(key), f"'{key}' in {where} must be a whole number, 0 or more", "write a number such as 6"
+            )
             return default
         return value
 
@@ -246,8 +283,9 @@ class _Checker:
             return None
         if value not in choices:
             options = ", ".join(choices)
-            self.error(data.line_of(key), f"'{key}' in {where} is '{value}', which is not allowed",
-                       f"use one of: {options}")
+            self.error(
+                data.line_of(key), f"'{key}' in {where} is '{value}', which is not allowed", f"use one of: {options}"
+            )
             return None
         return cast(str, value)
 
@@ -257,8 +295,11 @@ class _Checker:
             return ()
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items) or not items:
-            self.error(data.line_of(key), f"'{key}' in {where} must be a name or a list of names",
-                       "write e.g. [certificate, decision_letter]")
+            self.error(
+                data.line_of(key),
+                f"'{key}' in {where} must be a name or a list of names",
+                "write e.g. [certificate, decision_letter]",
+            )
             return ()
         return tuple(items)
 
@@ -273,12 +314,18 @@ def _load_source(check: _Checker, step: LineDict, where: str) -> Source | None:
     cite = check.text(data, "cite", f"the source of {where}")
     url = check.text(data, "url", f"the source of {where}")
     if url and not url.startswith(("http://", "https://")):
-        check.error(data.line_of("url"), f"the source url of {where} is not a web address",
-                    "give the full https:// address of the page the rule was read on")
+        check.error(
+            data.line_of("url"),
+            f"the source url of {where} is not a web address",
+            "give the full https:// address of the page the rule was read on",
+        )
     status = data.get("status")
     if status == "UNVERIFIED":
-        check.error(data.line_of("status"), f"{where} rests on an UNVERIFIED fact",
-                    "a timeline may only use facts marked P, CoP or S in the research notes")
+        check.error(
+            data.line_of("status"),
+            f"{where} rests on an UNVERIFIED fact",
+            "a timeline may only use facts marked P, CoP or S in the research notes",
+        )
         return None
     status = check.choice(data, "status", f"the source of {where}", get_args(Status))
     if not (cite and url and status):
@@ -292,28 +339,40 @@ def _load_input(check: _Checker, data: Any, line: int) -> Input | None:
         return None
     name = data.get("name")
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
-        check.error(data.line_of("name"), f"input name '{name}' is not a valid name",
-                    "use lowercase letters, digits and '_', e.g. request_received")
+        check.error(
+            data.line_of("name"),
+            f"input name '{name}' is not a valid name",
+            "use lowercase letters, digits and '_', e.g. request_received",
+        )
         return None
     where = f"input '{name}'"
     kind = check.choice(data, "kind", where, get_args(InputKind))
     cli = data.get("cli")
     if not isinstance(cli, str) or not ID_PATTERN.match(cli):
-        check.error(data.line_of("cli"), f"cli name '{cli}' of {where} is not valid",
-                    "use lowercase letters, digits and '-', without the leading --")
+        check.error(
+            data.line_of("cli"),
+            f"cli name '{cli}' of {where} is not valid",
+            "use lowercase letters, digits and '-', without the leading --",
+        )
         cli = None
     elif cli in RESERVED_CLI_NAMES:
-        check.error(data.line_of("cli"), f"cli name '{cli}' of {where} is used by the command line",
-                    "choose another name")
+        check.error(
+            data.line_of("cli"), f"cli name '{cli}' of {where} is used by the command line", "choose another name"
+        )
         cli = None
     not_before = data.get("not_before")
     if not_before is not None and not isinstance(not_before, str):
-        check.error(data.line_of("not_before"), f"'not_before' of {where} must be an input name",
-                    "write the name of an earlier date input")
+        check.error(
+            data.line_of("not_before"),
+            f"'not_before' of {where} must be an input name",
+            "write the name of an earlier date input",
+        )
         not_before = None
     fields = (
-        kind, cli,
-        check.text(data, "prompt", where), check.text(data, "help", where),
+        kind,
+        cli,
+        check.text(data, "prompt", where),
+        check.text(data, "help", where),
     )
     required = check.boolean(data, "required", where, False)
     not_after_today = check.boolean(data, "not_after_today", where, False)
@@ -322,10 +381,17 @@ def _load_input(check: _Checker, data: Any, line: int) -> Input | None:
     if not all(fields):
         return None
     return Input(
-        name=name, kind=cast(InputKind, kind), required=required, prompt=fields[2],
-        cli=cast(str, cli), help=fields[3], not_after_today=not_after_today,
-        max_years_ago=cast(int, years_ago), max_years_ahead=cast(int, years_ahead),
-        not_before=not_before, line=data.line,
+        name=name,
+        kind=cast(InputKind, kind),
+        required=required,
+        prompt=fields[2],
+        cli=cast(str, cli),
+        help=fields[3],
+        not_after_today=not_after_today,
+        max_years_ago=cast(int, years_ago),
+        max_years_ahead=cast(int, years_ahead),
+        not_before=not_before,
+        line=data.line,
     )
 
 
@@ -334,8 +400,7 @@ def _load_adjust(check: _Checker, step: LineDict, where: str) -> tuple[Adjustmen
     if data is None:
         return ()
     if not isinstance(data, LineList):
-        check.error(step.line_of("adjust"), f"'adjust' of {where} must be a list",
-                    "write a list of {rule, note} items")
+        check.error(step.line_of("adjust"), f"'adjust' of {where} must be a list", "write a list of {rule, note} items")
         return ()
     found = []
     for index, item in enumerate(data):
@@ -347,8 +412,11 @@ def _load_adjust(check: _Checker, step: LineDict, where: str) -> tuple[Adjustmen
         try:
             note.format(unadjusted="")
         except (KeyError, IndexError, ValueError):
-            check.error(item.line_of("note"), f"the note of an adjustment of {where} has a "
-                        "{...} other than {unadjusted}", "write {unadjusted} or no braces")
+            check.error(
+                item.line_of("note"),
+                f"the note of an adjustment of {where} has a {{...}} other than {{unadjusted}}",
+                "write {unadjusted} or no braces",
+            )
             continue
         if rule and note:
             found.append(Adjustment(cast(TribunalRule, rule), note))
@@ -366,8 +434,11 @@ def _load_month_day(check: _Checker, data: LineDict, where: str) -> tuple[int, i
             return int(match[1]), int(match[2])
     except ValueError:
         pass
-    check.error(data.line_of("month_day"), f"month_day '{value}' of {where} is not a real day",
-                "write MM-DD in quotes, e.g. \"02-14\"")
+    check.error(
+        data.line_of("month_day"),
+        f"month_day '{value}' of {where} is not a real day",
+        'write MM-DD in quotes, e.g. "02-14"',
+    )
     return None
 
 
@@ -378,16 +449,20 @@ def _load_step(check: _Checker, data: Any, line: int) -> Step | None:
         return None
     step_id = data.get("id")
     if not isinstance(step_id, str) or not ID_PATTERN.match(step_id):
-        check.error(data.line_of("id"), f"step id '{step_id}' is not valid",
-                    "use lowercase letters, digits and '-', e.g. final-plan")
+        check.error(
+            data.line_of("id"),
+            f"step id '{step_id}' is not valid",
+            "use lowercase letters, digits and '-', e.g. final-plan",
+        )
         return None
     where = f"step '{step_id}'"
     show = check.boolean(data, "show", where, True)
     if show:
         for key in _SHOWN_STEP_KEYS:
             if key not in data:
-                check.error(data.line, f"{where} is missing '{key}'",
-                            f"add '{key}:'; every step shown to parents needs one")
+                check.error(
+                    data.line, f"{where} is missing '{key}'", f"add '{key}:'; every step shown to parents needs one"
+                )
     source = _load_source(check, data, where)
     anchors = check.names(data, "from", where)
     latest_of = check.names(data, "latest_of", where)
@@ -405,31 +480,43 @@ def _load_step(check: _Checker, data: Any, line: int) -> Step | None:
         "no_fixed_date": no_fixed_date,
     }
     if sum(ways.values()) != 1 or (duration is None) != (unit is None):
-        check.error(data.line, f"{where} must say how its date is worked out in exactly one way",
-                    "give one of: " + "; ".join(ways))
+        check.error(
+            data.line,
+            f"{where} must say how its date is worked out in exactly one way",
+            "give one of: " + "; ".join(ways),
+        )
         return None
     if source is None:
         return None
     only_if, unless = data.get("only_if"), data.get("unless")
     return Step(
-        id=step_id, label=check.text(data, "label", where), who=check.text(data, "who", where),
-        source=source, note=check.text(data, "note", where),
-        if_missed=check.text(data, "if_missed", where), anchors=anchors, duration=duration,
-        unit=cast(Unit | None, unit), counting=cast(Counting, counting), month_day=month_day,
-        latest_of=latest_of, no_fixed_date=no_fixed_date,
+        id=step_id,
+        label=check.text(data, "label", where),
+        who=check.text(data, "who", where),
+        source=source,
+        note=check.text(data, "note", where),
+        if_missed=check.text(data, "if_missed", where),
+        anchors=anchors,
+        duration=duration,
+        unit=cast(Unit | None, unit),
+        counting=cast(Counting, counting),
+        month_day=month_day,
+        latest_of=latest_of,
+        no_fixed_date=no_fixed_date,
         only_if=only_if if isinstance(only_if, str) else None,
         unless=unless if isinstance(unless, str) else None,
         adjust=_load_adjust(check, data, where),
         missing_note=check.text(data, "missing_note", where),
-        estimate_note=check.text(data, "estimate_note", where), show=show, line=data.line,
+        estimate_note=check.text(data, "estimate_note", where),
+        show=show,
+        line=data.line,
     )
 
 
 def _load_list(check: _Checker, data: LineDict, key: str, loader: Any) -> list[Any]:
     items = data.get(key)
     if not isinstance(items, LineList) or not items:
-        check.error(data.line_of(key), f"'{key}' must be a non-empty list",
-                    f"add at least one item under '{key}:'")
+        check.error(data.line_of(key), f"'{key}' must be a non-empty list", f"add at least one item under '{key}:'")
         return []
     loaded = [loader(check, item, items.line_of(i)) for i, item in enumerate(items)]
     return [item for item in loaded if item is not None]
@@ -445,13 +532,15 @@ def _load_calendar(check: _Checker, data: LineDict, inputs: dict[str, Input]) ->
     for key, kind in _CALENDAR_INPUTS.items():
         name = cal.get(key)
         if name is not None and (name not in inputs or inputs[name].kind != kind):
-            check.error(cal.line_of(key), f"school_calendar '{key}' must name an input of kind "
-                        f"{kind}", "add that input, or correct the name")
+            check.error(
+                cal.line_of(key),
+                f"school_calendar '{key}' must name an input of kind {kind}",
+                "add that input, or correct the name",
+            )
             name = None
         names[key] = name
     if not any(names.values()):
-        check.error(cal.line, "school_calendar names no inputs",
-                    "add terms, closures or closed_days naming an input")
+        check.error(cal.line, "school_calendar names no inputs", "add terms, closures or closed_days naming an input")
     return SchoolCalendarInputs(
         **names,
         estimate_note=check.text(cal, "estimate_note", "school_calendar"),
@@ -466,14 +555,18 @@ def _load_entries(check: _Checker, data: LineDict) -> tuple[EntryLink, ...]:
     if items is None:
         return ()
     if not isinstance(items, LineList):
-        check.error(data.line_of("entries"), "'entries' must be a list of entry ids",
-                    "write e.g. [annual-review-due-date, annual-review-late]")
+        check.error(
+            data.line_of("entries"),
+            "'entries' must be a list of entry ids",
+            "write e.g. [annual-review-due-date, annual-review-late]",
+        )
         return ()
     links = []
     for index, item in enumerate(items):
         if not isinstance(item, str) or not ID_PATTERN.match(item):
-            check.error(items.line_of(index), f"entry id '{item}' is not valid",
-                        "use the id of an entry in knowledge/entries")
+            check.error(
+                items.line_of(index), f"entry id '{item}' is not valid", "use the id of an entry in knowledge/entries"
+            )
             continue
         links.append(EntryLink(item, items.line_of(index)))
     return tuple(links)
@@ -482,8 +575,12 @@ def _load_entries(check: _Checker, data: LineDict) -> tuple[EntryLink, ...]:
 def check_entry_links(timelines: Mapping[str, Timeline], entry_ids: Collection[str]) -> list[Problem]:
     """Every ``entries:`` id of every timeline must name an existing knowledge-base entry."""
     return [
-        Problem(timeline.file, link.line, f"entry id '{link.entry_id}' is not in the knowledge base",
-                "use the id of an entry in knowledge/entries, or remove it")
+        Problem(
+            timeline.file,
+            link.line,
+            f"entry id '{link.entry_id}' is not in the knowledge base",
+            "use the id of an entry in knowledge/entries, or remove it",
+        )
         for timeline in timelines.values()
         for link in timeline.entries
         if link.entry_id not in entry_ids
@@ -496,33 +593,50 @@ def _check_references(check: _Checker, timeline: Timeline) -> None:
     seen_steps: set[str] = set()
     first = timeline.inputs[0]
     if not first.required or first.kind not in ("date", "year"):
-        check.error(first.line, f"the first input '{first.name}' must be a required date or year",
-                    "put the input that starts the clock first")
+        check.error(
+            first.line,
+            f"the first input '{first.name}' must be a required date or year",
+            "put the input that starts the clock first",
+        )
     for spec in timeline.inputs:
         if spec.not_before and spec.not_before not in inputs:
-            check.error(spec.line, f"input '{spec.name}' has not_before '{spec.not_before}', "
-                        "which is not an input", "name another date input")
+            check.error(
+                spec.line,
+                f"input '{spec.name}' has not_before '{spec.not_before}', which is not an input",
+                "name another date input",
+            )
     for step in timeline.steps:
         if step.id in seen_steps or step.id in inputs:
             check.error(step.line, f"step id '{step.id}' is used twice", "rename one of them")
         for name in step.anchors:
             if name not in inputs and name not in seen_steps:
-                check.error(step.line, f"step '{step.id}' counts from '{name}', which is not an "
-                            "input or an earlier step", "fix the name or move the step down")
+                check.error(
+                    step.line,
+                    f"step '{step.id}' counts from '{name}', which is not an input or an earlier step",
+                    "fix the name or move the step down",
+                )
             elif step.month_day and (name not in inputs or inputs[name].kind != "year"):
-                check.error(step.line, f"step '{step.id}' uses month_day, so 'from' must be a "
-                            "year input", "point 'from' at an input of kind year")
+                check.error(
+                    step.line,
+                    f"step '{step.id}' uses month_day, so 'from' must be a year input",
+                    "point 'from' at an input of kind year",
+                )
         for name in step.latest_of:
             if name not in seen_steps:
-                check.error(step.line, f"step '{step.id}' takes the latest of '{name}', which is "
-                            "not an earlier step", "fix the name or move the step down")
+                check.error(
+                    step.line,
+                    f"step '{step.id}' takes the latest of '{name}', which is not an earlier step",
+                    "fix the name or move the step down",
+                )
         for name in filter(None, (step.only_if, step.unless)):
             if name not in inputs:
-                check.error(step.line, f"step '{step.id}' depends on '{name}', which is not an "
-                            "input", "name an input")
+                check.error(step.line, f"step '{step.id}' depends on '{name}', which is not an input", "name an input")
         if step.unit == "school days" and timeline.school_calendar == SchoolCalendarInputs():
-            check.error(step.line, f"step '{step.id}' counts school days but the timeline has "
-                        "no school_calendar", "add school_calendar with terms or closures")
+            check.error(
+                step.line,
+                f"step '{step.id}' counts school days but the timeline has no school_calendar",
+                "add school_calendar with terms or closures",
+            )
         seen_steps.add(step.id)
 
 
@@ -536,35 +650,46 @@ def load_timeline(path: Path) -> tuple[Timeline | None, list[Problem]]:
         return None, check.problems
     timeline_id = data.get("id")
     if timeline_id != path.stem:
-        check.error(data.line_of("id"), f"id '{timeline_id}' does not match the file name",
-                    f"use id: {path.stem}, or rename the file")
+        check.error(
+            data.line_of("id"),
+            f"id '{timeline_id}' does not match the file name",
+            f"use id: {path.stem}, or rename the file",
+        )
     reviewed = data.get("reviewed")
     if not isinstance(reviewed, date):
-        check.error(data.line_of("reviewed"), f"reviewed '{reviewed}' is not a date",
-                    "write the date the rules were last checked as YYYY-MM-DD")
+        check.error(
+            data.line_of("reviewed"),
+            f"reviewed '{reviewed}' is not a date",
+            "write the date the rules were last checked as YYYY-MM-DD",
+        )
     texts = [check.text(data, key, "the timeline") for key in ("title", "summary", "trigger")]
     inputs = _load_list(check, data, "inputs", _load_input)
     names = [spec.name for spec in inputs]
     for index, name in enumerate(names):
         if name in names[:index]:
-            check.error(data.line_of("inputs"), f"input name '{name}' is used twice",
-                        "rename one of them")
+            check.error(data.line_of("inputs"), f"input name '{name}' is used twice", "rename one of them")
     steps = _load_list(check, data, "steps", _load_step)
     calendar = _load_calendar(check, data, {spec.name: spec for spec in inputs})
     entries = _load_entries(check, data)
     if check.problems or not inputs or not steps:
         return None, problems + check.problems
     timeline = Timeline(
-        id=cast(str, timeline_id), title=texts[0], summary=texts[1], trigger=texts[2],
-        reviewed=cast(date, reviewed), inputs=tuple(inputs), steps=tuple(steps),
-        school_calendar=calendar, file=path, entries=entries,
+        id=cast(str, timeline_id),
+        title=texts[0],
+        summary=texts[1],
+        trigger=texts[2],
+        reviewed=cast(date, reviewed),
+        inputs=tuple(inputs),
+        steps=tuple(steps),
+        school_calendar=calendar,
+        file=path,
+        entries=entries,
     )
     _check_references(check, timeline)
     return (None if check.problems else timeline), check.problems
 
 
-def load_timelines(directory: Path = DEFAULT_TIMELINES_DIR) -> tuple[dict[str, Timeline],
-                                                                     list[Problem]]:
+def load_timelines(directory: Path = DEFAULT_TIMELINES_DIR) -> tuple[dict[str, Timeline], list[Problem]]:
     """Load every ``*.yaml`` timeline in ``directory``; broken files are left out and their
     problems returned, so one bad file never hides the others."""
     timelines: dict[str, Timeline] = {}
@@ -578,11 +703,15 @@ def load_timelines(directory: Path = DEFAULT_TIMELINES_DIR) -> tuple[dict[str, T
         for spec in timeline.inputs[1:]:
             other = options.setdefault(spec.cli, (spec, path))
             if other[0].kind != spec.kind:
-                problems.append(Problem(path, 1, f"option --{spec.cli} is a {spec.kind} here "
-                                        f"but a {other[0].kind} in {other[1].name}",
-                                        "use the same kind or another option name"))
+                problems.append(
+                    Problem(
+                        path,
+                        1,
+                        f"option --{spec.cli} is a {spec.kind} here but a {other[0].kind} in {other[1].name}",
+                        "use the same kind or another option name",
+                    )
+                )
         timelines[timeline.id] = timeline
     if not timelines and not problems:
-        problems.append(Problem(directory, 1, "no timeline files found",
-                                "add knowledge/timelines/<id>.yaml files"))
+        problems.append(Problem(directory, 1, "no timeline files found", "add knowledge/timelines/<id>.yaml files"))
     return timelines, problems
