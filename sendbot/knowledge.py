@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sendbot.checker import Checker
 from sendbot.problems import DataError, Problem
 from sendbot.yamlfile import LineDict, LineList, line_of, load_yaml
 
@@ -120,36 +121,8 @@ class KnowledgeBase:
 # --- generic field checking -------------------------------------------------------------
 
 
-@dataclass
-class _Checker:
-    """Collects problems for one file, so every check can say where it is."""
-
-    file: Path
-    problems: list[Problem] = field(default_factory=list)
-
-    def error(self, line: int, message: str, fix: str) -> None:
-        self.problems.append(Problem(self.file, line, message, fix))
-
-    def warn(self, line: int, message: str, fix: str) -> None:
-        self.problems.append(Problem(self.file, line, message, fix, warning=True))
-
-    def keys(self, mapping: LineDict, required: set[str], optional: set[str], what: str) -> bool:
-        """Check a mapping's keys; False when a required key is missing."""
-        for key, line in mapping.duplicate_keys:
-            self.error(line, f"{what}: key '{key}' appears twice", "keep only one of them")
-        allowed = required | optional
-        for key in mapping:
-            if key not in allowed:
-                self.error(
-                    mapping.line_of(key),
-                    f"{what}: unknown key '{key}'",
-                    f"use only: {', '.join(sorted(allowed))}",
-                )
-        ok = True
-        for key in sorted(required - mapping.keys()):
-            self.error(mapping.line, f"{what}: missing key '{key}'", f"add '{key}:'")
-            ok = False
-        return ok
+class _Checker(Checker):
+    """The knowledge base's field checks on top of the shared ones."""
 
     def text(self, value: Any, line: int, what: str) -> LocalText | None:
         """A string, or a mapping of language code to string with English present."""

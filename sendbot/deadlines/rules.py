@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
+from sendbot.checker import Checker
 from sendbot.deadlines.dates import Counting, TribunalRule
 from sendbot.problems import Problem
 from sendbot.yamlfile import LineDict, LineList, line_of, load_yaml
@@ -222,30 +223,17 @@ class Timeline:
 # --- loading -----------------------------------------------------------------------------
 
 
-@dataclass
-class _Checker:
-    """Collects the problems of one file, so that each check can say where it is."""
+class _Checker(Checker):
+    """Timeline field checks on top of the shared ones."""
 
-    file: Path
-    problems: list[Problem] = field(default_factory=list)
-
-    def error(self, line: int, message: str, fix: str) -> None:
-        self.problems.append(Problem(self.file, line, message, fix))
-
-    def keys(self, data: Any, allowed: dict[str, Any], where: str, line: int) -> bool:
-        """Check a mapping's keys: unknown ones are typos, required ones must be present."""
+    def fields(self, data: Any, allowed: dict[str, Any], where: str, line: int) -> bool:
+        """Check a mapping: keys marked True in ``allowed`` are required, the others optional."""
         if not isinstance(data, LineDict):
             self.error(line, f"{where} must be a mapping of keys to values", "see README.md")
             return False
-        for key, key_line in data.duplicate_keys:
-            self.error(key_line, f"key '{key}' appears twice in {where}", "keep one of them")
-        for key in data:
-            if key not in allowed:
-                known = ", ".join(allowed)
-                self.error(data.line_of(key), f"unknown key '{key}' in {where}", f"use one of: {known}")
-        for key, required in allowed.items():
-            if required is True and key not in data:
-                self.error(data.line, f"{where} is missing '{key}'", f"add '{key}:'")
+        self.keys(
+            data, [k for k, v in allowed.items() if v is True], [k for k, v in allowed.items() if v is not True], where
+        )
         return True
 
     def text(self, data: LineDict, key: str, where: str) -> str:
@@ -309,7 +297,7 @@ def _load_source(check: _Checker, step: LineDict, where: str) -> Source | None:
     if data is None:
         return None  # already reported as a missing key
     line = step.line_of("source")
-    if not check.keys(data, _SOURCE_KEYS, f"the source of {where}", line):
+    if not check.fields(data, _SOURCE_KEYS, f"the source of {where}", line):
         return None
     cite = check.text(data, "cite", f"the source of {where}")
     url = check.text(data, "url", f"the source of {where}")
@@ -335,7 +323,7 @@ def _load_source(check: _Checker, step: LineDict, where: str) -> Source | None:
 
 def _load_input(check: _Checker, data: Any, line: int) -> Input | None:
     where = f"input at line {line}"
-    if not check.keys(data, _INPUT_KEYS, where, line):
+    if not check.fields(data, _INPUT_KEYS, where, line):
         return None
     name = data.get("name")
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
@@ -405,7 +393,7 @@ def _load_adjust(check: _Checker, step: LineDict, where: str) -> tuple[Adjustmen
     found = []
     for index, item in enumerate(data):
         line = data.line_of(index)
-        if not check.keys(item, _ADJUST_KEYS, f"an adjustment of {where}", line):
+        if not check.fields(item, _ADJUST_KEYS, f"an adjustment of {where}", line):
             continue
         rule = check.choice(item, "rule", f"an adjustment of {where}", get_args(TribunalRule))
         note = check.text(item, "note", f"an adjustment of {where}")
@@ -445,7 +433,7 @@ def _load_month_day(check: _Checker, data: LineDict, where: str) -> tuple[int, i
 def _load_step(check: _Checker, data: Any, line: int) -> Step | None:
     where = f"step at line {line}"
     problems_before = len(check.problems)
-    if not check.keys(data, _STEP_KEYS, where, line):
+    if not check.fields(data, _STEP_KEYS, where, line):
         return None
     step_id = data.get("id")
     if not isinstance(step_id, str) or not ID_PATTERN.match(step_id):
@@ -526,7 +514,7 @@ def _load_calendar(check: _Checker, data: LineDict, inputs: dict[str, Input]) ->
     cal = data.get("school_calendar")
     if cal is None:
         return SchoolCalendarInputs()
-    if not check.keys(cal, _CALENDAR_KEYS, "school_calendar", data.line_of("school_calendar")):
+    if not check.fields(cal, _CALENDAR_KEYS, "school_calendar", data.line_of("school_calendar")):
         return SchoolCalendarInputs()
     names: dict[str, str | None] = {}
     for key, kind in _CALENDAR_INPUTS.items():
@@ -646,7 +634,7 @@ def load_timeline(path: Path) -> tuple[Timeline | None, list[Problem]]:
     if data is None:
         return None, problems
     check = _Checker(path)
-    if not check.keys(data, _TOP_KEYS, "the timeline", line_of(data)):
+    if not check.fields(data, _TOP_KEYS, "the timeline", line_of(data)):
         return None, check.problems
     timeline_id = data.get("id")
     if timeline_id != path.stem:
