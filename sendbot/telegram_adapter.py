@@ -15,6 +15,7 @@ import html
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from telegram import (
     BotCommand,
@@ -254,22 +255,30 @@ def build_application(
     return application
 
 
+WEBHOOK_PATH = "telegram"
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """PTB's webhook arguments, shared by `run_telegram` and the tests; refuses to run a
+    webhook without a secret token, since anyone could then post fake updates."""
+    if not settings.webhook_secret:
+        raise SystemExit(
+            "SENDBOT_WEBHOOK_SECRET must be set with SENDBOT_WEBHOOK_URL, so that only Telegram can call the webhook."
+        )
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": WEBHOOK_PATH,
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret,
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
 def run_telegram(conversation: Conversation, settings: Settings) -> None:
     """Long polling by default; a webhook with a secret token when SENDBOT_WEBHOOK_URL is set."""
     application = build_application(conversation, settings)
     if settings.webhook_url:
-        if not settings.webhook_secret:
-            raise SystemExit(
-                "SENDBOT_WEBHOOK_SECRET must be set with SENDBOT_WEBHOOK_URL, "
-                "so that only Telegram can call the webhook."
-            )
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        application.run_webhook(**webhook_options(settings))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
