@@ -6,9 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 from sendbot.i18n import I18n
 from sendbot.knowledge import Contact, Entry, KnowledgeBase
 from sendbot.matcher import Matcher, MatchResult, MatchSettings
+from sendbot.normalise import normalise
+
+SMALLTALK_MAX_WORDS = 6
+SMALLTALK_SCORE = 88.0  # rapidfuzz ratio with a small-talk phrasing
 
 
 @dataclass(frozen=True)
@@ -19,6 +25,7 @@ class Answer:
     result: MatchResult
     entry: Entry | None  # the entry answered (status "answer") or the best suggestion
     text: str  # what the parent is told, as plain text
+    smalltalk: str | None = None  # the small-talk intent, when the message was not a question
 
 
 class Answerer:
@@ -28,10 +35,43 @@ class Answerer:
         self.kb = kb
         self.i18n = i18n
         self.matcher = Matcher(kb, settings)
+        self._smalltalk = [(normalise(p), intent) for intent, ps in kb.smalltalk.items() for p in ps]
+        self._smalltalk_texts = [p for p, _ in self._smalltalk]
+
+    def smalltalk(self, text: str) -> str | None:
+        """The small-talk intent ("greeting", "thanks", "help", "goodbye") of a short message
+        that is nearly one of the small-talk phrasings, so "hi, the LA refused" is not one."""
+        words = normalise(text)
+        if not self._smalltalk or len(words.split()) > SMALLTALK_MAX_WORDS:
+            return None
+        found = process.extractOne(words, self._smalltalk_texts, scorer=fuzz.ratio, score_cutoff=SMALLTALK_SCORE)
+        return self._smalltalk[found[2]][1] if found else None
+
+    def smalltalk_text(self, intent: str, lang: str | None) -> str:
+        _ = self.i18n.translator(lang).gettext
+        return {
+            "greeting": _(
+                "Hello! I'm SENDbot. Ask me anything about special educational needs and "
+                "disabilities (SEND) in England, such as EHC plans, annual reviews, "
+                "tribunals or exclusions. Type /help to see everything I can do."
+            ),
+            "thanks": _(
+                "You're welcome. I'm here whenever you need me. Looking after a child with "
+                "SEND is hard work: you're doing a good job."
+            ),
+            "goodbye": _("Goodbye, and good luck. You can come back any time."),
+            "help": _(
+                "Ask me a question in your own words, for example: How do I ask for an EHC needs "
+                "assessment? Type /help in the chat to see every command."
+            ),
+        }[intent]
 
     def answer(self, question: str, area: str | None, lang: str | None) -> Answer:
         """Match a question and say what the parent is told; shared by chat and `sendbot ask`."""
         _ = self.i18n.translator(lang).gettext
+        intent = self.smalltalk(question)
+        if intent:
+            return Answer(question, MatchResult("fallback", ()), None, self.smalltalk_text(intent, lang), intent)
         result = self.matcher.match(question, area)
         best = self.kb.entries[result.best.entry_id] if result.best else None
         if result.status == "answer" and best is not None:

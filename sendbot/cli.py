@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `sendbot ask ... | head`: the reader has gone, which is fine
+        sys.stderr.close()
+        return 0
 
 
 def _check(settings: Settings) -> int:

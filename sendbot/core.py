@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 
-from rapidfuzz import fuzz, process
-
 from sendbot.answers import Answer, Answerer
 from sendbot.calculator import Calculator
 from sendbot.deadlines import Timeline
@@ -23,8 +21,6 @@ from sendbot.replies import Button, ButtonIn, Incoming, Reply, action, parse_act
 from sendbot.storage import ChatState, Reminder, Store
 
 MAX_INPUT_CHARS = 2000  # longer messages are read from both ends, where questions usually sit
-SMALLTALK_MAX_WORDS = 6
-SMALLTALK_SCORE = 88.0
 MAX_RELATED_BUTTONS = 3
 
 
@@ -54,7 +50,6 @@ class Conversation:
         self.clock = clock
         self.answers = Answerer(kb, i18n, settings)
         self.calculator = Calculator(timelines or {}, store, i18n, clock)
-        self._smalltalk = [(normalise(p), intent) for intent, ps in kb.smalltalk.items() for p in ps]
         self._commands: dict[str, Callable[[ChatState, str], list[Reply]]] = {
             "start": self._cmd_start,
             "help": self._cmd_help,
@@ -146,9 +141,11 @@ class Conversation:
                     )
                 )
             ]
-        intent = self._smalltalk_intent(stripped)
+        intent = self.answers.smalltalk(stripped)
+        if intent == "help":
+            return self._cmd_help(state, "")
         if intent:
-            return self._smalltalk_reply(state, intent)
+            return [Reply(self.answers.smalltalk_text(intent, state.lang))]
         notes: list[Reply] = []
         if len(stripped) > MAX_INPUT_CHARS:
             half = MAX_INPUT_CHARS // 2
@@ -165,33 +162,6 @@ class Conversation:
         answer = self.answers.answer(stripped, state.area, state.lang)
         offers = self.calculator.offer(state, answer.entry.id, stripped) if answer.entry else ()
         return notes + self.reply_for(answer, state, offers)
-
-    def _smalltalk_intent(self, text: str) -> str | None:
-        words = normalise(text)
-        if not self._smalltalk or len(words.split()) > SMALLTALK_MAX_WORDS:
-            return None
-        found = process.extractOne(
-            words, [p for p, _ in self._smalltalk], scorer=fuzz.ratio, score_cutoff=SMALLTALK_SCORE
-        )
-        return self._smalltalk[found[2]][1] if found else None
-
-    def _smalltalk_reply(self, state: ChatState, intent: str) -> list[Reply]:
-        _ = self._(state)
-        if intent == "help":
-            return self._cmd_help(state, "")
-        text = {
-            "greeting": _(
-                "Hello! I'm SENDbot. Ask me anything about special educational needs and "
-                "disabilities (SEND) in England, such as EHC plans, annual reviews, "
-                "tribunals or exclusions. Type /help to see everything I can do."
-            ),
-            "thanks": _(
-                "You're welcome. I'm here whenever you need me. Looking after a child with "
-                "SEND is hard work: you're doing a good job."
-            ),
-            "goodbye": _("Goodbye, and good luck. You can come back any time."),
-        }[intent]
-        return [Reply(text)]
 
     def reply_for(self, answer: Answer, state: ChatState, offers: tuple[Button, ...] = ()) -> list[Reply]:
         """The reply to an answer; ``offers`` (e.g. "Work out my dates") go first on an answer."""

@@ -307,10 +307,10 @@ class Matcher:
     def match(self, text: str, area: str | None = None) -> MatchResult:
         s = self.settings
         ranked = self.rank(text, area)
-        if ranked and ranked[0].entry_id.startswith(REJECT_PREFIX):
-            return MatchResult("fallback", (), ranked[0].entry_id.removeprefix(REJECT_PREFIX))
-        if not ranked or ranked[0].score < s.suggest_threshold:
-            return MatchResult("fallback", ())
+        closest_topic = next((c.entry_id for c in ranked if c.entry_id.startswith(REJECT_PREFIX)), None)
+        topic = closest_topic.removeprefix(REJECT_PREFIX) if closest_topic else None
+        if not ranked or ranked[0].entry_id == closest_topic or ranked[0].score < s.suggest_threshold:
+            return MatchResult("fallback", (), topic)
         shown = [c for c in ranked if not c.entry_id.startswith(REJECT_PREFIX)][: s.max_suggestions]
         best = shown[0]
         gap = self._last_ranking[best.entry_id] - (self._last_ranking[shown[1].entry_id] if len(shown) > 1 else 0.0)
