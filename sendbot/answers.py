@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 
 from sendbot.i18n import I18n
 from sendbot.knowledge import Contact, Entry, KnowledgeBase
-from sendbot.matcher import Matcher, MatchResult, MatchSettings
+from sendbot.matcher import Candidate, Matcher, MatchResult, MatchSettings
 from sendbot.normalise import normalise
 
 SMALLTALK_MAX_WORDS = 6
@@ -66,9 +66,23 @@ class Answerer:
             ),
         }[intent]
 
-    def answer(self, question: str, area: str | None, lang: str | None) -> Answer:
-        """Match a question and say what the parent is told; shared by chat and `sendbot ask`."""
+    def urgent(self, text: str, area: str | None) -> Entry | None:
+        """The safety entry for a message about immediate danger, whatever else it asks."""
+        words = f" {normalise(text)} "
+        for item in self.kb.urgent:
+            if any(f" {word} " in words for word in item.words):
+                return self.kb.entries[item.entries.get(area or "", item.entries["national"])]
+        return None
+
+    def answer(self, question: str, area: str | None, lang: str | None, *, check_urgent: bool = True) -> Answer:
+        """Match a question and say what the parent is told; shared by chat and `sendbot ask`.
+        A message about immediate danger gets the safety entry, unless the caller shows that
+        itself (``check_urgent=False``)."""
         _ = self.i18n.translator(lang).gettext
+        danger = self.urgent(question, area) if check_urgent else None
+        if danger is not None:
+            result = MatchResult("answer", (Candidate(danger.id, 1.0),))
+            return Answer(question, result, danger, self.answer_text(danger, lang))
         intent = self.smalltalk(question)
         if intent:
             return Answer(question, MatchResult("fallback", ()), None, self.smalltalk_text(intent, lang), intent)

@@ -159,7 +159,12 @@ class Conversation:
                     )
                 )
             )
-        answer = self.answers.answer(stripped, state.area, state.lang)
+        danger = self.answers.urgent(stripped, state.area)
+        if danger is not None:  # safety first, then whatever else the message asks
+            notes.insert(0, self._entry_reply(danger, state, with_more=False))
+        answer = self.answers.answer(stripped, state.area, state.lang, check_urgent=False)
+        if danger is not None and (answer.entry is None or answer.entry.id == danger.id):
+            return notes
         offers = self.calculator.offer(state, answer.entry.id, stripped) if answer.entry else ()
         return notes + self.reply_for(answer, state, offers)
 

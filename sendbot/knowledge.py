@@ -98,6 +98,16 @@ class OutOfScope:
 
 
 @dataclass(frozen=True)
+class Urgent:
+    """Words that mean a child or parent may be in danger, and the entry to show at once
+    (per area, with a national one)."""
+
+    id: str
+    entries: dict[str, str]  # area (or "national") -> entry id
+    words: tuple[str, ...]  # normalised
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     entries: dict[str, Entry]
     areas: dict[str, Area]
@@ -107,6 +117,7 @@ class KnowledgeBase:
     smalltalk: dict[str, tuple[str, ...]]  # intent -> phrasings
     out_of_scope: dict[str, OutOfScope]
     domain: tuple[str, ...]  # words that show a message is about SEND at all
+    urgent: tuple[Urgent, ...]
     root: Path
     warnings: tuple[Problem, ...] = field(default=())
 
@@ -544,6 +555,41 @@ def _load_out_of_scope(path: Path, problems: list[Problem]) -> dict[str, OutOfSc
     return result
 
 
+def _load_urgent(path: Path, normalise: Callable[[str], str], problems: list[Problem]) -> list[Urgent]:
+    chk = _Checker(path)
+    result: list[Urgent] = []
+    data, syntax = load_yaml(path)
+    problems.extend(syntax)
+    if syntax:
+        return result
+    items = data.get("urgent") if isinstance(data, LineDict) else None
+    if not isinstance(items, LineList):
+        chk.error(line_of(data), "the file must have an 'urgent' list", "start it with 'urgent:'")
+        problems.extend(chk.problems)
+        return result
+    for i, raw in enumerate(items):
+        line = items.line_of(i)
+        if not isinstance(raw, LineDict):
+            chk.error(line, "an urgent item must be a mapping", "give it id, entries and words")
+            continue
+        if not chk.keys(raw, {"id", "entries", "words"}, set(), f"urgent '{raw.get('id', '?')}'"):
+            continue
+        entries = raw["entries"]
+        if not isinstance(entries, LineDict) or NATIONAL not in entries:
+            chk.error(
+                raw.line_of("entries"),
+                "urgent entries must map areas to entry ids, with 'national'",
+                "write 'entries: {national: some-entry-id}'",
+            )
+            continue
+        words = chk.string_list(raw["words"], raw.line_of("words"), "urgent words") or []
+        result.append(
+            Urgent(str(raw["id"]), {str(k): str(v) for k, v in entries.items()}, tuple(normalise(w) for w in words))
+        )
+    problems.extend(chk.problems)
+    return result
+
+
 # --- the whole knowledge base -------------------------------------------------------------
 
 
@@ -585,6 +631,19 @@ def check_knowledge(root: Path, *, collisions: bool = False) -> tuple[KnowledgeB
         words = _load_word_map(root / "synonyms.yaml", normalise, problems)
     synonyms, spellings = words.synonyms, words.spellings
     smalltalk = _load_smalltalk(root / "smalltalk.yaml", problems) if (root / "smalltalk.yaml").exists() else {}
+    urgent_path = root / "urgent.yaml"
+    urgent = _load_urgent(urgent_path, normalise, problems) if urgent_path.exists() else []
+    for item in urgent:
+        for area, entry_id in item.entries.items():
+            if entry_id not in entries:
+                problems.append(
+                    Problem(
+                        urgent_path,
+                        1,
+                        f"urgent '{item.id}': entry '{entry_id}' ({area}) does not exist",
+                        "use the id of an existing entry",
+                    )
+                )
     oos_path = root / "out-of-scope.yaml"
     out_of_scope = _load_out_of_scope(oos_path, problems) if oos_path.exists() else {}
 
@@ -625,6 +684,7 @@ def check_knowledge(root: Path, *, collisions: bool = False) -> tuple[KnowledgeB
         smalltalk=smalltalk,
         out_of_scope=out_of_scope,
         domain=words.domain,
+        urgent=tuple(urgent),
         root=root,
         warnings=warnings,
     )

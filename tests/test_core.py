@@ -15,6 +15,7 @@ from sendbot.i18n import I18n
 from sendbot.knowledge import MAX_ID_LENGTH, load_knowledge
 from sendbot.replies import MAX_CALLBACK_BYTES, Button, ButtonIn, Reply, TextIn
 from sendbot.storage import Store
+from tests.conftest import ROOT
 
 TESTS = Path(__file__).resolve().parent
 KB_SMALL = TESTS / "fixtures" / "kb_small"
@@ -395,3 +396,23 @@ def test_longest_ids_still_fit(tmp_path: Path, store: Store) -> None:
 def test_button_refuses_oversized_data() -> None:
     with pytest.raises(ValueError):
         Button("x", "a:" + "é" * 40)
+
+
+# --- safety ---------------------------------------------------------------------------------
+
+
+def test_message_about_danger_gets_the_crisis_entry_first(tmp_path: Path) -> None:
+    kb = load_knowledge(ROOT / "knowledge")
+    conversation = Conversation(kb, Store(tmp_path / "db.sqlite"), I18n(ROOT / "locales"))
+    replies = conversation.handle(5, TextIn("DD is 14, she says she wants to die and the LA still won't assess her"))
+    assert replies[0].title == kb.entries["contacts-mental-health-crisis"].title.get_text("en")
+    assert "116 123" in replies[0].text
+    assert len(replies) >= 2  # and the question about the council is still answered or suggested
+
+
+def test_danger_in_derby_gets_the_local_safeguarding_entry(tmp_path: Path) -> None:
+    kb = load_knowledge(ROOT / "knowledge")
+    conversation = Conversation(kb, Store(tmp_path / "db.sqlite"), I18n(ROOT / "locales"))
+    conversation.handle(6, ButtonIn("ar:derby"))
+    replies = conversation.handle(6, TextIn("i think my son is being abused"))
+    assert replies[0].title == kb.entries["contacts-derby-child-at-risk"].title.get_text("en")

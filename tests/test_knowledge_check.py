@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ import pytest
 from sendbot.cli import main
 from sendbot.knowledge import check_knowledge
 from sendbot.problems import Problem
+from tests.conftest import KB_SMALL
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BROKEN = FIXTURES / "broken"
@@ -276,3 +278,14 @@ def test_bot_refuses_to_start_on_a_broken_knowledge_base(case: Case, tmp_path: P
     assert "SENDbot in your terminal" not in done.stdout
     assert "Hello" not in done.stdout
     assert not db.exists()
+
+
+def test_urgent_words_must_point_to_an_entry(tmp_path: Path) -> None:
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(KB_SMALL, kb_dir)
+    (kb_dir / "urgent.yaml").write_text(
+        "urgent:\n  - id: crisis\n    entries: {national: no-such-entry}\n    words: [suicidal]\n", encoding="utf-8"
+    )
+    kb, problems = check_knowledge(kb_dir)
+    assert kb is None
+    assert any("entry 'no-such-entry' (national) does not exist" in p.message for p in problems)
