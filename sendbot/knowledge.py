@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sendbot.checker import Checker
+from sendbot.normalise import normalise
 from sendbot.problems import DataError, Problem
 from sendbot.yamlfile import LineDict, LineList, line_of, load_yaml
 
@@ -70,6 +71,7 @@ class Area:
     name: LocalText
     council: LocalText
     note: LocalText | None
+    places: tuple[str, ...] = ()  # normalised place names that show a message is about this area
 
 
 @dataclass(frozen=True)
@@ -347,7 +349,7 @@ def _parse_sources(value: Any, line: int, what: str, chk: _Checker) -> tuple[Sou
 
 # --- contacts, synonyms, small talk ------------------------------------------------------
 
-AREA_KEYS = ({"id", "name", "council"}, {"note"})
+AREA_KEYS = ({"id", "name", "council"}, {"note", "places"})
 CONTACT_KEYS = (
     {"id", "area", "name", "what", "source", "checked"},
     {"phone", "email", "website", "hours", "helpline"},
@@ -397,7 +399,10 @@ def _load_contacts(path: Path, problems: list[Problem]) -> tuple[dict[str, Area]
         elif area_id in areas:
             chk.error(line, f"area id '{area_id}' is used twice", "give each area its own id")
         elif area_id and name and council:
-            areas[area_id] = Area(area_id, name, council, note)
+            places: list[str] = []
+            if raw.get("places") is not None:
+                places = chk.string_list(raw["places"], raw.line_of("places"), f"area '{area_id}': places") or []
+            areas[area_id] = Area(area_id, name, council, note, tuple(normalise(p) for p in places))
     seen: set[str] = set()
     for i, raw in enumerate(data["contacts"] or []):
         line = data["contacts"].line_of(i)
@@ -598,7 +603,6 @@ def check_knowledge(root: Path, *, collisions: bool = False) -> tuple[KnowledgeB
 
     ``collisions`` adds the slower all-pairs phrasing comparison (warnings only), which
     `sendbot check` runs and start-up skips."""
-    from sendbot.normalise import normalise  # the normaliser is shared with the matcher
 
     problems: list[Problem] = []
     entries: dict[str, Entry] = {}

@@ -32,7 +32,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from sendbot.knowledge import DEFAULT_LANG, NATIONAL, KnowledgeBase
-from sendbot.normalise import Normaliser
+from sendbot.normalise import Normaliser, normalise
 
 Status = Literal["answer", "suggest", "fallback"]
 
@@ -72,7 +72,7 @@ class MatchSettings:
     """Tuned on the evaluation set in tests/eval (see `sendbot eval` and the README)."""
 
     answer_threshold: float = 0.45  # confidence at or above which we answer directly
-    suggest_threshold: float = 0.25  # at or above: offer "Did you mean ..." buttons
+    suggest_threshold: float = 0.22  # at or above: offer "Did you mean ..." buttons
     ambiguity_margin: float = 0.04  # ranking gap below which two entries are a toss-up
     max_suggestions: int = 3
     typo_cutoff: float = 84.0  # rapidfuzz ratio needed to correct an unknown word
@@ -80,6 +80,7 @@ class MatchSettings:
     phrasing_weight: float = 1.0  # weight of the best-phrasing overlap in the ranking
     fuzzy_weight: float = 0.7  # weight of rapidfuzz token_sort_ratio with the closest phrasing
     other_area_penalty: float = 0.15  # entries about another council rank lower
+    unknown_area_penalty: float = 0.05  # entries about one council, when we don't know the parent's
     full_evidence: float = 1.4  # matched word weight needed for full confidence, in typical words
     off_topic_factor: float = 0.5  # confidence kept when a message has no SEND domain word
     sentence_weight: float = 0.5  # in a long message, how much its sentences add to the whole
@@ -260,10 +261,21 @@ class Matcher:
         parts = [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]
         return parts if len(parts) > 1 else []
 
-    def _other_area(self, key: str, area: str | None) -> bool:
-        """True for an entry about another council than the parent's."""
+    def _area_penalty(self, key: str, area: str | None, mentioned: set[str]) -> float:
+        """How far to push down an entry about one council: not at all when the parent chose
+        or named that area, fully when they chose or named another, a little when we don't know."""
         entry = self.kb.entries.get(key)
-        return bool(area) and entry is not None and entry.area not in (NATIONAL, area)
+        if entry is None or entry.area == NATIONAL:
+            return 0.0
+        wanted = mentioned or ({area} if area else set())
+        if entry.area in wanted:
+            return 0.0
+        return self.settings.other_area_penalty if wanted else self.settings.unknown_area_penalty
+
+    def mentioned_areas(self, text: str) -> set[str]:
+        """Areas the message names ("we're in Chesterfield"), from each area's `places`."""
+        words = f" {normalise(text)} "
+        return {a.id for a in self.kb.areas.values() if any(f" {place} " in words for place in a.places)}
 
     def rank(self, text: str, area: str | None = None) -> list[Candidate]:
         """Entries (and out-of-scope topics) best first, each with its confidence."""
@@ -286,9 +298,10 @@ class Matcher:
             share = self.settings.sentence_weight * weights[sentence] / total
             for key, value in sentence_ranking.items():
                 ranking[key] = ranking.get(key, 0.0) + share * value
-        away = {key for key in ranking if self._other_area(key, area)}
-        for key in away:
-            ranking[key] -= self.settings.other_area_penalty
+        mentioned = self.mentioned_areas(text)
+        penalties = {key: self._area_penalty(key, area, mentioned) for key in ranking}
+        for key, penalty in penalties.items():
+            ranking[key] -= penalty
         ordered = sorted(ranking, key=lambda k: (-ranking[k], k))[: self.settings.max_suggestions + 2]
         candidates = []
         for key in ordered:
@@ -296,8 +309,7 @@ class Matcher:
                 [self._confidence(tokens, key, by_phrasing.get(key, 0.0))]
                 + [self._confidence(t, key, p.get(key, 0.0)) for t, p in pieces]
             )
-            if key in away:
-                confidence = max(0.0, confidence - self.settings.other_area_penalty)
+            confidence = max(0.0, confidence - penalties[key])
             if not on_topic:
                 confidence *= self.settings.off_topic_factor
             candidates.append(Candidate(key, round(confidence, 4)))
