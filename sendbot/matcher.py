@@ -157,8 +157,11 @@ class Matcher:
         for topic in kb.out_of_scope.values():
             texts += [(REJECT_PREFIX + topic.id, t) for t in topic.questions]
         raw_words = {w for _, t in texts for w in self.normaliser.tokens(t)}
+        answer_words = {w for t in answers.values() for w in self.normaliser.tokens(t)}
+        # Typos are corrected towards the words of the phrasings (how parents ask), and a word
+        # the answers use is never "corrected": it is simply known.
         self.vocabulary = sorted(raw_words)
-        self._known = frozenset(raw_words)
+        self._known = frozenset(raw_words | answer_words)
         self._correct = lru_cache(maxsize=16384)(self._correct_uncached)
         tokenised = [(key, self.tokens(text)) for key, text in texts]
         question_docs: dict[str, list[str]] = {}
