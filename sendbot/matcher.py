@@ -77,13 +77,13 @@ class MatchSettings:
     max_suggestions: int = 3
     typo_cutoff: float = 84.0  # rapidfuzz ratio needed to correct an unknown word
     answer_text_weight: float = 0.3  # weight of the answer-text BM25 in the ranking
-    phrasing_weight: float = 1.0  # weight of the best-phrasing overlap in the ranking
+    phrasing_weight: float = 1.5  # weight of the best-phrasing overlap in the ranking
     fuzzy_weight: float = 0.7  # weight of rapidfuzz token_sort_ratio with the closest phrasing
     other_area_penalty: float = 0.15  # entries about another council rank lower
     unknown_area_penalty: float = 0.05  # entries about one council, when we don't know the parent's
     full_evidence: float = 1.4  # matched word weight needed for full confidence, in typical words
     off_topic_factor: float = 0.5  # confidence kept when a message has no SEND domain word
-    sentence_weight: float = 0.5  # in a long message, how much its sentences add to the whole
+    sentence_weight: float = 1.0  # in a long message, how much its sentences add to the whole
     question_sentence_weight: float = 2.0  # a sentence with "?" counts this many times more
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
