@@ -282,9 +282,13 @@ class Matcher:
 
     def rank(self, text: str, area: str | None = None) -> list[Candidate]:
         """Entries (and out-of-scope topics) best first, each with its confidence."""
+        return self._rank(text, area)[0]
+
+    def _rank(self, text: str, area: str | None) -> tuple[list[Candidate], dict[str, float]]:
+        """The ranked candidates, and the ranking scores behind their order."""
         tokens = self.tokens(text)
         if not tokens:
-            return []
+            return [], {}
         # A message with no SEND word at all ("what vaccines does my baby need") needs far
         # stronger evidence before we answer it from the knowledge base.
         on_topic = not self.domain or bool(self.domain.intersection(tokens))
@@ -316,19 +320,18 @@ class Matcher:
             if not on_topic:
                 confidence *= self.settings.off_topic_factor
             candidates.append(Candidate(key, round(confidence, 4)))
-        self._last_ranking = ranking
-        return candidates
+        return candidates, ranking
 
     def match(self, text: str, area: str | None = None) -> MatchResult:
         s = self.settings
-        ranked = self.rank(text, area)
+        ranked, ranking = self._rank(text, area)
         closest_topic = next((c.entry_id for c in ranked if c.entry_id.startswith(REJECT_PREFIX)), None)
         topic = closest_topic.removeprefix(REJECT_PREFIX) if closest_topic else None
         if not ranked or ranked[0].entry_id == closest_topic or ranked[0].score < s.suggest_threshold:
             return MatchResult("fallback", (), topic)
         shown = [c for c in ranked if not c.entry_id.startswith(REJECT_PREFIX)][: s.max_suggestions]
         best = shown[0]
-        gap = self._last_ranking[best.entry_id] - (self._last_ranking[shown[1].entry_id] if len(shown) > 1 else 0.0)
+        gap = ranking[best.entry_id] - (ranking[shown[1].entry_id] if len(shown) > 1 else 0.0)
         if best.score >= s.answer_threshold and gap >= s.ambiguity_margin:
             return MatchResult("answer", tuple(shown))
         return MatchResult("suggest", tuple(c for c in shown if c.score >= s.suggest_threshold) or (best,))
