@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from sendbot.i18n import I18n
-from sendbot.knowledge import Contact, Entry, KnowledgeBase
+from sendbot.knowledge import DEFAULT_LANG, Contact, Entry, KnowledgeBase
 from sendbot.matcher import Candidate, Matcher, MatchResult, MatchSettings
 from sendbot.normalise import normalise
 
@@ -34,9 +34,20 @@ class Answerer:
     def __init__(self, kb: KnowledgeBase, i18n: I18n, settings: MatchSettings | None = None) -> None:
         self.kb = kb
         self.i18n = i18n
-        self.matcher = Matcher(kb, settings)
+        self.settings = settings
+        self.matcher = Matcher(kb, settings)  # English: every entry has English phrasings
+        self._matchers: dict[str, Matcher] = {DEFAULT_LANG: self.matcher}
         self._smalltalk = [(normalise(p), intent) for intent, ps in kb.smalltalk.items() for p in ps]
         self._smalltalk_texts = [p for p, _ in self._smalltalk]
+
+    def matcher_for(self, lang: str | None) -> Matcher:
+        """A matcher over the language's own phrasings, built when first needed; English
+        when no entry has phrasings in that language."""
+        code = lang or DEFAULT_LANG
+        if code not in self._matchers:
+            has_own = any(code in entry.questions for entry in self.kb.entries.values())
+            self._matchers[code] = Matcher(self.kb, self.settings, code) if has_own else self.matcher
+        return self._matchers[code]
 
     def smalltalk(self, text: str) -> str | None:
         """The small-talk intent ("greeting", "thanks", "help", "goodbye") of a short message
@@ -86,7 +97,7 @@ class Answerer:
         intent = self.smalltalk(question)
         if intent:
             return Answer(question, MatchResult("fallback", ()), None, self.smalltalk_text(intent, lang), intent)
-        result = self.matcher.match(question, area)
+        result = self.matcher_for(lang).match(question, area)
         best = self.kb.entries[result.best.entry_id] if result.best else None
         if result.status == "answer" and best is not None:
             return Answer(question, result, best, self.answer_text(best, lang))

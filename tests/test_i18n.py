@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from sendbot.answers import Answerer
 from sendbot.core import Conversation
 from sendbot.i18n import I18n
 from sendbot.knowledge import load_knowledge
@@ -52,3 +53,36 @@ def test_english_catalogue_is_complete_and_valid() -> None:
     from sendbot.i18n import check_locales
 
     assert check_locales(LOCALES) == []
+
+
+def test_questions_in_another_language_are_matched_in_that_language(tmp_path: Path) -> None:
+    kb_dir = polish_kb(tmp_path)
+    entries = kb_dir / "entries" / "ehc.yaml"
+    text = entries.read_text(encoding="utf-8")
+    text = text.replace(
+        "    questions:\n      - how do I ask for an EHC needs assessment\n",
+        "    questions:\n      en:\n      - how do I ask for an EHC needs assessment\n",
+        1,
+    )
+    text = text.replace(
+        "      - can parents ask the council to assess\n",
+        "      - can parents ask the council to assess\n      pl:\n"
+        + "".join(
+            f"      - {q}\n"
+            for q in [
+                "jak poprosić o ocenę potrzeb edukacyjnych",
+                "czy mogę sama złożyć wniosek o ehcp",
+                "wniosek rodzica o ocenę",
+                "jak złożyć wniosek do rady o ocenę",
+                "czy szkoła musi się zgodzić na wniosek",
+                "ocena potrzeb dziecka wniosek",
+            ]
+        ),
+        1,
+    )
+    entries.write_text(text, encoding="utf-8")
+    answerer = Answerer(load_knowledge(kb_dir), I18n(LOCALES_PL))
+    answer = answerer.answer("jak poprosic o ocene potrzeb", None, "pl")
+    assert answer.entry is not None and answer.entry.id == "ehc-request-how"
+    assert answerer.matcher_for("en") is answerer.matcher
+    assert answerer.matcher_for("de") is answerer.matcher  # no German phrasings: English index
