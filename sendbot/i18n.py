@@ -6,6 +6,7 @@ nothing binary is committed. A language without a catalogue falls back to Englis
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,12 +23,35 @@ from sendbot.problems import Problem
 DOMAIN = "messages"
 
 
+_PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"$')
+
+
+def _lint_po(path: Path) -> list[Problem]:
+    """Babel quietly drops a msgstr with a missing quote; catch such lines ourselves."""
+    problems = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        text = line.strip()
+        if text and not text.startswith("#") and not _PO_LINE.match(text):
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    "this line is not a quoted msgid/msgstr line",
+                    'write it as msgstr "text", with both quotes',
+                )
+            )
+    return problems
+
+
 def _read_catalog(path: Path) -> tuple[Translations | None, list[Problem]]:
+    lint = _lint_po(path)
+    if lint:
+        return None, lint
     try:
         with path.open("rb") as fh:
             catalog = read_po(fh, abort_invalid=True)
     except Exception as exc:  # babel raises several types for a broken file
-        line = getattr(exc, "lineno", 1) or 1
+        line = max(getattr(exc, "lineno", 1) or 1, 1)
         return None, [
             Problem(path, line, f"cannot read the catalogue: {exc}", "fix the .po syntax (msgid/msgstr pairs, quoted)")
         ]

@@ -86,3 +86,19 @@ def test_questions_in_another_language_are_matched_in_that_language(tmp_path: Pa
     assert answer.entry is not None and answer.entry.id == "ehc-request-how"
     assert answerer.matcher_for("en") is answerer.matcher
     assert answerer.matcher_for("de") is answerer.matcher  # no German phrasings: English index
+
+
+def test_a_broken_catalogue_is_reported_with_its_file(tmp_path: Path) -> None:
+    from sendbot.i18n import check_locales
+
+    shutil.copytree(LOCALES_PL, tmp_path / "locales")
+    po = tmp_path / "locales" / "pl" / "LC_MESSAGES" / "messages.po"
+    po.write_text(
+        po.read_text(encoding="utf-8") + '\nmsgid "Phone: {phone}"\nmsgstr "Telefon: {numer}"\n', encoding="utf-8"
+    )
+    problems = check_locales(tmp_path / "locales")
+    assert any(p.file == po and "placeholders differ" in p.message for p in problems)
+    po.write_text('msgid "x"\nmsgstr "y\n', encoding="utf-8")
+    problems = check_locales(tmp_path / "locales")
+    assert problems and problems[0].file == po and problems[0].line == 2
+    assert "not a quoted msgid/msgstr line" in problems[0].message
