@@ -55,6 +55,7 @@ _SUFFIXES = (
     "s",
 )
 REJECT_PREFIX = "~"  # ids of out-of-scope topics in the index; never shown as entries
+EXACT = 0.999  # a phrasing score this high means the message says exactly that phrasing
 
 
 def stem(word: str) -> str:
@@ -62,7 +63,7 @@ def stem(word: str) -> str:
     if len(word) <= 4 or word.isdigit():
         return word
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
     return word
 
@@ -85,6 +86,7 @@ class MatchSettings:
     off_topic_factor: float = 0.5  # confidence kept when a message has no SEND domain word
     sentence_weight: float = 1.0  # in a long message, how much its sentences add to the whole
     question_sentence_weight: float = 2.0  # a sentence with "?" counts this many times more
+    exact_bonus: float = 0.5  # a message that is one of an entry's phrasings ranks that entry first
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
 
@@ -245,6 +247,7 @@ class Matcher:
                 + s.fuzzy_weight * by_fuzzy.get(k, 0.0)
             )
             / total
+            + (s.exact_bonus if by_phrasing.get(k, 0.0) >= EXACT else 0.0)
             for k in keys
         }
         return ranking, by_phrasing

@@ -15,13 +15,14 @@ _APOSTROPHES = re.compile(r"['’‘`´]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 # Words that carry no meaning for matching. Kept short on purpose: "not", "no" and
-# "without" change what a parent asks, so they stay.
+# "without" change what a parent asks, and so do "who", "how", "when" and "why"
+# ("who can ask for an assessment" is not "how do I ask for one"), so they stay.
 STOPWORDS = frozenset(
     """a an the and or but if of to in on at by for from with about as into than then so is are was
     were be been being am do does did doing have has had having i me my mine we us our you your he
-    him his she her they them their it its this that these those there here what which who whom
-    whose when where why how can could would should will shall may might must just really very also
-    too still even please any some all get got getting im ive id ill dont hi hello thanks thank""".split()  # noqa: SIM905
+    him his she her they them their it its this that these those there here what can could would
+    should will shall may might must just really very also too still even please any some all get
+    got getting im ive id ill dont hi hello thanks thank""".split()  # noqa: SIM905
 )
 
 
