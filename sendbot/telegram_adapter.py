@@ -64,13 +64,18 @@ COMMANDS = [
 # --- rendering ----------------------------------------------------------------------------
 
 
+def _escaped_len(text: str) -> int:
+    return len(html.escape(text, quote=False))
+
+
 def split_text(text: str, limit: int = SAFE_CHUNK_CHARS) -> list[str]:
-    """Split at paragraph, then line, then word boundaries so no chunk exceeds ``limit``."""
+    """Split at paragraph, then line, then word boundaries so that no chunk, once escaped
+    for HTML, is longer than ``limit`` ("&" becomes five characters, so raw length won't do)."""
     chunks: list[str] = []
     current = ""
     for piece in _pieces(text, limit):
         candidate = f"{current}\n\n{piece}" if current else piece
-        if len(candidate) <= limit:
+        if _escaped_len(candidate) <= limit:
             current = candidate
         else:
             if current:
@@ -84,12 +89,12 @@ def split_text(text: str, limit: int = SAFE_CHUNK_CHARS) -> list[str]:
 def _pieces(text: str, limit: int) -> list[str]:
     pieces: list[str] = []
     for paragraph in text.split("\n\n"):
-        while len(paragraph) > limit:
-            cut = paragraph.rfind("\n", 0, limit)
-            if cut <= 0:
-                cut = paragraph.rfind(" ", 0, limit)
-            if cut <= 0:
-                cut = limit
+        while _escaped_len(paragraph) > limit:
+            cut = min(len(paragraph), limit)
+            while _escaped_len(paragraph[:cut]) > limit:
+                cut = cut * 3 // 4
+            boundary = max(paragraph.rfind("\n", 0, cut), paragraph.rfind(" ", 0, cut))
+            cut = boundary if boundary > 0 else cut
             pieces.append(paragraph[:cut])
             paragraph = paragraph[cut:].lstrip()
         pieces.append(paragraph)
@@ -97,11 +102,11 @@ def _pieces(text: str, limit: int) -> list[str]:
 
 
 def render_html(reply: Reply) -> list[str]:
-    """The reply as escaped HTML message texts, each under Telegram's limit."""
+    """The reply as escaped HTML message texts, each under Telegram's limit (the title is
+    short: SAFE_CHUNK_CHARS leaves room for it)."""
     chunks = [html.escape(chunk, quote=False) for chunk in split_text(reply.text)]
     if reply.title:
         chunks[0] = f"<b>{html.escape(reply.title, quote=False)}</b>\n\n{chunks[0]}"
-    assert all(len(c) <= MAX_MESSAGE_CHARS for c in chunks)
     return chunks
 
 

@@ -161,3 +161,13 @@ def test_callback_data_and_db_are_real(tmp_path: Path) -> None:
     store = Store(tmp_path / "x.db")
     assert sqlite3.connect(tmp_path / "x.db").execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
+
+
+def test_splitting_counts_escaped_length() -> None:
+    from sendbot.replies import Reply
+    from sendbot.telegram_adapter import MAX_MESSAGE_CHARS, render_html
+
+    for text in ("<&>" * 3000, "word " * 2000, "x" * 9000, "a & b\n" * 1500):
+        chunks = render_html(Reply(text, title="A title"))
+        assert all(len(chunk) <= MAX_MESSAGE_CHARS for chunk in chunks)
+        assert "".join(chunks).count("&amp;") == text.count("&")
