@@ -13,9 +13,12 @@ import itertools
 import json
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+
+from sendbot.config import Settings
 
 TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuv"
 BOT_USER = {
@@ -212,3 +215,17 @@ class FakeBotAPI:
                 message["text"] = params.get("text", "")
             return message
         return True
+
+
+def bot_settings(api: FakeBotAPI, db: Path, **extra: str) -> Settings:
+    """Settings for a bot that talks to this fake server, on the small test knowledge base."""
+    from tests.conftest import KB_SMALL
+
+    env = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "SENDBOT_DB": str(db),
+        "SENDBOT_KNOWLEDGE": str(KB_SMALL),
+        **extra,
+    }
+    return Settings.from_env(env)

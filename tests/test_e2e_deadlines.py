@@ -12,7 +12,6 @@ from pathlib import Path
 from icalendar import Calendar
 from telegram.ext import Application
 
-from sendbot.config import Settings
 from sendbot.core import Conversation
 from sendbot.deadlines import calculate, load_timelines
 from sendbot.i18n import I18n
@@ -20,7 +19,7 @@ from sendbot.knowledge import load_knowledge
 from sendbot.storage import Store
 from sendbot.telegram_adapter import build_application
 from tests.conftest import KB_SMALL, LOCALES
-from tests.fakebotapi import TOKEN, Call, FakeBotAPI
+from tests.fakebotapi import Call, FakeBotAPI, bot_settings
 
 CHAT = 4242
 TIMELINES, _ = load_timelines()
@@ -34,22 +33,10 @@ class Clock:
         return self.now
 
 
-def settings_for(api: FakeBotAPI, db: Path) -> Settings:
-    return Settings.from_env(
-        {
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": api.base_url,
-            "SENDBOT_DB": str(db),
-            "SENDBOT_KNOWLEDGE": str(KB_SMALL),
-            "SENDBOT_REMINDER_INTERVAL": "0.05",
-        }
-    )
-
-
 @asynccontextmanager
 async def running_bot(api: FakeBotAPI, db: Path, clock: Callable[[], datetime]) -> AsyncIterator[Store]:
     """One bot process: its own store and Application on the database file ``db``."""
-    settings = settings_for(api, db)
+    settings = bot_settings(api, db, SENDBOT_REMINDER_INTERVAL="0.05")
     store = Store(db)
     conversation = Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES), clock=clock, timelines=TIMELINES)
     app: Application = build_application(conversation, settings)

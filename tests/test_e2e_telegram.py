@@ -10,32 +10,20 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-from sendbot.config import Settings
 from sendbot.core import Conversation
 from sendbot.i18n import I18n
 from sendbot.knowledge import load_knowledge
 from sendbot.storage import Store
 from sendbot.telegram_adapter import build_application
 from tests.conftest import KB_SMALL, LOCALES
-from tests.fakebotapi import TOKEN, FakeBotAPI
+from tests.fakebotapi import TOKEN, FakeBotAPI, bot_settings
 
 CHAT = 4242
 
 
-def settings_for(api: FakeBotAPI, db: Path) -> Settings:
-    return Settings.from_env(
-        {
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": api.base_url,
-            "SENDBOT_DB": str(db),
-            "SENDBOT_KNOWLEDGE": str(KB_SMALL),
-        }
-    )
-
-
 @pytest.fixture
 async def running(fake_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[tuple[FakeBotAPI, Application, Store]]:
-    settings = settings_for(fake_api, tmp_path / "bot.db")
+    settings = bot_settings(fake_api, tmp_path / "bot.db")
     store = Store(settings.db_path)
     conversation = Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES))
     app = build_application(conversation, settings)
