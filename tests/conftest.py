@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from sendbot.storage import Store
 from tests.fakebotapi import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 KB_SMALL = ROOT / "tests" / "fixtures" / "kb_small"
 LOCALES = ROOT / "locales"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A real SQLite store in a fresh file, closed after the test."""
+    store = Store(tmp_path / "db.sqlite")
+    yield store
+    store.close()
 
 
 @pytest.fixture

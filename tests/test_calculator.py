@@ -39,13 +39,6 @@ class Clock:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterable[Store]:
-    store = Store(tmp_path / "db.sqlite")
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def clock() -> Clock:
     return Clock()
 

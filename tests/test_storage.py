@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,13 +19,6 @@ OTHER = 22
 
 def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=timezone.utc)  # type: ignore[misc]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterable[Store]:
-    store = Store(tmp_path / "db.sqlite")
-    yield store
-    store.close()
 
 
 def test_wal_mode_is_on(store: Store) -> None:

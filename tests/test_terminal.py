@@ -6,7 +6,6 @@ import io
 import os
 import subprocess
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -22,13 +21,6 @@ TESTS = Path(__file__).resolve().parent
 KB_SMALL = TESTS / "fixtures" / "kb_small"
 LOCALES = TESTS.parent / "locales"
 QUESTION = "how do I ask for an EHC needs assessment"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterable[Store]:
-    store = Store(tmp_path / "db.sqlite")
-    yield store
-    store.close()
 
 
 @pytest.fixture
