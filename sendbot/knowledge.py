@@ -216,7 +216,9 @@ class _Checker(Checker):
         return items
 
 
-def _load_mapping_file(path: Path, top_key: str, problems: list[Problem]) -> LineList | None:
+def _load_top(path: Path, top_key: str, kind: type[LineList] | type[LineDict], problems: list[Problem]) -> Any:
+    """The value under a file's one top-level key, when the file parses and it has the right
+    kind (a list of items, or a mapping of named items); None, with the problem, otherwise."""
     data, syntax = load_yaml(path)
     problems.extend(syntax)
     if syntax:
@@ -227,19 +229,20 @@ def _load_mapping_file(path: Path, top_key: str, problems: list[Problem]) -> Lin
                 path,
                 line_of(data),
                 f"the file must be a mapping with a '{top_key}' key",
-                f"start the file with '{top_key}:' and list items under it",
+                f"start the file with '{top_key}:' and put the items under it",
             )
         )
         return None
-    items = data[top_key]
-    if not isinstance(items, LineList):
-        problems.append(
-            Problem(
-                path, data.line_of(top_key), f"'{top_key}' must be a list", "put each item on a line starting with '- '"
-            )
+    value = data[top_key]
+    if not isinstance(value, kind):
+        what, fix = (
+            ("a list", "put each item on a line starting with '- '")
+            if kind is LineList
+            else ("a mapping", "write each item as 'name:' with its keys indented below")
         )
+        problems.append(Problem(path, data.line_of(top_key), f"'{top_key}' must be {what}", fix))
         return None
-    return items
+    return value
 
 
 # --- entries -----------------------------------------------------------------------------
@@ -536,42 +539,28 @@ def _load_smalltalk(path: Path, problems: list[Problem]) -> dict[str, tuple[str,
 def _load_out_of_scope(path: Path, problems: list[Problem]) -> dict[str, OutOfScope]:
     chk = _Checker(path)
     result: dict[str, OutOfScope] = {}
-    data, syntax = load_yaml(path)
-    problems.extend(syntax)
-    if syntax:
-        return result
-    topics = data.get("topics") if isinstance(data, LineDict) else None
-    if not isinstance(topics, LineDict):
-        chk.error(line_of(data), "the file must have a 'topics' mapping", "start it with 'topics:'")
-    else:
-        for topic_id, raw in topics.items():
-            line = topics.line_of(topic_id)
-            if chk.ident(topic_id, line, "topic id") is None:
-                continue
-            if not isinstance(raw, LineDict) or not chk.keys(raw, {"reply", "questions"}, set(), f"topic '{topic_id}'"):
-                if not isinstance(raw, LineDict):
-                    chk.error(line, f"topic '{topic_id}' must be a mapping", "give it 'reply:' and 'questions:'")
-                continue
-            reply = chk.text(raw["reply"], raw.line_of("reply"), f"topic '{topic_id}': reply")
-            questions = chk.string_list(raw["questions"], raw.line_of("questions"), f"topic '{topic_id}': questions")
-            if reply and questions:
-                result[topic_id] = OutOfScope(topic_id, reply, tuple(questions))
+    topics = _load_top(path, "topics", LineDict, problems)
+    for topic_id, raw in (topics or {}).items():
+        line = topics.line_of(topic_id)
+        if chk.ident(topic_id, line, "topic id") is None:
+            continue
+        if not isinstance(raw, LineDict):
+            chk.error(line, f"topic '{topic_id}' must be a mapping", "give it 'reply:' and 'questions:'")
+            continue
+        if not chk.keys(raw, {"reply", "questions"}, set(), f"topic '{topic_id}'"):
+            continue
+        reply = chk.text(raw["reply"], raw.line_of("reply"), f"topic '{topic_id}': reply")
+        questions = chk.string_list(raw["questions"], raw.line_of("questions"), f"topic '{topic_id}': questions")
+        if reply and questions:
+            result[topic_id] = OutOfScope(topic_id, reply, tuple(questions))
     problems.extend(chk.problems)
     return result
 
 
-def _load_urgent(path: Path, normalise: Callable[[str], str], problems: list[Problem]) -> list[Urgent]:
+def _load_urgent(path: Path, problems: list[Problem]) -> list[Urgent]:
     chk = _Checker(path)
     result: list[Urgent] = []
-    data, syntax = load_yaml(path)
-    problems.extend(syntax)
-    if syntax:
-        return result
-    items = data.get("urgent") if isinstance(data, LineDict) else None
-    if not isinstance(items, LineList):
-        chk.error(line_of(data), "the file must have an 'urgent' list", "start it with 'urgent:'")
-        problems.extend(chk.problems)
-        return result
+    items = _load_top(path, "urgent", LineList, problems) or LineList()
     for i, raw in enumerate(items):
         line = items.line_of(i)
         if not isinstance(raw, LineDict):
@@ -610,7 +599,7 @@ def check_knowledge(root: Path, *, collisions: bool = False) -> tuple[KnowledgeB
     if not entry_files:
         problems.append(Problem(root / "entries", 1, "no entry files found", "add knowledge/entries/*.yaml"))
     for path in entry_files:
-        items = _load_mapping_file(path, "entries", problems)
+        items = _load_top(path, "entries", LineList, problems)
         chk = _Checker(path)
         for i, raw in enumerate(items or []):
             entry = _parse_entry(raw, items.line_of(i), chk)  # type: ignore[union-attr]
@@ -636,7 +625,7 @@ def check_knowledge(root: Path, *, collisions: bool = False) -> tuple[KnowledgeB
     synonyms, spellings = words.synonyms, words.spellings
     smalltalk = _load_smalltalk(root / "smalltalk.yaml", problems) if (root / "smalltalk.yaml").exists() else {}
     urgent_path = root / "urgent.yaml"
-    urgent = _load_urgent(urgent_path, normalise, problems) if urgent_path.exists() else []
+    urgent = _load_urgent(urgent_path, problems) if urgent_path.exists() else []
     for item in urgent:
         for area, entry_id in item.entries.items():
             if entry_id not in entries:

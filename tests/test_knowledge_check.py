@@ -289,3 +289,20 @@ def test_urgent_words_must_point_to_an_entry(tmp_path: Path) -> None:
     kb, problems = check_knowledge(kb_dir)
     assert kb is None
     assert any("entry 'no-such-entry' (national) does not exist" in p.message for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "message"),
+    [
+        ("out-of-scope.yaml", "topics: [a]\n", "'topics' must be a mapping"),
+        ("urgent.yaml", "urgent: {a: 1}\n", "'urgent' must be a list"),
+        ("out-of-scope.yaml", "topics:\n  medical:\n    reply: no\n", "topic 'medical': missing key 'questions'"),
+    ],
+)
+def test_broken_safety_and_scope_files_are_reported(tmp_path: Path, file: str, text: str, message: str) -> None:
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(KB_SMALL, kb_dir)
+    (kb_dir / file).write_text(text, encoding="utf-8")
+    kb, problems = check_knowledge(kb_dir)
+    assert kb is None
+    assert any(p.file == kb_dir / file and message in p.message for p in problems), problems
