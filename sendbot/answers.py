@@ -92,7 +92,10 @@ class Answerer:
         _ = self.i18n.translator(lang).gettext
         danger = self.urgent(question, area) if check_urgent else None
         if danger is not None:
-            result = MatchResult("answer", (Candidate(danger.id, 1.0),))
+            # Safety first; what else the message asks stays visible as the next suggestions.
+            others = self.matcher_for(lang).match(question, area).candidates
+            rest = tuple(c for c in others if c.entry_id != danger.id)[:2]
+            result = MatchResult("answer", (Candidate(danger.id, 1.0), *rest))
             return Answer(question, result, danger, self.answer_text(danger, lang))
         intent = self.smalltalk(question)
         if intent:
