@@ -99,6 +99,16 @@ def test_human_output_marks_passed_dates(capsys: pytest.CaptureFixture[str]) -> 
         (
             [
                 "exclusion-review",
+                "2025-10-13",
+                "--short-suspension",
+                "--school-closures",
+                "2025-10-27:2025-10-31,2025-12-22:2026-01-02",
+            ],
+            {"board-meeting-short-suspension": "2026-01-12"},
+        ),
+        (
+            [
+                "exclusion-review",
                 "2025-12-01",
                 "--board-decision",
                 "2025-12-08",
@@ -114,6 +124,19 @@ def test_every_timeline_form(capsys: pytest.CaptureFixture[str], argv: list[str]
     assert (code, err) == (0, "")
     dates = {event["id"]: event["date"] for event in json.loads(out)["events"]}
     assert expected.items() <= dates.items()
+
+
+def test_short_suspension_shows_only_the_50_day_decision(capsys: pytest.CaptureFixture[str]) -> None:
+    # Reg 6 / reg 24(1)(c): the 50-school-day route replaces the 15-day meeting, and there is
+    # no Independent Review Panel after a suspension, even if a board decision date is given.
+    argv = ["exclusion-review", "2025-10-13", "--short-suspension", "--board-decision", "2025-11-10"]
+    code, out, err = cli(capsys, *argv, "--school-closures", "2025-10-27:2025-10-31,2025-12-22:2026-01-02", "--json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["inputs"]["short_suspension"] is True
+    assert [(e["id"], e["date"]) for e in data["events"]] == [("board-meeting-short-suspension", "2026-01-12")]
+    code, out, _ = cli(capsys, "--list")
+    assert "[--short-suspension]" in out
 
 
 def test_list(capsys: pytest.CaptureFixture[str]) -> None:

@@ -403,6 +403,71 @@ def test_exclusion_review_over_christmas_with_term_dates(timelines: dict[str, Ti
     assert "next term" in event(short, "irp-application").note
 
 
+def test_exclusion_review_short_suspension_50_school_days(timelines: dict[str, Timeline]) -> None:
+    # Reg 6 / reg 24(1)(c) (S): a suspension taking the total this term over 5 (up to 15)
+    # school days, with representations, is decided "within 50 school days" of notice.
+    # Notified Mon 13 Oct 2025, day left out; half term 27-31 Oct and Christmas 22 Dec-2 Jan
+    # closed. School days: 14-17 Oct (4), 20-24 Oct (9), [half term], 3-7 Nov (14),
+    # 10-14 Nov (19), 17-21 Nov (24), 24-28 Nov (29), 1-5 Dec (34), 8-12 Dec (39),
+    # 15-19 Dec (44), [Christmas], 5-9 Jan (49), Mon 12 Jan 2026 is day 50.
+    closures = (
+        DateRange(date(2025, 10, 27), date(2025, 10, 31)),
+        DateRange(date(2025, 12, 22), date(2026, 1, 2)),
+    )
+    result = run(
+        timelines,
+        "exclusion-review",
+        board_notified=date(2025, 10, 13),
+        short_suspension=True,
+        school_closures=closures,
+        board_decision=date(2025, 11, 10),  # ignored: no IRP after a suspension
+    )
+    assert dates(result) == {"board-meeting-short-suspension": date(2026, 1, 12)}
+    short = event(result, "board-meeting-short-suspension")
+    assert not short.is_estimate
+    assert short.source.status == "S"
+    assert "24(1)(c)" in short.source.cite
+    assert short.source.url == "https://www.stockport.gov.uk/exclusion-from-school/review-procedures"
+    assert "make representations" in short.note
+    assert "5 school days or fewer" in short.note
+    assert "cannot order your child back" in short.note
+    # Only the half term given: the Christmas weekdays 22-24 and 29-31 Dec count as school
+    # days (25-26 Dec are bank holidays), so day 50 is Wed 31 Dec 2025.
+    half_term_only = run(
+        timelines,
+        "exclusion-review",
+        board_notified=date(2025, 10, 13),
+        short_suspension=True,
+        school_closures=closures[:1],
+    )
+    assert dates(half_term_only) == {"board-meeting-short-suspension": date(2025, 12, 31)}
+
+
+def test_exclusion_review_short_suspension_no_keeps_the_15_day_route(timelines: dict[str, Timeline]) -> None:
+    half_term = (DateRange(date(2025, 10, 27), date(2025, 10, 31)),)
+    for answer in (False, None):
+        result = run(
+            timelines,
+            "exclusion-review",
+            board_notified=date(2025, 10, 13),
+            short_suspension=answer,
+            school_closures=half_term,
+            board_decision=date(2025, 11, 10),
+        )
+        assert dates(result) == {"board-meeting": date(2025, 11, 10), "irp-application": date(2025, 12, 1)}
+
+
+def test_exclusion_review_short_suspension_without_a_calendar_is_an_estimate(timelines: dict[str, Timeline]) -> None:
+    # Mon-Fri less bank holidays only, from Mon 2 Mar 2026 (day left out): 3-6 Mar (4),
+    # 9-27 Mar (19), 30 Mar-2 Apr (23; Good Friday 3 Apr), 7-10 Apr (27; Easter Monday),
+    # 13 Apr-1 May (42), 5-8 May (46; Early May bank holiday 4 May), 11-14 May (50).
+    result = run(timelines, "exclusion-review", board_notified=date(2026, 3, 2), short_suspension=True)
+    short = event(result, "board-meeting-short-suspension")
+    assert (short.date, short.is_estimate) == (date(2026, 5, 14), True)
+    assert "INSET" in short.note
+    assert [e.id for e in result.events] == ["board-meeting-short-suspension"]
+
+
 # --- discrimination-claim ----------------------------------------------------------------
 
 
