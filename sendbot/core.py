@@ -24,6 +24,26 @@ MAX_INPUT_CHARS = 2000  # longer messages are read from both ends, where questio
 MAX_RELATED_BUTTONS = 3
 
 
+def N_(message: str) -> str:
+    """Mark a string for the catalogue without translating it yet (translated when shown)."""
+    return message
+
+
+# The Telegram command menu, in the order parents see it.
+COMMAND_MENU = (
+    ("start", N_("Start again and choose your area")),
+    ("help", N_("What I can do")),
+    ("contacts", N_("Who to contact")),
+    ("deadlines", N_("Work out your legal deadlines")),
+    ("reminders", N_("See or cancel your reminders")),
+    ("cancel", N_("Stop working out dates")),
+    ("area", N_("Change your area")),
+    ("language", N_("Change the language")),
+    ("privacy", N_("What I keep about you")),
+    ("forget", N_("Delete everything about this chat")),
+)
+
+
 def utc_now() -> datetime:
     """The default clock: timezone-aware, so reminder times compare without guessing zones."""
     return datetime.now(timezone.utc)
@@ -91,6 +111,11 @@ class Conversation:
 
     def reminder_delivered(self, reminder: Reminder) -> None:
         self.calculator.delivered(reminder)
+
+    def command_menu(self, lang: str | None) -> list[tuple[str, str]]:
+        """The commands and their one-line descriptions, in the chat's language."""
+        gettext = self.i18n.translator(lang).gettext
+        return [(name, gettext(text)) for name, text in COMMAND_MENU]
 
     def _(self, state: ChatState) -> Callable[[str], str]:
         return self.i18n.translator(state.lang).gettext

@@ -47,19 +47,6 @@ SAFE_CHUNK_CHARS = 3500  # leaves room for escaping and the bold title
 CONVERSATION_KEY = "conversation"
 CLOCK_KEY = "clock"
 
-COMMANDS = [
-    ("start", "Start again and choose your area"),
-    ("help", "What I can do"),
-    ("contacts", "Who to contact"),
-    ("deadlines", "Work out your legal deadlines"),
-    ("reminders", "See or cancel your reminders"),
-    ("cancel", "Stop working out dates"),
-    ("area", "Change your area"),
-    ("language", "Change the language"),
-    ("privacy", "What I keep about you"),
-    ("forget", "Delete everything about this chat"),
-]
-
 
 # --- rendering ----------------------------------------------------------------------------
 
@@ -228,7 +215,8 @@ async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _post_init(application: Application) -> None:
-    await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    menu = application.bot_data[CONVERSATION_KEY].command_menu(None)
+    await application.bot.set_my_commands([BotCommand(name, text) for name, text in menu])
 
 
 def build_application(

@@ -416,3 +416,12 @@ def test_danger_in_derby_gets_the_local_safeguarding_entry(tmp_path: Path) -> No
     conversation.handle(6, ButtonIn("ar:derby"))
     replies = conversation.handle(6, TextIn("i think my son is being abused"))
     assert replies[0].title == kb.entries["contacts-derby-child-at-risk"].title.get_text("en")
+
+
+def test_command_menu_lists_only_commands_the_core_handles(conv: Conversation) -> None:
+    menu = conv.command_menu("en")
+    assert [name for name, _ in menu][:2] == ["start", "help"]
+    for name, description in menu:
+        assert description
+        replies = conv.handle(77, TextIn(f"/{name}"))
+        assert replies and "don't know the command" not in replies[0].text
