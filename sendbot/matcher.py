@@ -158,19 +158,22 @@ class Matcher:
             answers[entry.id] = entry.answer.get_text(lang) + " " + more
         for topic in kb.out_of_scope.values():
             texts += [(REJECT_PREFIX + topic.id, t) for t in topic.questions]
-        raw_words = {w for _, t in texts for w in self.normaliser.tokens(t)}
-        answer_words = {w for t in answers.values() for w in self.normaliser.tokens(t)}
+        # Normalise every text once: the words feed both the vocabulary and the index.
+        text_words = [(key, self.normaliser.tokens(text)) for key, text in texts]
+        answer_text_words = {key: self.normaliser.tokens(text) for key, text in answers.items()}
+        raw_words = {w for _, words in text_words for w in words}
+        answer_words = {w for words in answer_text_words.values() for w in words}
         # Typos are corrected towards the words of the phrasings (how parents ask), and a word
         # the answers use is never "corrected": it is simply known.
         self.vocabulary = sorted(raw_words)
         self._known = frozenset(raw_words | answer_words)
         self._correct = lru_cache(maxsize=16384)(self._correct_uncached)
-        tokenised = [(key, self.tokens(text)) for key, text in texts]
+        tokenised = [(key, self._stems(words)) for key, words in text_words]
         question_docs: dict[str, list[str]] = {}
         for key, tokens in tokenised:
             question_docs.setdefault(key, []).extend(tokens)
         self.questions = _BM25(question_docs, s.bm25_k1, s.bm25_b)
-        self.answers = _BM25({k: self.tokens(v) for k, v in answers.items()}, s.bm25_k1, s.bm25_b)
+        self.answers = _BM25({k: self._stems(v) for k, v in answer_text_words.items()}, s.bm25_k1, s.bm25_b)
         self.idf = self.questions.idf
         # The median word weight: what an unknown word costs, and the unit of evidence.
         self.typical_weight = sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0
@@ -194,7 +197,10 @@ class Matcher:
 
     def tokens(self, text: str) -> list[str]:
         """Stemmed, corrected words; numbers are left out (ages and dates in a story are noise)."""
-        return [stem(self._correct(w)) for w in self.normaliser.tokens(text) if not w.isdigit()]
+        return self._stems(self.normaliser.tokens(text))
+
+    def _stems(self, words: list[str]) -> list[str]:
+        return [stem(self._correct(w)) for w in words if not w.isdigit()]
 
     # --- scoring -------------------------------------------------------------------------
 
