@@ -74,6 +74,7 @@ class MatchSettings:
 
     answer_threshold: float = 0.45  # confidence at or above which we answer directly
     suggest_threshold: float = 0.22  # at or above: offer "Did you mean ..." buttons
+    also_suggest_threshold: float = 0.1  # beside a suggestion, the runners-up worth a button
     ambiguity_margin: float = 0.04  # ranking gap below which two entries are a toss-up
     max_suggestions: int = 3
     typo_cutoff: float = 84.0  # rapidfuzz ratio needed to correct an unknown word
@@ -343,4 +344,4 @@ class Matcher:
         gap = ranking[best.entry_id] - (ranking[shown[1].entry_id] if len(shown) > 1 else 0.0)
         if best.score >= s.answer_threshold and gap >= s.ambiguity_margin:
             return MatchResult("answer", tuple(shown))
-        return MatchResult("suggest", tuple(c for c in shown if c.score >= s.suggest_threshold) or (best,))
+        return MatchResult("suggest", (best, *(c for c in shown[1:] if c.score >= s.also_suggest_threshold)))

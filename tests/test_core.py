@@ -410,6 +410,29 @@ def test_message_about_danger_gets_the_crisis_entry_first(tmp_path: Path) -> Non
     assert len(replies) >= 2  # and the question about the council is still answered or suggested
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "he has locked himself in the bathroom and keeps saying he doesnt want to be here anymore",
+        "she says she'd be better off dead, what do i do",
+        "DS (13) tried to hurt himself last night",
+        "i cant go on like this, no one will help us",
+    ],
+)
+def test_words_of_despair_get_the_crisis_entry_first(tmp_path: Path, message: str) -> None:
+    kb = load_knowledge(ROOT / "knowledge")
+    conversation = Conversation(kb, Store(tmp_path / "db.sqlite"), I18n(ROOT / "locales"))
+    replies = conversation.handle(5, TextIn(message))
+    assert replies[0].title == kb.entries["contacts-mental-health-crisis"].title.get_text("en")
+
+
+def test_a_school_trip_he_cant_go_on_is_not_a_crisis(tmp_path: Path) -> None:
+    kb = load_knowledge(ROOT / "knowledge")
+    conversation = Conversation(kb, Store(tmp_path / "db.sqlite"), I18n(ROOT / "locales"))
+    replies = conversation.handle(5, TextIn("school say ds cant go on the yr 6 residential because of his autism"))
+    assert replies[0].title != kb.entries["contacts-mental-health-crisis"].title.get_text("en")
+
+
 def test_danger_in_derby_gets_the_local_safeguarding_entry(tmp_path: Path) -> None:
     kb = load_knowledge(ROOT / "knowledge")
     conversation = Conversation(kb, Store(tmp_path / "db.sqlite"), I18n(ROOT / "locales"))
