@@ -219,6 +219,15 @@ def test_max_suggestions_limits_candidates(kb: KnowledgeBase) -> None:
     assert len(result.candidates) == 1
 
 
+def test_runners_up_need_only_the_lower_bar_to_be_suggested(kb: KnowledgeBase) -> None:
+    question = "the LA refused to asess my dd"
+    close_call = replace(MatchSettings(), ambiguity_margin=1.0)
+    everyone = Matcher(kb, replace(close_call, also_suggest_threshold=0.0)).match(question)
+    assert 2 <= len(everyone.candidates) <= close_call.max_suggestions
+    best_only = Matcher(kb, replace(close_call, also_suggest_threshold=1.0)).match(question)
+    assert best_only.candidates == everyone.candidates[:1]
+
+
 def test_area_penalty_setting_changes_scores(kb: KnowledgeBase) -> None:
     question = "sendiass contact details please"
     no_penalty = Matcher(kb, replace(MatchSettings(), other_area_penalty=0.0))
