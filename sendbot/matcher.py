@@ -185,6 +185,10 @@ class Matcher:
             if tokens
         ]
         self._phrasing_texts = [" ".join(sorted(p.tokens)) for p in self.phrasings]
+        self._phrasings_with: dict[str, list[int]] = {}  # word -> phrasings that have it
+        for index, phrasing in enumerate(self.phrasings):
+            for token in phrasing.tokens:
+                self._phrasings_with.setdefault(token, []).append(index)
         self.domain = frozenset(t for term in kb.domain for t in self.tokens(term))
 
     # --- tokens --------------------------------------------------------------------------
@@ -212,10 +216,10 @@ class Matcher:
         query = set(tokens)
         query_weight = self._weight(query) or 1.0
         out: dict[str, float] = {}
-        for phrasing in self.phrasings:
+        sharing = {i for t in query for i in self._phrasings_with.get(t, ())}
+        for index in sorted(sharing):
+            phrasing = self.phrasings[index]
             common = query & phrasing.tokens
-            if not common:
-                continue
             overlap = sum(self.idf[t] for t in common)
             recall = overlap / phrasing.weight
             precision = overlap / query_weight

@@ -16,8 +16,8 @@ from sendbot.knowledge import load_knowledge
 from sendbot.normalise import normalise
 from tests.conftest import LOCALES, ROOT
 
-TOP1_FLOOR = 0.84
-TOP3_FLOOR = 0.94
+TOP1_FLOOR = 0.88
+TOP3_FLOOR = 0.965
 REJECTION_FLOOR = 0.92
 
 
