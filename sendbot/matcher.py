@@ -58,6 +58,40 @@ REJECT_PREFIX = "~"  # ids of out-of-scope topics in the index; never shown as e
 EXACT = 0.999  # a phrasing score this high means the message says exactly that phrasing
 
 
+_AGE_BEFORE = frozenset({"child", "aged", "age", "turns", "turning", "turned"})
+_AGE_AFTER = frozenset({"year", "years", "yr", "yrs", "yo"})
+_YEARS_OLD = re.compile(r"^(\d{1,2})(?:yo|yrs?|years?)$")
+
+
+def _age_stage(years: int) -> str | None:
+    if years > 25:
+        return None
+    if years < 5:
+        return "ageunder5"
+    if years < 16:
+        return "ageschool"
+    return "agepost16" if years < 19 else "ageadult"
+
+
+def _age_stages(words: list[str]) -> list[str]:
+    """The stage of life of every age a message gives: "dd is 17", "a 22 year old", "my 19yo"."""
+    stages = []
+    for i, word in enumerate(words):
+        glued = _YEARS_OLD.match(word)
+        if glued:
+            years = int(glued.group(1))
+        elif word.isdigit() and (
+            (i > 0 and words[i - 1] in _AGE_BEFORE) or (i + 1 < len(words) and words[i + 1] in _AGE_AFTER)
+        ):
+            years = int(word)
+        else:
+            continue
+        stage = _age_stage(years)
+        if stage:
+            stages.append(stage)
+    return stages
+
+
 def stem(word: str) -> str:
     """A deliberately rough stem: consistent on both sides is all matching needs."""
     if len(word) <= 4 or word.isdigit():
@@ -169,12 +203,12 @@ class Matcher:
         self.vocabulary = sorted(raw_words)
         self._known = frozenset(raw_words | answer_words)
         self._correct = lru_cache(maxsize=16384)(self._correct_uncached)
-        tokenised = [(key, self._stems(words)) for key, words in text_words]
+        tokenised = [(key, self._words(words)) for key, words in text_words]
         question_docs: dict[str, list[str]] = {}
         for key, tokens in tokenised:
             question_docs.setdefault(key, []).extend(tokens)
         self.questions = _BM25(question_docs, s.bm25_k1, s.bm25_b)
-        self.answers = _BM25({k: self._stems(v) for k, v in answer_text_words.items()}, s.bm25_k1, s.bm25_b)
+        self.answers = _BM25({k: self._words(v) for k, v in answer_text_words.items()}, s.bm25_k1, s.bm25_b)
         self.idf = self.questions.idf
         # The median word weight: what an unknown word costs, and the unit of evidence.
         self.typical_weight = sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0
@@ -201,8 +235,13 @@ class Matcher:
         return found[0] if found else word
 
     def tokens(self, text: str) -> list[str]:
-        """Stemmed, corrected words; numbers are left out (ages and dates in a story are noise)."""
-        return self._stems(self.normaliser.tokens(text))
+        """Stemmed, corrected words. Numbers are left out (dates in a story are noise), but an
+        age becomes its stage ("22 year old" -> "ageadult"): it decides between entries such as
+        transport at 16 to 18 and transport at 19 and over."""
+        return self._words(self.normaliser.tokens(text))
+
+    def _words(self, words: list[str]) -> list[str]:
+        return self._stems(words) + _age_stages(words)
 
     def _stems(self, words: list[str]) -> list[str]:
         return [stem(self._correct(w)) for w in words if not w.isdigit()]

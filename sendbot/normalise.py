@@ -13,6 +13,15 @@ from dataclasses import dataclass, field
 
 _APOSTROPHES = re.compile(r"['’‘`´]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# "section i" and "section a" must not lose their letter to the stopwords ("i", "a"), and
+# "section f" should be one rare word, not the common "section" plus a stray letter.
+_PLAN_SECTION = re.compile(r"\bsections? ((?:[a-k][12]?(?: and| or)? )*[a-k][12]?)\b")
+
+
+def _plan_sections(match: re.Match[str]) -> str:
+    """'sections b f and i' -> 'sectionb sectionf sectioni'."""
+    return " ".join(f"section{letter}" for letter in match.group(1).split() if letter not in ("and", "or"))
+
 
 # Words that carry no meaning for matching. Kept short on purpose: "not", "no" and
 # "without" change what a parent asks, and so do "who", "how", "when" and "why"
@@ -70,4 +79,4 @@ class Normaliser:
 
     def tokens(self, text: str) -> list[str]:
         """Meaningful words of a text, after normalisation."""
-        return [w for w in self(text).split() if w not in STOPWORDS]
+        return [w for w in _PLAN_SECTION.sub(_plan_sections, self(text)).split() if w not in STOPWORDS]

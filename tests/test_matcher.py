@@ -10,6 +10,7 @@ import pytest
 from sendbot.knowledge import KnowledgeBase, load_knowledge
 from sendbot.matcher import Matcher, MatchSettings
 from sendbot.normalise import Normaliser, normalise
+from tests.conftest import ROOT
 
 KB_SMALL = Path(__file__).resolve().parent / "fixtures" / "kb_small"
 
@@ -29,6 +30,11 @@ def kb() -> KnowledgeBase:
 @pytest.fixture(scope="module")
 def matcher(kb: KnowledgeBase) -> Matcher:
     return Matcher(kb)
+
+
+@pytest.fixture(scope="module")
+def full_matcher() -> Matcher:
+    return Matcher(load_knowledge(ROOT / "knowledge"))
 
 
 # --- answers -------------------------------------------------------------------------------
@@ -81,6 +87,31 @@ def test_synonyms_and_spellings_are_folded(matcher: Matcher) -> None:
 def test_normalise_folds_case_accents_and_apostrophes() -> None:
     assert normalise("  Won’t the Café   ASSESS? ") == "wont the cafe assess"
     assert Normaliser({}, {})("It's") == "its"
+
+
+def test_plan_sections_keep_their_letter() -> None:
+    tokens = Normaliser({}, {}).tokens
+    assert tokens("what goes in section I") == ["goes", "sectioni"]
+    assert tokens("sections B, F and I") == ["sectionb", "sectionf", "sectioni"]
+    assert tokens("the section is empty") == ["section", "empty"]
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("transport for a 22 year old", "ageadult"),
+        ("dd is 17 and at college", "agepost16"),
+        ("my 19yo", "ageadult"),
+        ("ds (7) has ADHD", "ageschool"),
+        ("she turns 3 in May", "ageunder5"),
+    ],
+)
+def test_an_age_becomes_its_stage_of_life(full_matcher: Matcher, text: str, stage: str) -> None:
+    assert stage in full_matcher.tokens(text)  # "dd", "ds" are "child" by the real synonyms
+
+
+def test_other_numbers_are_left_out(full_matcher: Matcher) -> None:
+    assert not any(t.startswith("age") or t.isdigit() for t in full_matcher.tokens("we asked on 3 March, 14 weeks ago"))
 
 
 def test_question_inside_a_long_story_is_found(matcher: Matcher) -> None:
