@@ -201,6 +201,10 @@ class Matcher:
         # Typos are corrected towards the words of the phrasings (how parents ask), and a word
         # the answers use is never "corrected": it is simply known.
         self.vocabulary = sorted(raw_words)
+        # Typos rarely hit the first letter, and "turning" must not become "return".
+        self._vocabulary_by_initial: dict[str, list[str]] = {}
+        for word in self.vocabulary:
+            self._vocabulary_by_initial.setdefault(word[0], []).append(word)
         self._known = frozenset(raw_words | answer_words)
         self._correct = lru_cache(maxsize=16384)(self._correct_uncached)
         tokenised = [(key, self._words(words)) for key, words in text_words]
@@ -231,7 +235,12 @@ class Matcher:
         """The known word a typo stands for (or the word itself)."""
         if word in self._known or len(word) < 4:
             return word
-        found = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=self.settings.typo_cutoff)
+        found = process.extractOne(
+            word,
+            self._vocabulary_by_initial.get(word[0], ()),
+            scorer=fuzz.ratio,
+            score_cutoff=self.settings.typo_cutoff,
+        )
         return found[0] if found else word
 
     def tokens(self, text: str) -> list[str]:

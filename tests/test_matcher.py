@@ -110,6 +110,11 @@ def test_an_age_becomes_its_stage_of_life(full_matcher: Matcher, text: str, stag
     assert stage in full_matcher.tokens(text)  # "dd", "ds" are "child" by the real synonyms
 
 
+def test_typos_are_corrected_only_to_words_with_the_same_first_letter(full_matcher: Matcher) -> None:
+    assert "return" not in full_matcher.tokens("someone turning 25")
+    assert full_matcher.tokens("tribunl") == full_matcher.tokens("tribunal")
+
+
 def test_other_numbers_are_left_out(full_matcher: Matcher) -> None:
     assert not any(t.startswith("age") or t.isdigit() for t in full_matcher.tokens("we asked on 3 March, 14 weeks ago"))
 
