@@ -196,10 +196,13 @@ class Matcher:
         # Normalise every text once: the words feed both the vocabulary and the index.
         text_words = [(key, self.normaliser.tokens(text)) for key, text in texts]
         answer_text_words = {key: self.normaliser.tokens(text) for key, text in answers.items()}
-        raw_words = {w for _, words in text_words for w in words}
+        counts = Counter(w for _, words in text_words for w in words)
         answer_words = {w for words in answer_text_words.values() for w in words}
         # Typos are corrected towards the words of the phrasings (how parents ask), and a word
-        # the answers use is never "corrected": it is simply known.
+        # the answers use is never "corrected": it is simply known. A word written only once in
+        # all the phrasings may itself be a deliberate misspelling ("reasessing"): it is
+        # corrected like a parent's typo, on both sides, so it meets the word it stands for.
+        raw_words = {w for w, n in counts.items() if n > 1 or w in answer_words}
         self.vocabulary = sorted(raw_words)
         # Typos rarely hit the first letter, and "turning" must not become "return".
         self._vocabulary_by_initial: dict[str, list[str]] = {}
