@@ -92,6 +92,14 @@ def _age_stages(words: list[str]) -> list[str]:
     return stages
 
 
+def _by_initial(words: Iterable[str]) -> dict[str, list[str]]:
+    """Words grouped by their first letter, sorted: where typo correction looks."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words):
+        groups.setdefault(word[0], []).append(word)
+    return groups
+
+
 def stem(word: str) -> str:
     """A deliberately rough stem: consistent on both sides is all matching needs."""
     if len(word) <= 4 or word.isdigit():
@@ -112,6 +120,7 @@ class MatchSettings:
     ambiguity_margin: float = 0.04  # ranking gap below which two entries are a toss-up
     max_suggestions: int = 3
     typo_cutoff: float = 84.0  # rapidfuzz ratio needed to correct an unknown word
+    misspelling_cutoff: float = 90.0  # a word used once in the phrasings this close to a common one is a typo
     answer_text_weight: float = 0.3  # weight of the answer-text BM25 in the ranking
     phrasing_weight: float = 1.5  # weight of the best-phrasing overlap in the ranking
     fuzzy_weight: float = 0.7  # weight of rapidfuzz token_sort_ratio with the closest phrasing
@@ -198,17 +207,23 @@ class Matcher:
         answer_text_words = {key: self.normaliser.tokens(text) for key, text in answers.items()}
         counts = Counter(w for _, words in text_words for w in words)
         answer_words = {w for words in answer_text_words.values() for w in words}
-        # Typos are corrected towards the words of the phrasings (how parents ask), and a word
-        # the answers use is never "corrected": it is simply known. A word written only once in
-        # all the phrasings may itself be a deliberate misspelling ("reasessing"): it is
-        # corrected like a parent's typo, on both sides, so it meets the word it stands for.
-        raw_words = {w for w, n in counts.items() if n > 1 or w in answer_words}
-        self.vocabulary = sorted(raw_words)
+        # Typos are corrected towards the words of the phrasings (how parents ask); a word the
+        # answers use is never "corrected": it is simply known. A word written only once in all
+        # the phrasings and very close to a common or proofread one is a deliberate misspelling
+        # ("reasessing"): it is corrected like a parent's typo, on both sides, so it meets the
+        # word it stands for. A rare word with no close neighbour ("harming") stays known.
+        frequent = _by_initial(w for w, n in counts.items() if n > 1 or w in answer_words)
+        misspelt = {
+            w
+            for w, n in counts.items()
+            if n == 1
+            and w not in answer_words
+            and process.extractOne(w, frequent.get(w[0], ()), scorer=fuzz.ratio, score_cutoff=s.misspelling_cutoff)
+        }
+        self.vocabulary = sorted(counts.keys() - misspelt)
         # Typos rarely hit the first letter, and "turning" must not become "return".
-        self._vocabulary_by_initial: dict[str, list[str]] = {}
-        for word in self.vocabulary:
-            self._vocabulary_by_initial.setdefault(word[0], []).append(word)
-        self._known = frozenset(raw_words | answer_words)
+        self._vocabulary_by_initial = _by_initial(self.vocabulary)
+        self._known = frozenset(self.vocabulary) | answer_words
         self._correct = lru_cache(maxsize=16384)(self._correct_uncached)
         tokenised = [(key, self._words(words)) for key, words in text_words]
         question_docs: dict[str, list[str]] = {}

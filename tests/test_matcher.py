@@ -115,6 +115,11 @@ def test_typos_are_corrected_only_to_words_with_the_same_first_letter(full_match
     assert full_matcher.tokens("tribunl") == full_matcher.tokens("tribunal")
 
 
+def test_a_rare_word_is_kept_and_a_rare_misspelling_is_corrected(full_matcher: Matcher) -> None:
+    assert "harm" in full_matcher.tokens("she is self harming")
+    assert full_matcher.tokens("reasessment") == full_matcher.tokens("reassessment")
+
+
 def test_other_numbers_are_left_out(full_matcher: Matcher) -> None:
     assert not any(t.startswith("age") or t.isdigit() for t in full_matcher.tokens("we asked on 3 March, 14 weeks ago"))
 
