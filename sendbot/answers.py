@@ -78,11 +78,14 @@ class Answerer:
         }[intent]
 
     def urgent(self, text: str, area: str | None) -> Entry | None:
-        """The safety entry for a message about immediate danger, whatever else it asks."""
+        """The safety entry for a message about immediate danger, whatever else it asks: the
+        local one for the area chosen, or else for the one place the message names."""
         words = f" {normalise(text)} "
         for item in self.kb.urgent:
             if any(f" {word} " in words for word in item.words):
-                return self.kb.entries[item.entries.get(area or "", item.entries["national"])]
+                named = self.matcher.mentioned_areas(text)
+                where = area or (next(iter(named)) if len(named) == 1 else "")
+                return self.kb.entries[item.entries.get(where, item.entries["national"])]
         return None
 
     def answer(self, question: str, area: str | None, lang: str | None, *, check_urgent: bool = True) -> Answer:

@@ -124,7 +124,8 @@ class MatchSettings:
     answer_text_weight: float = 0.3  # weight of the answer-text BM25 in the ranking
     phrasing_weight: float = 1.5  # weight of the best-phrasing overlap in the ranking
     fuzzy_weight: float = 0.7  # weight of rapidfuzz token_sort_ratio with the closest phrasing
-    other_area_penalty: float = 0.15  # entries about another council rank lower
+    other_area_penalty: float = 0.15  # entries about another council than the chosen one rank lower
+    named_area_penalty: float = 0.5  # ... and much lower when the message names a place in another
     unknown_area_penalty: float = 0.05  # entries about one council, when we don't know the parent's
     full_evidence: float = 1.4  # matched word weight needed for full confidence, in typical words
     off_topic_factor: float = 0.5  # confidence kept when a message has no SEND domain word
@@ -346,13 +347,17 @@ class Matcher:
 
     def _area_penalty(self, key: str, area: str | None, mentioned: set[str]) -> float:
         """How far to push down an entry about one council: not at all when the parent chose
-        or named that area, fully when they chose or named another, a little when we don't know."""
+        or named that area; far when they named another place in this very message ("we're in
+        Alvaston" rules out Derbyshire's numbers); less when another area was chosen earlier,
+        as the parent may be asking for someone else; a little when we don't know."""
         entry = self.kb.entries.get(key)
         if entry is None or entry.area == NATIONAL:
             return 0.0
         wanted = mentioned or ({area} if area else set())
         if entry.area in wanted:
             return 0.0
+        if mentioned:
+            return self.settings.named_area_penalty
         return self.settings.other_area_penalty if wanted else self.settings.unknown_area_penalty
 
     def mentioned_areas(self, text: str) -> set[str]:

@@ -441,6 +441,15 @@ def test_danger_in_derby_gets_the_local_safeguarding_entry(tmp_path: Path) -> No
     assert replies[0].title == kb.entries["contacts-derby-child-at-risk"].title.get_text("en")
 
 
+def test_danger_in_a_named_town_gets_that_councils_safeguarding_entry(tmp_path: Path) -> None:
+    kb = load_knowledge(ROOT / "knowledge")
+    conversation = Conversation(kb, Store(tmp_path / "db.sqlite"), I18n(ROOT / "locales"))
+    replies = conversation.handle(7, TextIn("i think the boy next door is being abused, we live in Chesterfield"))
+    assert replies[0].title == kb.entries["contacts-derbyshire-child-at-risk"].title.get_text("en")
+    replies = conversation.handle(8, TextIn("i think the boy next door is being abused, we're in Alvaston"))
+    assert replies[0].title == kb.entries["contacts-derby-child-at-risk"].title.get_text("en")
+
+
 def test_command_menu_lists_only_commands_the_core_handles(conv: Conversation) -> None:
     menu = conv.command_menu("en")
     assert [name for name, _ in menu][:2] == ["start", "help"]

@@ -269,6 +269,13 @@ def test_runners_up_need_only_the_lower_bar_to_be_suggested(kb: KnowledgeBase) -
     assert best_only.candidates == everyone.candidates[:1]
 
 
+def test_a_place_named_in_the_message_rules_out_the_other_councils_entries(full_matcher: Matcher) -> None:
+    result = full_matcher.match(
+        "worried about a lad on our street in alvaston, always out late and hungry, who do i ring"
+    )
+    assert all(full_matcher.kb.entries[c.entry_id].area != "derbyshire" for c in result.candidates)
+
+
 def test_area_penalty_setting_changes_scores(kb: KnowledgeBase) -> None:
     question = "sendiass contact details please"
     no_penalty = Matcher(kb, replace(MatchSettings(), other_area_penalty=0.0))
