@@ -416,6 +416,10 @@ class Matcher:
             return MatchResult("fallback", (), topic)
         shown = [c for c in ranked if not c.entry_id.startswith(REJECT_PREFIX)][: s.max_suggestions]
         best = shown[0]
+        topic_score = next((c.score for c in ranked if c.entry_id == closest_topic), 0.0)
+        if topic_score > best.score:
+            # An out-of-scope kind of question explains the message better than any entry.
+            return MatchResult("fallback", (), topic)
         gap = ranking[best.entry_id] - (ranking[shown[1].entry_id] if len(shown) > 1 else 0.0)
         if best.score >= s.answer_threshold and gap >= s.ambiguity_margin:
             return MatchResult("answer", tuple(shown))

@@ -276,6 +276,20 @@ def test_a_place_named_in_the_message_rules_out_the_other_councils_entries(full_
     assert all(full_matcher.kb.entries[c.entry_id].area != "derbyshire" for c in result.candidates)
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("which vaccinations does my toddler need", "medical"),
+        ("we live in california, is a 504 plan like an ehcp", "other-countries"),
+    ],
+)
+def test_an_out_of_scope_kind_that_explains_more_gets_the_fallback(
+    full_matcher: Matcher, question: str, topic: str
+) -> None:
+    result = full_matcher.match(question)
+    assert (result.status, result.out_of_scope) == ("fallback", topic)
+
+
 def test_area_penalty_setting_changes_scores(kb: KnowledgeBase) -> None:
     question = "sendiass contact details please"
     no_penalty = Matcher(kb, replace(MatchSettings(), other_area_penalty=0.0))
