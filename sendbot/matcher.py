@@ -283,9 +283,8 @@ class Matcher:
         query = set(tokens)
         query_weight = self._weight(query) or 1.0
         out: dict[str, float] = {}
-        sharing = {i for t in query for i in self._phrasings_with.get(t, ())}
-        for index in sorted(sharing):
-            phrasing = self.phrasings[index]
+        for index in {i for t in query for i in self._phrasings_with.get(t, ())}:
+            phrasing = self.phrasings[index]  # order is free: each entry keeps its best score
             common = query & phrasing.tokens
             overlap = sum(self.idf[t] for t in common)
             recall = overlap / phrasing.weight
@@ -410,16 +409,18 @@ class Matcher:
     def match(self, text: str, area: str | None = None) -> MatchResult:
         s = self.settings
         ranked, ranking = self._rank(text, area)
-        closest_topic = next((c.entry_id for c in ranked if c.entry_id.startswith(REJECT_PREFIX)), None)
-        topic = closest_topic.removeprefix(REJECT_PREFIX) if closest_topic else None
-        if not ranked or ranked[0].entry_id == closest_topic or ranked[0].score < s.suggest_threshold:
-            return MatchResult("fallback", (), topic)
+        closest = next((c for c in ranked if c.entry_id.startswith(REJECT_PREFIX)), None)
+        topic = closest.entry_id.removeprefix(REJECT_PREFIX) if closest else None
         shown = [c for c in ranked if not c.entry_id.startswith(REJECT_PREFIX)][: s.max_suggestions]
-        best = shown[0]
-        topic_score = next((c.score for c in ranked if c.entry_id == closest_topic), 0.0)
-        if topic_score > best.score:
+        if (
+            not ranked
+            or ranked[0] is closest
+            or ranked[0].score < s.suggest_threshold
             # An out-of-scope kind of question explains the message better than any entry.
+            or (closest is not None and closest.score > shown[0].score)
+        ):
             return MatchResult("fallback", (), topic)
+        best = shown[0]
         gap = ranking[best.entry_id] - (ranking[shown[1].entry_id] if len(shown) > 1 else 0.0)
         if best.score >= s.answer_threshold and gap >= s.ambiguity_margin:
             return MatchResult("answer", tuple(shown))
