@@ -12,7 +12,7 @@ import pytest
 
 from sendbot.core import MAX_INPUT_CHARS, Conversation
 from sendbot.i18n import I18n
-from sendbot.knowledge import MAX_ID_LENGTH, load_knowledge
+from sendbot.knowledge import MAX_ID_LENGTH, KnowledgeBase, load_knowledge
 from sendbot.replies import MAX_CALLBACK_BYTES, Button, ButtonIn, Reply, TextIn
 from sendbot.storage import Store
 from tests.conftest import ROOT
@@ -401,11 +401,24 @@ def test_button_refuses_oversized_data() -> None:
 # --- safety ---------------------------------------------------------------------------------
 
 
-def test_message_about_danger_gets_the_crisis_entry_first(tmp_path: Path) -> None:
-    kb = load_knowledge(ROOT / "knowledge")
-    conversation = Conversation(kb, Store(tmp_path / "db.sqlite"), I18n(ROOT / "locales"))
-    replies = conversation.handle(5, TextIn("DD is 14, she says she wants to die and the LA still won't assess her"))
-    assert replies[0].title == kb.entries["contacts-mental-health-crisis"].title.get_text("en")
+@pytest.fixture(scope="module")
+def full_kb() -> KnowledgeBase:
+    return load_knowledge(ROOT / "knowledge")
+
+
+@pytest.fixture
+def full_conv(full_kb: KnowledgeBase, store: Store) -> Conversation:
+    """The real knowledge base: safety words and local safeguarding entries are data there."""
+    return Conversation(full_kb, store, I18n(LOCALES))
+
+
+def title_of(kb: KnowledgeBase, entry_id: str) -> str:
+    return kb.entries[entry_id].title.get_text("en")
+
+
+def test_message_about_danger_gets_the_crisis_entry_first(full_conv: Conversation, full_kb: KnowledgeBase) -> None:
+    replies = full_conv.handle(5, TextIn("DD is 14, she says she wants to die and the LA still won't assess her"))
+    assert replies[0].title == title_of(full_kb, "contacts-mental-health-crisis")
     assert "116 123" in replies[0].text
     assert len(replies) >= 2  # and the question about the council is still answered or suggested
 
@@ -419,35 +432,31 @@ def test_message_about_danger_gets_the_crisis_entry_first(tmp_path: Path) -> Non
         "i cant go on like this, no one will help us",
     ],
 )
-def test_words_of_despair_get_the_crisis_entry_first(tmp_path: Path, message: str) -> None:
-    kb = load_knowledge(ROOT / "knowledge")
-    conversation = Conversation(kb, Store(tmp_path / "db.sqlite"), I18n(ROOT / "locales"))
-    replies = conversation.handle(5, TextIn(message))
-    assert replies[0].title == kb.entries["contacts-mental-health-crisis"].title.get_text("en")
+def test_words_of_despair_get_the_crisis_entry_first(
+    full_conv: Conversation, full_kb: KnowledgeBase, message: str
+) -> None:
+    replies = full_conv.handle(5, TextIn(message))
+    assert replies[0].title == title_of(full_kb, "contacts-mental-health-crisis")
 
 
-def test_a_school_trip_he_cant_go_on_is_not_a_crisis(tmp_path: Path) -> None:
-    kb = load_knowledge(ROOT / "knowledge")
-    conversation = Conversation(kb, Store(tmp_path / "db.sqlite"), I18n(ROOT / "locales"))
-    replies = conversation.handle(5, TextIn("school say ds cant go on the yr 6 residential because of his autism"))
-    assert replies[0].title != kb.entries["contacts-mental-health-crisis"].title.get_text("en")
+def test_a_school_trip_he_cant_go_on_is_not_a_crisis(full_conv: Conversation, full_kb: KnowledgeBase) -> None:
+    replies = full_conv.handle(5, TextIn("school say ds cant go on the yr 6 residential because of his autism"))
+    assert replies[0].title != title_of(full_kb, "contacts-mental-health-crisis")
 
 
-def test_danger_in_derby_gets_the_local_safeguarding_entry(tmp_path: Path) -> None:
-    kb = load_knowledge(ROOT / "knowledge")
-    conversation = Conversation(kb, Store(tmp_path / "db.sqlite"), I18n(ROOT / "locales"))
-    conversation.handle(6, ButtonIn("ar:derby"))
-    replies = conversation.handle(6, TextIn("i think my son is being abused"))
-    assert replies[0].title == kb.entries["contacts-derby-child-at-risk"].title.get_text("en")
+def test_danger_in_derby_gets_the_local_safeguarding_entry(full_conv: Conversation, full_kb: KnowledgeBase) -> None:
+    full_conv.handle(6, ButtonIn("ar:derby"))
+    replies = full_conv.handle(6, TextIn("i think my son is being abused"))
+    assert replies[0].title == title_of(full_kb, "contacts-derby-child-at-risk")
 
 
-def test_danger_in_a_named_town_gets_that_councils_safeguarding_entry(tmp_path: Path) -> None:
-    kb = load_knowledge(ROOT / "knowledge")
-    conversation = Conversation(kb, Store(tmp_path / "db.sqlite"), I18n(ROOT / "locales"))
-    replies = conversation.handle(7, TextIn("i think the boy next door is being abused, we live in Chesterfield"))
-    assert replies[0].title == kb.entries["contacts-derbyshire-child-at-risk"].title.get_text("en")
-    replies = conversation.handle(8, TextIn("i think the boy next door is being abused, we're in Alvaston"))
-    assert replies[0].title == kb.entries["contacts-derby-child-at-risk"].title.get_text("en")
+def test_danger_in_a_named_town_gets_that_councils_safeguarding_entry(
+    full_conv: Conversation, full_kb: KnowledgeBase
+) -> None:
+    replies = full_conv.handle(7, TextIn("i think the boy next door is being abused, we live in Chesterfield"))
+    assert replies[0].title == title_of(full_kb, "contacts-derbyshire-child-at-risk")
+    replies = full_conv.handle(8, TextIn("i think the boy next door is being abused, we're in Alvaston"))
+    assert replies[0].title == title_of(full_kb, "contacts-derby-child-at-risk")
 
 
 def test_command_menu_lists_only_commands_the_core_handles(conv: Conversation) -> None:
