@@ -1,4 +1,4 @@
-"""Shared fixtures: the small test knowledge base, a real SQLite store, and the fake Bot API."""
+"""Shared fixtures: the real knowledge base, a real SQLite store, and the fake Bot API."""
 
 from __future__ import annotations
 
@@ -7,12 +7,19 @@ from pathlib import Path
 
 import pytest
 
+from sendbot.knowledge import KnowledgeBase, load_knowledge
 from sendbot.storage import Store
 from tests.fakebotapi import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 KB_SMALL = ROOT / "tests" / "fixtures" / "kb_small"
 LOCALES = ROOT / "locales"
+
+
+@pytest.fixture(scope="session")
+def full_kb() -> KnowledgeBase:
+    """The project's own knowledge base, loaded once (tests only read it)."""
+    return load_knowledge(ROOT / "knowledge")
 
 
 @pytest.fixture

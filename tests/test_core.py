@@ -15,7 +15,6 @@ from sendbot.i18n import I18n
 from sendbot.knowledge import MAX_ID_LENGTH, KnowledgeBase, load_knowledge
 from sendbot.replies import MAX_CALLBACK_BYTES, Button, ButtonIn, Reply, TextIn
 from sendbot.storage import Store
-from tests.conftest import ROOT
 
 TESTS = Path(__file__).resolve().parent
 KB_SMALL = TESTS / "fixtures" / "kb_small"
@@ -399,11 +398,6 @@ def test_button_refuses_oversized_data() -> None:
 
 
 # --- safety ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def full_kb() -> KnowledgeBase:
-    return load_knowledge(ROOT / "knowledge")
 
 
 @pytest.fixture

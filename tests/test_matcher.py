@@ -10,7 +10,6 @@ import pytest
 from sendbot.knowledge import KnowledgeBase, load_knowledge
 from sendbot.matcher import Matcher, MatchSettings
 from sendbot.normalise import Normaliser, normalise
-from tests.conftest import ROOT
 
 KB_SMALL = Path(__file__).resolve().parent / "fixtures" / "kb_small"
 
@@ -33,8 +32,8 @@ def matcher(kb: KnowledgeBase) -> Matcher:
 
 
 @pytest.fixture(scope="module")
-def full_matcher() -> Matcher:
-    return Matcher(load_knowledge(ROOT / "knowledge"))
+def full_matcher(full_kb: KnowledgeBase) -> Matcher:
+    return Matcher(full_kb)
 
 
 # --- answers -------------------------------------------------------------------------------
