@@ -15,10 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sendbot.answers import Answerer  # noqa: E402
-from sendbot.evaluate import load_eval  # noqa: E402
+from sendbot.answering.evaluate import load_eval  # noqa: E402
+from sendbot.conversation.presenter import Answerer  # noqa: E402
 from sendbot.i18n import I18n  # noqa: E402
-from sendbot.knowledge import load_knowledge  # noqa: E402
+from sendbot.knowledge.loader import load_knowledge  # noqa: E402
 
 
 def main() -> None:

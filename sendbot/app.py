@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from sendbot.config import Settings
-from sendbot.core import Conversation
+from sendbot.conversation.dialogue import Conversation
 from sendbot.deadlines import check_entry_links, load_timelines
 from sendbot.i18n import I18n
-from sendbot.knowledge import load_knowledge
-from sendbot.problems import DataError
-from sendbot.storage import Store
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.knowledge.problems import DataError
+from sendbot.store.sqlite import Store
 
 
 def build_conversation(settings: Settings) -> Conversation:

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sendbot.storage import default_db_path
+from sendbot.store.sqlite import default_db_path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"

@@ -17,8 +17,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from sendbot.knowledge import DEFAULT_LANG
-from sendbot.problems import Problem
+from sendbot.knowledge.loader import DEFAULT_LANG
+from sendbot.knowledge.problems import Problem
 
 DOMAIN = "messages"
 

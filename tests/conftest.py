@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sendbot.knowledge import KnowledgeBase, load_knowledge
-from sendbot.storage import Store
+from sendbot.knowledge.loader import KnowledgeBase, load_knowledge
+from sendbot.store.sqlite import Store
 from tests.fakebotapi import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from sendbot.calculator import LONDON
-from sendbot.core import Conversation
+from sendbot.channels.terminal import run_terminal
+from sendbot.conversation.calculator import LONDON
+from sendbot.conversation.dialogue import Conversation
+from sendbot.conversation.replies import Button, ButtonIn, Reply, TextIn
 from sendbot.deadlines import Timeline, calculate, check_entry_links, load_timelines
 from sendbot.i18n import I18n
-from sendbot.knowledge import load_knowledge
-from sendbot.replies import Button, ButtonIn, Reply, TextIn
-from sendbot.storage import Store
-from sendbot.terminal import run_terminal
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.store.sqlite import Store
 from tests.conftest import KB_SMALL, LOCALES, ROOT
 
 CHAT = 4242

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from sendbot.answers import Answerer
+from sendbot.conversation.presenter import Answerer
 from sendbot.i18n import I18n
-from sendbot.knowledge import load_knowledge
+from sendbot.knowledge.loader import load_knowledge
 from tests.conftest import LOCALES, ROOT
 
 COMMON = [

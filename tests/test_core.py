@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from sendbot.core import MAX_INPUT_CHARS, Conversation
+from sendbot.conversation.dialogue import MAX_INPUT_CHARS, Conversation
+from sendbot.conversation.replies import MAX_CALLBACK_BYTES, Button, ButtonIn, Reply, TextIn
 from sendbot.i18n import I18n
-from sendbot.knowledge import MAX_ID_LENGTH, KnowledgeBase, load_knowledge
-from sendbot.replies import MAX_CALLBACK_BYTES, Button, ButtonIn, Reply, TextIn
-from sendbot.storage import Store
+from sendbot.knowledge.loader import MAX_ID_LENGTH, KnowledgeBase, load_knowledge
+from sendbot.store.sqlite import Store
 
 TESTS = Path(__file__).resolve().parent
 KB_SMALL = TESTS / "fixtures" / "kb_small"

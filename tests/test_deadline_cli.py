@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from sendbot.deadline_cli import add_deadline_parser, run_deadline
+from sendbot.channels.deadline_cli import add_deadline_parser, run_deadline
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "tests" / "fixtures" / "timelines_broken"
@@ -190,9 +190,12 @@ def test_ics_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert len(events) == 3
 
 
+MODULE = "sendbot.channels.deadline_cli"
+
+
 def test_run_as_a_module() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "sendbot.deadline_cli", "deadline", "tribunal-appeal", "31/02/2025"],
+        [sys.executable, "-m", MODULE, "deadline", "tribunal-appeal", "31/02/2025"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -201,7 +204,7 @@ def test_run_as_a_module() -> None:
     assert result.returncode == 2
     assert result.stderr == "sendbot deadline: 31/02/2025: February 2025 has only 28 days\n"
     result = subprocess.run(
-        [sys.executable, "-m", "sendbot.deadline_cli", "deadline", "discrimination-claim", "2026-03-10", "--json"],
+        [sys.executable, "-m", MODULE, "deadline", "discrimination-claim", "2026-03-10", "--json"],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -12,12 +12,12 @@ from pathlib import Path
 from icalendar import Calendar
 from telegram.ext import Application
 
-from sendbot.core import Conversation
+from sendbot.channels.telegram import build_application
+from sendbot.conversation.dialogue import Conversation
 from sendbot.deadlines import calculate, load_timelines
 from sendbot.i18n import I18n
-from sendbot.knowledge import load_knowledge
-from sendbot.storage import Store
-from sendbot.telegram_adapter import build_application
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.store.sqlite import Store
 from tests.conftest import KB_SMALL, LOCALES
 from tests.fakebotapi import Call, FakeBotAPI, bot_settings
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-from sendbot.core import Conversation
+from sendbot.channels.telegram import build_application
+from sendbot.conversation.dialogue import Conversation
 from sendbot.i18n import I18n
-from sendbot.knowledge import load_knowledge
-from sendbot.storage import Store
-from sendbot.telegram_adapter import build_application
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.store.sqlite import Store
 from tests.conftest import KB_SMALL, LOCALES
 from tests.fakebotapi import TOKEN, FakeBotAPI, bot_settings
 
@@ -152,8 +152,8 @@ def test_callback_data_and_db_are_real(tmp_path: Path) -> None:
 
 
 def test_splitting_counts_escaped_length() -> None:
-    from sendbot.replies import Reply
-    from sendbot.telegram_adapter import MAX_MESSAGE_CHARS, render_html
+    from sendbot.channels.telegram import MAX_MESSAGE_CHARS, render_html
+    from sendbot.conversation.replies import Reply
 
     for text in ("<&>" * 3000, "word " * 2000, "x" * 9000, "a & b\n" * 1500):
         chunks = render_html(Reply(text, title="A title"))

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
-from sendbot.answers import Answerer
-from sendbot.evaluate import evaluate, load_eval
+from sendbot.answering.evaluate import evaluate, load_eval
+from sendbot.answering.normalise import normalise
+from sendbot.conversation.presenter import Answerer
 from sendbot.i18n import I18n
-from sendbot.knowledge import load_knowledge
-from sendbot.normalise import normalise
+from sendbot.knowledge.loader import load_knowledge
 from tests.conftest import LOCALES, ROOT
 
 TOP1_FLOOR = 0.90

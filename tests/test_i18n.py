@@ -5,12 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sendbot.answers import Answerer
-from sendbot.core import Conversation
+from sendbot.conversation.dialogue import Conversation
+from sendbot.conversation.presenter import Answerer
+from sendbot.conversation.replies import TextIn
 from sendbot.i18n import I18n
-from sendbot.knowledge import load_knowledge
-from sendbot.replies import TextIn
-from sendbot.storage import Store
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.store.sqlite import Store
 from tests.conftest import KB_SMALL, LOCALES, ROOT
 
 LOCALES_PL = ROOT / "tests" / "fixtures" / "locales_pl"

@@ -10,11 +10,11 @@ import string
 
 import pytest
 
-from sendbot.core import Conversation
+from sendbot.conversation.dialogue import Conversation
+from sendbot.conversation.replies import ButtonIn, TextIn
 from sendbot.i18n import I18n
-from sendbot.knowledge import load_knowledge
-from sendbot.replies import ButtonIn, TextIn
-from sendbot.storage import Store
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.store.sqlite import Store
 from tests.conftest import LOCALES, ROOT
 
 AWKWARD = [

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sendbot.config import Settings
-from sendbot.storage import CHAT_TABLES, ChatState, Store, default_db_path
+from sendbot.store.sqlite import CHAT_TABLES, ChatState, Store, default_db_path
 
 CHAT = 11
 OTHER = 22

@@ -25,7 +25,7 @@ from sendbot.deadlines.dateparse import (
 )
 from sendbot.deadlines.dates import DateRange, SchoolCalendar
 from sendbot.deadlines.ics import build_ics
-from sendbot.deadlines.rules import (
+from sendbot.deadlines.loader import (
     DEFAULT_TIMELINES_DIR,
     EntryLink,
     Input,

@@ -31,7 +31,7 @@ from sendbot.deadlines.dates import (
     apply_tribunal_rule,
     months_with_counting,
 )
-from sendbot.deadlines.rules import Input, Source, Step, Timeline
+from sendbot.deadlines.loader import Input, Source, Step, Timeline
 
 InputValue = date | bool | int | tuple[DateRange, ...]
 """date for kind date, bool for bool, int for year and count, ranges for dates-list."""

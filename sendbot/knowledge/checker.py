@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sendbot.problems import Problem
-from sendbot.yamlfile import LineDict
+from sendbot.knowledge.problems import Problem
+from sendbot.knowledge.yamlfile import LineDict
 
 
 @dataclass

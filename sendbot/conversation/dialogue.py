@@ -3,22 +3,22 @@
 No transport lives here: Telegram and the terminal both call `Conversation.handle`, so they
 behave the same and the whole dialogue is testable without a network. Commands, answers,
 suggestions, the fallback, small talk, areas and feedback are decided here; the deadline
-calculator and reminders are in `sendbot.calculator`, which this dispatches to."""
+calculator and reminders are in `sendbot.conversation.calculator`, which this dispatches to."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 
-from sendbot.answers import Answer, Answerer
-from sendbot.calculator import Calculator
+from sendbot.answering.matcher import MatchSettings
+from sendbot.answering.normalise import normalise
+from sendbot.conversation.calculator import Calculator
+from sendbot.conversation.presenter import Answer, Answerer
+from sendbot.conversation.replies import Button, ButtonIn, Incoming, Reply, action, parse_action, short_label
 from sendbot.deadlines import Timeline
 from sendbot.i18n import I18n
-from sendbot.knowledge import ENGLAND, Entry, KnowledgeBase
-from sendbot.matcher import MatchSettings
-from sendbot.normalise import normalise
-from sendbot.replies import Button, ButtonIn, Incoming, Reply, action, parse_action, short_label
-from sendbot.storage import ChatState, Reminder, Store
+from sendbot.knowledge.loader import ENGLAND, Entry, KnowledgeBase
+from sendbot.store.sqlite import ChatState, Reminder, Store
 
 MAX_INPUT_CHARS = 2000  # longer messages are read from both ends, where questions usually sit
 MAX_RELATED_BUTTONS = 3

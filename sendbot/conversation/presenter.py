@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from sendbot.answering.matcher import Candidate, Matcher, MatchResult, MatchSettings
+from sendbot.answering.normalise import normalise
 from sendbot.i18n import I18n
-from sendbot.knowledge import DEFAULT_LANG, Contact, Entry, KnowledgeBase
-from sendbot.matcher import Candidate, Matcher, MatchResult, MatchSettings
-from sendbot.normalise import normalise
+from sendbot.knowledge.loader import DEFAULT_LANG, Contact, Entry, KnowledgeBase
 
 SMALLTALK_MAX_WORDS = 6
 SMALLTALK_SCORE = 88.0  # rapidfuzz ratio with a small-talk phrasing

@@ -10,13 +10,13 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from sendbot.answers import Answer, Answerer
+from sendbot.channels.deadline_cli import add_deadline_parser, run_deadline
 from sendbot.config import Settings
-from sendbot.deadline_cli import add_deadline_parser, run_deadline
+from sendbot.conversation.presenter import Answer, Answerer
 from sendbot.deadlines import check_entry_links, load_timelines
 from sendbot.i18n import I18n, check_locales
-from sendbot.knowledge import check_knowledge, load_knowledge
-from sendbot.problems import DataError
+from sendbot.knowledge.loader import check_knowledge, load_knowledge
+from sendbot.knowledge.problems import DataError
 
 log = logging.getLogger("sendbot")
 
@@ -142,7 +142,7 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _eval(settings: Settings, args: argparse.Namespace) -> int:
-    from sendbot.evaluate import evaluate, load_eval
+    from sendbot.answering.evaluate import evaluate, load_eval
 
     kb = load_knowledge(settings.knowledge_dir)
     answerer = Answerer(kb, I18n(settings.locales_dir))
@@ -157,7 +157,7 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
 
 def _chat(settings: Settings) -> int:
     from sendbot.app import build_conversation
-    from sendbot.terminal import run_terminal
+    from sendbot.channels.terminal import run_terminal
 
     conversation = build_conversation(settings)
     return run_terminal(conversation, sys.stdin, sys.stdout)
@@ -171,7 +171,7 @@ def _telegram(settings: Settings) -> int:
         return 2
     configure_logging(settings.token)
     from sendbot.app import build_conversation
-    from sendbot.telegram_adapter import run_telegram
+    from sendbot.channels.telegram import run_telegram
 
     run_telegram(build_conversation(settings), settings)
     return 0

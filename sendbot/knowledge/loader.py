@@ -13,10 +13,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sendbot.checker import Checker
-from sendbot.normalise import normalise
-from sendbot.problems import DataError, Problem
-from sendbot.yamlfile import LineDict, LineList, line_of, load_yaml
+from sendbot.answering.normalise import normalise
+from sendbot.knowledge.checker import Checker
+from sendbot.knowledge.problems import DataError, Problem
+from sendbot.knowledge.yamlfile import LineDict, LineList, line_of, load_yaml
 
 DEFAULT_LANG = "en"
 NATIONAL = "national"
@@ -660,7 +660,7 @@ def check_knowledge(root: Path, *, collisions: bool = False) -> tuple[KnowledgeB
         problems.extend(chk.problems)
 
     if collisions:
-        from sendbot.collisions import phrasing_collisions
+        from sendbot.answering.collisions import phrasing_collisions
 
         problems.extend(phrasing_collisions(entries.values(), synonyms, spellings))
 

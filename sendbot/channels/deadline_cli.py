@@ -284,7 +284,7 @@ def _list_json(timelines: dict[str, Timeline]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point until ``sendbot.cli`` wires ``deadline`` in."""
+    """Stand-alone entry point until ``sendbot.channels.cli`` wires ``deadline`` in."""
     parser = argparse.ArgumentParser(prog="sendbot")
     subparsers = parser.add_subparsers(dest="command", required=True)
     add_deadline_parser(subparsers)

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from sendbot.problems import Problem
+from sendbot.knowledge.problems import Problem
 
 # libyaml's C loader when present: same safe tags, several times faster on the whole base.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from babel.support import NullTranslations
 
+from sendbot.conversation.replies import Button, Document, Kind, Reply, action, short_label
 from sendbot.deadlines import (
     Ambiguous,
     DateRange,
@@ -38,8 +39,7 @@ from sendbot.deadlines import (
     parse_input,
 )
 from sendbot.i18n import I18n
-from sendbot.replies import Button, Document, Kind, Reply, action, short_label
-from sendbot.storage import ChatState, Reminder, Store
+from sendbot.store.sqlite import ChatState, Reminder, Store
 
 LONDON = ZoneInfo("Europe/London")  # statutory deadlines are English days
 FLOW_KEY = "calc"

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from sendbot.normalise import Normaliser
-from sendbot.problems import Problem
+from sendbot.answering.normalise import Normaliser
+from sendbot.knowledge.problems import Problem
 
 if TYPE_CHECKING:
-    from sendbot.knowledge import Entry
+    from sendbot.knowledge.loader import Entry
 
 COLLISION_SCORE = 95.0  # token_sort_ratio at or above which two phrasings count as the same
 

@@ -14,10 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
-from sendbot.checker import Checker
 from sendbot.deadlines.dates import Counting, TribunalRule
-from sendbot.problems import Problem
-from sendbot.yamlfile import LineDict, LineList, line_of, load_yaml
+from sendbot.knowledge.checker import Checker
+from sendbot.knowledge.problems import Problem
+from sendbot.knowledge.yamlfile import LineDict, LineList, line_of, load_yaml
 
 DEFAULT_TIMELINES_DIR = Path(__file__).resolve().parents[2] / "knowledge" / "timelines"
 

@@ -37,8 +37,8 @@ from telegram.ext import (
 )
 
 from sendbot.config import Settings
-from sendbot.core import Conversation
-from sendbot.replies import ButtonIn, Incoming, Reply, TextIn
+from sendbot.conversation.dialogue import Conversation
+from sendbot.conversation.replies import ButtonIn, Incoming, Reply, TextIn
 
 log = logging.getLogger(__name__)
 

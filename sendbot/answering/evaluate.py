@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sendbot.answers import Answerer
-from sendbot.problems import DataError, Problem
-from sendbot.yamlfile import LineDict, LineList, load_yaml
+from sendbot.conversation.presenter import Answerer
+from sendbot.knowledge.problems import DataError, Problem
+from sendbot.knowledge.yamlfile import LineDict, LineList, load_yaml
 
 
 @dataclass(frozen=True)
