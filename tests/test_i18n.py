@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from sendbot.answering.decide import Decider
 from sendbot.conversation.dialogue import Conversation
-from sendbot.conversation.presenter import Answerer
 from sendbot.conversation.replies import TextIn
 from sendbot.i18n import I18n
 from sendbot.knowledge.loader import load_knowledge
@@ -81,8 +81,8 @@ def test_questions_in_another_language_are_matched_in_that_language(tmp_path: Pa
         1,
     )
     entries.write_text(text, encoding="utf-8")
-    answerer = Answerer(load_knowledge(kb_dir), I18n(LOCALES_PL))
-    answer = answerer.answer("jak poprosic o ocene potrzeb", None, "pl")
+    answerer = Decider(load_knowledge(kb_dir))
+    answer = answerer.decide("jak poprosic o ocene potrzeb", None, "pl")
     assert answer.entry is not None and answer.entry.id == "ehc-request-how"
     assert answerer.matcher_for("en") is answerer.matcher
     assert answerer.matcher_for("de") is answerer.matcher  # no German phrasings: English index

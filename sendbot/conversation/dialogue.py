@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 
+from sendbot.answering.decide import Decider, Decision
 from sendbot.answering.matcher import MatchSettings
 from sendbot.answering.normalise import normalise
 from sendbot.conversation.calculator import Calculator
-from sendbot.conversation.presenter import Answer, Answerer
+from sendbot.conversation.presenter import N_, Presenter
 from sendbot.conversation.replies import Button, ButtonIn, Incoming, Reply, action, parse_action, short_label
 from sendbot.deadlines import Timeline
 from sendbot.i18n import I18n
@@ -22,11 +23,6 @@ from sendbot.store.sqlite import ChatState, Reminder, Store
 
 MAX_INPUT_CHARS = 2000  # longer messages are read from both ends, where questions usually sit
 MAX_RELATED_BUTTONS = 3
-
-
-def N_(message: str) -> str:
-    """Mark a string for the catalogue without translating it yet (translated when shown)."""
-    return message
 
 
 # The Telegram command menu, in the order parents see it.
@@ -68,7 +64,8 @@ class Conversation:
         self.store = store
         self.i18n = i18n
         self.clock = clock
-        self.answers = Answerer(kb, i18n, settings)
+        self.decider = Decider(kb, settings)
+        self.presenter = Presenter(kb, i18n)
         self.calculator = Calculator(timelines or {}, store, i18n, clock)
         self._commands: dict[str, Callable[[ChatState, str], list[Reply]]] = {
             "start": self._cmd_start,
@@ -166,11 +163,6 @@ class Conversation:
                     )
                 )
             ]
-        intent = self.answers.smalltalk(stripped)
-        if intent == "help":
-            return self._cmd_help(state, "")
-        if intent:
-            return [Reply(self.answers.smalltalk_text(intent, state.lang))]
         notes: list[Reply] = []
         if len(stripped) > MAX_INPUT_CHARS:
             half = MAX_INPUT_CHARS // 2
@@ -184,31 +176,36 @@ class Conversation:
                     )
                 )
             )
-        danger = self.answers.urgent(stripped, state.area)
+        decision = self.decider.decide(stripped, state.area, state.lang)
+        if decision.smalltalk == "help":
+            return self._cmd_help(state, "")
+        if decision.smalltalk:
+            return [Reply(self.presenter.smalltalk_text(decision.smalltalk, state.lang))]
+        danger = decision.urgent
         if danger is not None:  # safety first, then whatever else the message asks
             notes.insert(0, self._entry_reply(danger, state, with_more=False))
-        answer = self.answers.answer(stripped, state.area, state.lang, check_urgent=False)
-        if danger is not None and (answer.entry is None or answer.entry.id == danger.id):
-            return notes
-        offers = self.calculator.offer(state, answer.entry.id, stripped) if answer.entry else ()
-        return notes + self.reply_for(answer, state, offers)
+            if decision.entry is None or decision.entry.id == danger.id:
+                return notes
+        offers = self.calculator.offer(state, decision.entry.id, stripped) if decision.entry else ()
+        return notes + self.reply_for(decision, state, offers)
 
-    def reply_for(self, answer: Answer, state: ChatState, offers: tuple[Button, ...] = ()) -> list[Reply]:
-        """The reply to an answer; ``offers`` (e.g. "Work out my dates") go first on an answer."""
+    def reply_for(self, decision: Decision, state: ChatState, offers: tuple[Button, ...] = ()) -> list[Reply]:
+        """The reply to a decision (leaving out any safety entry, which the caller shows first);
+        ``offers`` (e.g. "Work out my dates") go first on an answer."""
         _ = self._(state)
         lang = state.lang or "en"
-        if answer.result.status == "answer" and answer.entry is not None:
-            return [self._entry_reply(answer.entry, state, with_more=False, offers=offers)]
-        if answer.result.status == "suggest":
+        if decision.kind == "answer" and decision.entry is not None:
+            return [self._entry_reply(decision.entry, state, with_more=False, offers=offers)]
+        if decision.kind == "suggest":
             buttons = (
                 *(
                     (Button(short_label(self.kb.entries[c.entry_id].title.get_text(lang)), action("a", c.entry_id)),)
-                    for c in answer.result.candidates
+                    for c in decision.candidates
                 ),
                 (Button(_("None of these"), action("n")),),
             )
-            return [Reply(_("I'm not completely sure what you're asking. Did you mean one of these?"), buttons=buttons)]
-        return [Reply(answer.text)]
+            return [Reply(self.presenter.suggest_intro(state.lang), buttons=buttons)]
+        return [Reply(self.presenter.fallback_text(state.area, state.lang, decision.out_of_scope))]
 
     def _entry_reply(
         self, entry: Entry, state: ChatState, *, with_more: bool, kind: str = "message", offers: tuple[Button, ...] = ()
@@ -226,7 +223,7 @@ class Conversation:
                 Button(_("👎 Not helpful"), action("f", entry.id, "0")),
             )
         )
-        text = self.answers.answer_text(entry, lang, with_more=with_more) + "\n\n" + _("Was this helpful?")
+        text = self.presenter.answer_text(entry, lang, with_more=with_more) + "\n\n" + _("Was this helpful?")
         return Reply(text, title=entry.title.get_text(lang), buttons=tuple(rows), kind=kind)  # type: ignore[arg-type]
 
     # --- commands ------------------------------------------------------------------------
@@ -285,7 +282,7 @@ class Conversation:
         else:
             heading = _("National contacts. Choose your area with /area to see local ones first.")
         contacts = self.kb.contacts_for(state.area)
-        return [Reply(heading + "\n\n" + "\n\n".join(self.answers.contact_text(c, lang) for c in contacts))]
+        return [Reply(heading + "\n\n" + "\n\n".join(self.presenter.contact_text(c, lang) for c in contacts))]
 
     def _cmd_privacy(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
@@ -396,4 +393,4 @@ class Conversation:
         ]
 
     def _btn_none(self, state: ChatState, _args: list[str]) -> list[Reply]:
-        return [Reply(self.answers.fallback_text(state.area, state.lang))]
+        return [Reply(self.presenter.fallback_text(state.area, state.lang))]

@@ -1,65 +1,54 @@
-"""Turning a question into what the parent is told: shared by the chat and `sendbot ask`.
-
-Kept apart from the conversation so that scripted use needs no database or chat state."""
+"""Wording a decision: the answer text with its sources, the suggestions, the honest
+fallback with the helplines, small talk and contacts. Shared by the chat and `sendbot ask`;
+what to say was decided once, in `sendbot.answering.decide`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from rapidfuzz import fuzz, process
-
-from sendbot.answering.matcher import Candidate, Matcher, MatchResult, MatchSettings
-from sendbot.answering.normalise import normalise
+from sendbot.answering.decide import Decision
 from sendbot.i18n import I18n
-from sendbot.knowledge.loader import DEFAULT_LANG, Contact, Entry, KnowledgeBase
-
-SMALLTALK_MAX_WORDS = 6
-SMALLTALK_SCORE = 88.0  # rapidfuzz ratio with a small-talk phrasing
+from sendbot.knowledge.loader import Contact, Entry, KnowledgeBase
 
 
-@dataclass(frozen=True)
-class Answer:
-    """The outcome of one question."""
-
-    question: str
-    result: MatchResult
-    entry: Entry | None  # the entry answered (status "answer") or the best suggestion
-    text: str  # what the parent is told, as plain text
-    smalltalk: str | None = None  # the small-talk intent, when the message was not a question
+def N_(message: str) -> str:
+    """Mark a string for the catalogue without translating it yet (translated when shown)."""
+    return message
 
 
-class Answerer:
-    """Matches questions and words the answers, the suggestions and the honest fallback."""
+SUGGEST_INTRO = N_("I'm not completely sure what you're asking. Did you mean one of these?")
 
-    def __init__(self, kb: KnowledgeBase, i18n: I18n, settings: MatchSettings | None = None) -> None:
+
+class Presenter:
+    """Plain text for every kind of decision, in the parent's language."""
+
+    def __init__(self, kb: KnowledgeBase, i18n: I18n) -> None:
         self.kb = kb
         self.i18n = i18n
-        self.settings = settings
-        self.matcher = Matcher(kb, settings)  # English: every entry has English phrasings
-        self._matchers: dict[str, Matcher] = {DEFAULT_LANG: self.matcher}
-        self._smalltalk = [(normalise(p), intent) for intent, ps in kb.smalltalk.items() for p in ps]
-        self._smalltalk_texts = [p for p, _ in self._smalltalk]
 
-    def matcher_for(self, lang: str | None) -> Matcher:
-        """A matcher over the language's own phrasings, built when first needed; English
-        when no entry has phrasings in that language."""
-        code = lang or DEFAULT_LANG
-        if code not in self._matchers:
-            has_own = any(code in entry.questions for entry in self.kb.entries.values())
-            self._matchers[code] = Matcher(self.kb, self.settings, code) if has_own else self.matcher
-        return self._matchers[code]
+    def _(self, lang: str | None) -> Callable[[str], str]:
+        return self.i18n.translator(lang).gettext
 
-    def smalltalk(self, text: str) -> str | None:
-        """The small-talk intent ("greeting", "thanks", "help", "goodbye") of a short message
-        that is nearly one of the small-talk phrasings, so "hi, the LA refused" is not one."""
-        words = normalise(text)
-        if not self._smalltalk or len(words.split()) > SMALLTALK_MAX_WORDS:
-            return None
-        found = process.extractOne(words, self._smalltalk_texts, scorer=fuzz.ratio, score_cutoff=SMALLTALK_SCORE)
-        return self._smalltalk[found[2]][1] if found else None
+    def text(self, decision: Decision, area: str | None, lang: str | None) -> str:
+        """What the parent is told first, as plain text (`sendbot ask`)."""
+        if decision.urgent is not None:
+            return self.answer_text(decision.urgent, lang)
+        if decision.smalltalk is not None:
+            return self.smalltalk_text(decision.smalltalk, lang)
+        if decision.kind == "answer" and decision.entry is not None:
+            return self.answer_text(decision.entry, lang)
+        if decision.kind == "suggest":
+            titles = "\n".join(
+                f"• {self.kb.entries[c.entry_id].title.get_text(lang or 'en')}" for c in decision.candidates
+            )
+            return self.suggest_intro(lang) + "\n" + titles
+        return self.fallback_text(area, lang, decision.out_of_scope)
+
+    def suggest_intro(self, lang: str | None) -> str:
+        return self._(lang)(SUGGEST_INTRO)
 
     def smalltalk_text(self, intent: str, lang: str | None) -> str:
-        _ = self.i18n.translator(lang).gettext
+        _ = self._(lang)
         return {
             "greeting": _(
                 "Hello! I'm SENDbot. Ask me anything about special educational needs and "
@@ -76,48 +65,6 @@ class Answerer:
                 "assessment? Type /help in the chat to see every command."
             ),
         }[intent]
-
-    def urgent(self, text: str, area: str | None) -> Entry | None:
-        """The safety entry for a message about immediate danger, whatever else it asks: the
-        local one for the area chosen, or else for the one place the message names."""
-        words = f" {normalise(text)} "
-        for item in self.kb.urgent:
-            if any(f" {word} " in words for word in item.words):
-                named = self.matcher.mentioned_areas(text)
-                where = area or (next(iter(named)) if len(named) == 1 else "")
-                return self.kb.entries[item.entries.get(where, item.entries["national"])]
-        return None
-
-    def answer(self, question: str, area: str | None, lang: str | None, *, check_urgent: bool = True) -> Answer:
-        """Match a question and say what the parent is told; shared by chat and `sendbot ask`.
-        A message about immediate danger gets the safety entry, unless the caller shows that
-        itself (``check_urgent=False``)."""
-        _ = self.i18n.translator(lang).gettext
-        danger = self.urgent(question, area) if check_urgent else None
-        if danger is not None:
-            # Safety first; what else the message asks stays visible as the next suggestions.
-            others = self.matcher_for(lang).match(question, area).candidates
-            rest = tuple(c for c in others if c.entry_id != danger.id)[:2]
-            result = MatchResult("answer", (Candidate(danger.id, 1.0), *rest))
-            return Answer(question, result, danger, self.answer_text(danger, lang))
-        intent = self.smalltalk(question)
-        if intent:
-            return Answer(question, MatchResult("fallback", ()), None, self.smalltalk_text(intent, lang), intent)
-        result = self.matcher_for(lang).match(question, area)
-        best = self.kb.entries[result.best.entry_id] if result.best else None
-        if result.status == "answer" and best is not None:
-            return Answer(question, result, best, self.answer_text(best, lang))
-        if result.status == "suggest" and best is not None:
-            titles = "\n".join(
-                f"• {self.kb.entries[c.entry_id].title.get_text(lang or 'en')}" for c in result.candidates
-            )
-            return Answer(
-                question,
-                result,
-                best,
-                _("I'm not completely sure what you're asking. Did you mean one of these?") + "\n" + titles,
-            )
-        return Answer(question, result, None, self.fallback_text(area, lang, result.out_of_scope))
 
     def answer_text(self, entry: Entry, lang: str | None, *, with_more: bool = False) -> str:
         _ = self.i18n.translator(lang).gettext
