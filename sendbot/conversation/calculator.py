@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 
 from babel.support import NullTranslations
 
-from sendbot.conversation.replies import Button, Document, Kind, Reply, action, short_label
+from sendbot.conversation.actions import Action, action
+from sendbot.conversation.replies import Button, Document, Kind, Reply, short_label
 from sendbot.deadlines import (
     Ambiguous,
     DateRange,
@@ -57,7 +58,7 @@ DATE_QUESTION = re.compile(
     re.IGNORECASE,
 )
 
-Handler = Callable[[ChatState, list[str]], list[Reply] | None]
+ButtonHandler = Callable[[ChatState, list[str]], list[Reply] | None]  # None: a stale button
 
 
 def london_today(clock: Callable[[], datetime]) -> date:
@@ -119,16 +120,16 @@ class Calculator:
             "reminders": self._cmd_reminders,
             "cancel": self._cmd_cancel,
         }
-        self.buttons: dict[str, Handler] = {
-            "dl": self._btn_choose,
-            "dd": self._btn_ambiguous,
-            "sk": self._btn_skip,
-            "yn": self._btn_yes_no,
-            "cal": self._btn_calendar,
-            "cx": self._btn_cancel,
-            "ics": self._btn_ics,
-            "rm": self._btn_remind,
-            "rc": self._btn_cancel_reminder,
+        self.buttons: dict[Action, ButtonHandler] = {
+            Action.TIMELINE: self._btn_choose,
+            Action.READING: self._btn_ambiguous,
+            Action.SKIP: self._btn_skip,
+            Action.YES_NO: self._btn_yes_no,
+            Action.CALENDAR: self._btn_calendar,
+            Action.CANCEL: self._btn_cancel,
+            Action.CALENDAR_FILE: self._btn_ics,
+            Action.REMIND: self._btn_remind,
+            Action.CANCEL_REMINDER: self._btn_cancel_reminder,
         }
 
     def _tr(self, state: ChatState) -> NullTranslations:
@@ -179,7 +180,7 @@ class Calculator:
         _ = self._tr(state).gettext
         if not self.timelines:
             return [Reply(_("Sorry, the deadline calculators are not available at the moment."))]
-        rows = tuple((Button(short_label(t.title), action("dl", t.id)),) for t in self.timelines.values())
+        rows = tuple((Button(short_label(t.title), action(Action.TIMELINE, t.id)),) for t in self.timelines.values())
         return [Reply(_("I can work out the legal deadlines for you. Which process is it about?"), buttons=rows)]
 
     def _btn_choose(self, state: ChatState, args: list[str]) -> list[Reply] | None:
@@ -235,14 +236,19 @@ class Calculator:
             text += "\n" + _("You can type it as 3/3/2025, 3 March 2025, 03.03.25 or yesterday.")
         rows: list[tuple[Button, ...]] = []
         if spec.kind == "bool":
-            rows.append((Button(_("Yes"), action("yn", spec.name, "1")), Button(_("No"), action("yn", spec.name, "0"))))
+            rows.append(
+                (
+                    Button(_("Yes"), action(Action.YES_NO, spec.name, "1")),
+                    Button(_("No"), action(Action.YES_NO, spec.name, "0")),
+                )
+            )
         if spec.kind == "date":
             today = london_today(self.clock)
             month = min(today, bounds_for(spec, today).latest)
-            rows.append((Button(_("📅 Pick from a calendar"), action("cal", spec.name, f"{month:%Y-%m}")),))
+            rows.append((Button(_("📅 Pick from a calendar"), action(Action.CALENDAR, spec.name, f"{month:%Y-%m}")),))
         if not spec.required and spec.kind != "bool":
-            rows.append((Button(_("Skip"), action("sk", spec.name)),))
-        rows.append((Button(_("Cancel"), action("cx")),))
+            rows.append((Button(_("Skip"), action(Action.SKIP, spec.name)),))
+        rows.append((Button(_("Cancel"), action(Action.CANCEL)),))
         parts = [part for part in (intro, problem, text) if part]
         return Reply("\n\n".join(parts), title=timeline.title if intro else None, buttons=tuple(rows))
 
@@ -281,10 +287,10 @@ class Calculator:
         calc["candidates"] = [day.isoformat() for day in ambiguous.candidates]
         lang = state.lang
         rows = tuple(
-            (Button(self.i18n.date(day, lang), action("dd", spec.name, day.isoformat())),)
+            (Button(self.i18n.date(day, lang), action(Action.READING, spec.name, day.isoformat())),)
             for day in ambiguous.candidates
         )
-        rows += ((Button(_("Neither: I'll type it again"), action("dd", spec.name)),),)
+        rows += ((Button(_("Neither: I'll type it again"), action(Action.READING, spec.name)),),)
         options = _(" or ").join(self.i18n.date(day, lang) for day in ambiguous.candidates)
         text = _("I'm not sure which date you mean ({reason}). Did you mean {options}?").format(
             reason=ambiguous.reason, options=options
@@ -365,17 +371,23 @@ class Calculator:
         last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
         days = [month + timedelta(days=n) for n in range(last.day)]
         allowed = [day for day in days if bounds.earliest <= day <= bounds.latest]
-        buttons = [Button(str(day.day), action("cal", spec.name, day.isoformat())) for day in allowed]
+        buttons = [Button(str(day.day), action(Action.CALENDAR, spec.name, day.isoformat())) for day in allowed]
         rows = [tuple(buttons[i : i + CALENDAR_ROW]) for i in range(0, len(buttons), CALENDAR_ROW)]
         before, after = month - timedelta(days=1), last + timedelta(days=1)
         nav = []
         if before >= bounds.earliest:
-            nav.append(Button("« " + self.i18n.month(before, state.lang), action("cal", spec.name, f"{before:%Y-%m}")))
+            nav.append(
+                Button(
+                    "« " + self.i18n.month(before, state.lang), action(Action.CALENDAR, spec.name, f"{before:%Y-%m}")
+                )
+            )
         if after <= bounds.latest:
-            nav.append(Button(self.i18n.month(after, state.lang) + " »", action("cal", spec.name, f"{after:%Y-%m}")))
+            nav.append(
+                Button(self.i18n.month(after, state.lang) + " »", action(Action.CALENDAR, spec.name, f"{after:%Y-%m}"))
+            )
         if nav:
             rows.append(tuple(nav))
-        rows.append((Button(_("Cancel"), action("cx")),))
+        rows.append((Button(_("Cancel"), action(Action.CANCEL)),))
         text = spec.prompt + "\n\n" + _("Choose a day in {month}:").format(month=self.i18n.month(month, state.lang))
         return Reply(text, buttons=tuple(rows), kind="edit")
 
@@ -410,10 +422,10 @@ class Calculator:
         parts.append(_("This is information, not legal advice: your local SENDIASS or IPSEA can check your case."))
         rows: list[tuple[Button, ...]] = []
         if dated:
-            rows.append((Button(_("📅 Calendar file"), action("ics", tid)),))
+            rows.append((Button(_("📅 Calendar file"), action(Action.CALENDAR_FILE, tid)),))
         if any(not event.passed for event in dated):
-            rows.append((Button(_("⏰ Remind me"), action("rm", tid)),))
-        rows.append((Button(_("Start again"), action("dl")),))
+            rows.append((Button(_("⏰ Remind me"), action(Action.REMIND, tid)),))
+        rows.append((Button(_("Start again"), action(Action.TIMELINE)),))
         return Reply("\n\n".join(parts), title=result.timeline.title, buttons=tuple(rows))
 
     def _last_result(self, state: ChatState, args: list[str]) -> Result | None:
@@ -503,10 +515,11 @@ class Calculator:
         lines = [_("Your reminders:")]
         lines += [f"{n}. {self._when(state, r)}: " + r.text.replace("\n", " – ") for n, r in enumerate(reminders, 1)]
         cancel = [
-            Button(_("Cancel {number}").format(number=n), action("rc", str(r.id))) for n, r in enumerate(reminders, 1)
+            Button(_("Cancel {number}").format(number=n), action(Action.CANCEL_REMINDER, str(r.id)))
+            for n, r in enumerate(reminders, 1)
         ]
         rows = [tuple(cancel[i : i + CANCEL_BUTTONS_PER_ROW]) for i in range(0, len(cancel), CANCEL_BUTTONS_PER_ROW)]
-        rows.append((Button(_("Cancel all"), action("rc", CANCEL_ALL)),))
+        rows.append((Button(_("Cancel all"), action(Action.CANCEL_REMINDER, CANCEL_ALL)),))
         return Reply("\n".join(lines), buttons=tuple(rows), kind=kind)
 
     def _when(self, state: ChatState, reminder: Reminder) -> str:
@@ -543,8 +556,10 @@ class Calculator:
             return ()
         _ = self._tr(state).gettext
         if len(timelines) == 1:
-            return (Button(_("🗓 Work out my dates"), action("dl", timelines[0].id)),)
+            return (Button(_("🗓 Work out my dates"), action(Action.TIMELINE, timelines[0].id)),)
         return tuple(
-            Button(short_label(_("🗓 Work out my dates: {process}").format(process=t.title)), action("dl", t.id))
+            Button(
+                short_label(_("🗓 Work out my dates: {process}").format(process=t.title)), action(Action.TIMELINE, t.id)
+            )
             for t in timelines
         )

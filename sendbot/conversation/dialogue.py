@@ -13,9 +13,10 @@ from datetime import datetime, timezone
 from sendbot.answering.decide import Decider, Decision
 from sendbot.answering.matcher import MatchSettings
 from sendbot.answering.normalise import normalise
-from sendbot.conversation.calculator import Calculator
+from sendbot.conversation.actions import Action, action, dispatch_table, parse_action
+from sendbot.conversation.calculator import ButtonHandler, Calculator
 from sendbot.conversation.presenter import N_, Presenter
-from sendbot.conversation.replies import Button, ButtonIn, Incoming, Reply, action, parse_action, short_label
+from sendbot.conversation.replies import Button, ButtonIn, Incoming, Reply, short_label
 from sendbot.deadlines import Timeline
 from sendbot.i18n import I18n
 from sendbot.knowledge.loader import ENGLAND, Entry, KnowledgeBase
@@ -77,15 +78,15 @@ class Conversation:
             "language": self._cmd_language,
             **self.calculator.commands,
         }
-        self._buttons: dict[str, Callable[[ChatState, list[str]], list[Reply]]] = {
-            "a": self._btn_answer,
-            "m": self._btn_more,
-            "f": self._btn_feedback,
-            "ar": self._btn_area,
-            "lg": self._btn_language,
-            "n": self._btn_none,
-            **self.calculator.buttons,
+        own: dict[Action, ButtonHandler] = {
+            Action.ANSWER: self._btn_answer,
+            Action.MORE: self._btn_more,
+            Action.FEEDBACK: self._btn_feedback,
+            Action.AREA: self._btn_area,
+            Action.LANGUAGE: self._btn_language,
+            Action.NONE_OF_THESE: self._btn_none,
         }
+        self._buttons = dispatch_table(own, self.calculator.buttons)
 
     # --- entry point ---------------------------------------------------------------------
 
@@ -199,10 +200,15 @@ class Conversation:
         if decision.kind == "suggest":
             buttons = (
                 *(
-                    (Button(short_label(self.kb.entries[c.entry_id].title.get_text(lang)), action("a", c.entry_id)),)
+                    (
+                        Button(
+                            short_label(self.kb.entries[c.entry_id].title.get_text(lang)),
+                            action(Action.ANSWER, c.entry_id),
+                        ),
+                    )
                     for c in decision.candidates
                 ),
-                (Button(_("None of these"), action("n")),),
+                (Button(_("None of these"), action(Action.NONE_OF_THESE)),),
             )
             return [Reply(self.presenter.suggest_intro(state.lang), buttons=buttons)]
         return [Reply(self.presenter.fallback_text(state.area, state.lang, decision.out_of_scope))]
@@ -214,13 +220,13 @@ class Conversation:
         lang = state.lang or "en"
         rows: list[tuple[Button, ...]] = [(offer,) for offer in offers]
         if entry.more and not with_more:
-            rows.append((Button(_("More detail"), action("m", entry.id)),))
+            rows.append((Button(_("More detail"), action(Action.MORE, entry.id)),))
         for rel in entry.related[:MAX_RELATED_BUTTONS]:
-            rows.append((Button(short_label(self.kb.entries[rel].title.get_text(lang)), action("a", rel)),))
+            rows.append((Button(short_label(self.kb.entries[rel].title.get_text(lang)), action(Action.ANSWER, rel)),))
         rows.append(
             (
-                Button(_("👍 Helpful"), action("f", entry.id, "1")),
-                Button(_("👎 Not helpful"), action("f", entry.id, "0")),
+                Button(_("👍 Helpful"), action(Action.FEEDBACK, entry.id, "1")),
+                Button(_("👎 Not helpful"), action(Action.FEEDBACK, entry.id, "0")),
             )
         )
         text = self.presenter.answer_text(entry, lang, with_more=with_more) + "\n\n" + _("Was this helpful?")
@@ -231,8 +237,8 @@ class Conversation:
     def _area_buttons(self, state: ChatState) -> tuple[tuple[Button, ...], ...]:
         _ = self._(state)
         lang = state.lang or "en"
-        rows = [(Button(area.name.get_text(lang), action("ar", area.id)),) for area in self.kb.areas.values()]
-        rows.append((Button(_("Elsewhere in England"), action("ar", ENGLAND)),))
+        rows = [(Button(area.name.get_text(lang), action(Action.AREA, area.id)),) for area in self.kb.areas.values()]
+        rows.append((Button(_("Elsewhere in England"), action(Action.AREA, ENGLAND)),))
         return tuple(rows)
 
     def _cmd_start(self, state: ChatState, _args: str) -> list[Reply]:
@@ -315,14 +321,16 @@ class Conversation:
 
     def _cmd_language(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
-        rows = tuple((Button(self.i18n.language_name(code), action("lg", code)),) for code in self.i18n.languages)
+        rows = tuple(
+            (Button(self.i18n.language_name(code), action(Action.LANGUAGE, code)),) for code in self.i18n.languages
+        )
         return [Reply(_("Choose your language:"), buttons=rows)]
 
     # --- buttons -------------------------------------------------------------------------
 
     def _on_button(self, state: ChatState, data: str) -> list[Reply]:
-        verb, args = parse_action(data)
-        handler = self._buttons.get(verb)
+        name, args = parse_action(data)
+        handler = self._buttons.get(name) if name is not None else None
         replies = handler(state, args) if handler else None
         return replies if replies is not None else self._stale(state)
 

@@ -54,4 +54,5 @@ def build_ics(result: Result) -> bytes:
             item.add("url", event.source.url)
         item.add("transp", "TRANSPARENT")
         calendar.add_component(item)
-    return calendar.to_ical()
+    data: bytes = calendar.to_ical()
+    return data

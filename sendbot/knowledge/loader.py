@@ -280,18 +280,27 @@ def _parse_entry(raw: Any, line: int, chk: _Checker) -> Entry | None:
                 f"{what}: answer has {words} words",
                 f"keep it under {LONG_ANSWER_WORDS} (about 120) and move detail into 'more'",
             )
-    if None in (entry_id, topic, title, answer, reviewed, area, questions, sources):
+    if (
+        entry_id is None
+        or topic is None
+        or title is None
+        or answer is None
+        or reviewed is None
+        or area is None
+        or questions is None
+        or sources is None
+    ):
         return None
     return Entry(
         id=entry_id,
         topic=topic,
         title=title,
         area=area,
-        reviewed=reviewed,  # type: ignore[arg-type]
+        reviewed=reviewed,
         questions=questions,
         answer=answer,
         more=more,
-        sources=sources,  # type: ignore[arg-type]
+        sources=sources,
         related=tuple(related),
         file=chk.file,
         line=raw.line,
@@ -605,7 +614,7 @@ def check_knowledge(root: Path, *, collisions: EntryCheck | None = None) -> tupl
         items = _load_top(path, "entries", LineList, problems)
         chk = _Checker(path)
         for i, raw in enumerate(items or []):
-            entry = _parse_entry(raw, items.line_of(i), chk)  # type: ignore[union-attr]
+            entry = _parse_entry(raw, items.line_of(i), chk)
             if entry is None:
                 continue
             if entry.id in entries:

@@ -17,7 +17,7 @@ from sendbot.knowledge.problems import Problem
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class LineDict(dict):
+class LineDict(dict[str, Any]):
     """A mapping that knows the line it starts on and the line of each key."""
 
     line: int
@@ -28,7 +28,7 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class LineList(list):
+class LineList(list[Any]):
     """A sequence that knows the line it starts on and the line of each item."""
 
     line: int
