@@ -1,4 +1,4 @@
-"""Project hygiene that a reviewer would otherwise check by hand: lint, catalogue, real data."""
+"""Project hygiene that a reviewer would otherwise check by hand: lint, types, catalogue, real data."""
 
 from __future__ import annotations
 
@@ -17,6 +17,17 @@ from tests.conftest import ROOT
 def test_code_is_ruff_clean() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "sendbot", "tests", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_types_are_checked() -> None:
+    """mypy --strict over sendbot/ (settings in pyproject.toml), so a type error fails CI."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-error-summary"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -107,7 +107,7 @@ def answer_json(decision: Decision, text: str, kb: KnowledgeBase, lang: str) -> 
     """The stable `ask --json` record: ``text`` is what the parent is told."""
     result = decision.shown
     entry = decision.first
-    answered = result.status == "answer" and entry is not None
+    answered = entry if result.status == "answer" else None
     return {
         "question": decision.question,
         "status": result.status,
@@ -115,8 +115,8 @@ def answer_json(decision: Decision, text: str, kb: KnowledgeBase, lang: str) -> 
         "title": entry.title.get_text(lang) if entry else None,
         "score": result.best.score if result.best and entry else None,
         "answer": text,
-        "more": entry.more.get_text(lang) if answered and entry.more else None,
-        "sources": [str(s) for s in entry.sources] if answered else [],
+        "more": answered.more.get_text(lang) if answered and answered.more else None,
+        "sources": [str(s) for s in answered.sources] if answered else [],
         "suggestions": [
             {"id": c.entry_id, "title": kb.entries[c.entry_id].title.get_text(lang), "score": c.score}
             for c in result.candidates

@@ -47,6 +47,9 @@ SAFE_CHUNK_CHARS = 3500  # leaves room for escaping and the bold title
 CONVERSATION_KEY = "conversation"
 CLOCK_KEY = "clock"
 
+# PTB's Application with its default context types.
+App = Application[Any, Any, Any, Any, Any, Any]
+
 
 # --- rendering ----------------------------------------------------------------------------
 
@@ -109,7 +112,8 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 def _conversation(context: ContextTypes.DEFAULT_TYPE) -> Conversation:
-    return context.application.bot_data[CONVERSATION_KEY]
+    conversation: Conversation = context.application.bot_data[CONVERSATION_KEY]
+    return conversation
 
 
 async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
@@ -214,20 +218,20 @@ async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
         conversation.reminder_delivered(reminder)
 
 
-async def _post_init(application: Application) -> None:
+async def _post_init(application: App) -> None:
     menu = application.bot_data[CONVERSATION_KEY].command_menu(None)
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in menu])
 
 
 def build_application(
     conversation: Conversation, settings: Settings, clock: Callable[[], datetime] | None = None
-) -> Application:
+) -> App:
     """The PTB Application with every handler and the reminder job; `settings.api_base_url`
     is PTB's base_url. ``clock`` (timezone-aware; the conversation's by default) decides
     when reminders are due, so tests can move time on."""
     if not settings.token:
         raise ValueError("a Telegram token is needed")
-    builder: ApplicationBuilder = (
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder()
         .token(settings.token)
         .base_url(settings.api_base_url)

@@ -89,7 +89,8 @@ def _decode(spec: Input, value: Any) -> InputValue | None:
         return date.fromisoformat(value)
     if spec.kind == "dates-list":
         return tuple(DateRange(date.fromisoformat(a), date.fromisoformat(b)) for a, b in value)
-    return value  # bool, year or count: stored as is
+    stored: InputValue = value  # bool, year or count: stored as is
+    return stored
 
 
 def _month(token: str) -> date | None:
@@ -204,7 +205,7 @@ class Calculator:
             timeline.school_calendar.closed_days,
         }
         for step in timeline.steps:
-            if step.only_if in answers and not answers[step.only_if]:
+            if step.only_if is not None and step.only_if in answers and not answers[step.only_if]:
                 continue
             if step.unless and answers.get(step.unless):
                 continue
