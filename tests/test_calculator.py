@@ -13,7 +13,7 @@ import pytest
 from icalendar import Calendar
 
 from sendbot.channels.terminal import run_terminal
-from sendbot.conversation.calculator import LONDON
+from sendbot.clock import LONDON
 from sendbot.conversation.dialogue import Conversation
 from sendbot.conversation.replies import Button, ButtonIn, Reply, TextIn
 from sendbot.deadlines import Timeline, calculate, check_entry_links, load_timelines

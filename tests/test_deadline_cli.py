@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -218,3 +220,23 @@ def test_run_deadline_is_the_parsers_function() -> None:
     parser = argparse.ArgumentParser(prog="sendbot")
     add_deadline_parser(parser.add_subparsers(dest="command"))
     assert parser.parse_args(["deadline", "--list"]).func is run_deadline
+
+
+def test_deadline_honours_sendbot_knowledge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sendbot.channels.cli import main
+
+    shutil.copytree(BROKEN, tmp_path / "knowledge" / "timelines")
+    monkeypatch.setenv("SENDBOT_KNOWLEDGE", str(tmp_path / "knowledge"))
+    assert main(["deadline", "--list"]) == 1  # the broken copy was read, not knowledge/timelines
+    assert str(tmp_path) in capsys.readouterr().err
+
+
+def test_today_is_the_date_in_london(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser(prog="sendbot")
+    add_deadline_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["deadline", "tribunal-appeal", "2026-03-03", "--json"])
+    late_evening_utc = datetime(2026, 6, 30, 23, 30, tzinfo=timezone.utc)  # 00:30 on 1 July in London
+    assert run_deadline(args, clock=lambda: late_evening_utc) == 0
+    assert json.loads(capsys.readouterr().out)["today"] == "2026-07-01"

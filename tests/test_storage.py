@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sendbot.config import Settings
-from sendbot.store.sqlite import CHAT_TABLES, ChatState, Store, default_db_path
+from sendbot.config import Settings, default_db_path
+from sendbot.store.sqlite import CHAT_TABLES, ChatState, Store
 
 CHAT = 11
 OTHER = 22
@@ -184,3 +184,14 @@ def test_store_is_safe_across_threads(store: Store) -> None:
         thread.join()
     assert all(store.load_chat(chat).flow == {"i": 19} for chat in range(8))
     assert sum(yes + no for yes, no in store.feedback_counts().values()) == 8 * 3
+
+
+def test_chat_rows_carry_an_aware_utc_time(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    moment = datetime(2026, 7, 1, 0, 30, tzinfo=timezone.utc)
+    store = Store(tmp_path / "s.db", clock=lambda: moment)
+    store.save_chat(ChatState(CHAT, "en", "derby"))
+    [(updated,)] = store._conn.execute("SELECT updated_at FROM chats").fetchall()
+    assert updated == "2026-07-01T00:30:00+00:00"
+    store.close()

@@ -23,7 +23,9 @@ from sendbot.knowledge.problems import DataError
 log = logging.getLogger("sendbot")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(timelines_dir: Path | None) -> argparse.ArgumentParser:
+    """The whole command line; ``timelines_dir`` gives `deadline` its per-timeline options
+    (None when another command runs, so it need not read the timeline files)."""
     parser = argparse.ArgumentParser(prog="sendbot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("chat", help="chat with the bot in this terminal")
@@ -37,13 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="measure answer accuracy on labelled questions")
     ev.add_argument("files", nargs="+", type=Path, help="eval YAML files or folders")
     ev.add_argument("--quiet", action="store_true", help="print the figures only, not the misses")
-    add_deadline_parser(sub)
+    add_deadline_parser(sub, timelines_dir)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
     settings = Settings.from_env()
+    words = sys.argv[1:] if argv is None else argv
+    args = _parser(settings.timelines_dir if "deadline" in words[:1] else None).parse_args(argv)
     command = args.command or ("telegram" if settings.token else "chat")
     try:
         if command == "check":
@@ -71,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(settings: Settings) -> int:
     kb, problems = check_knowledge(settings.knowledge_dir, collisions=phrasing_collisions)
-    timelines_dir = settings.knowledge_dir / "timelines"
+    timelines_dir = settings.timelines_dir
     timelines, timeline_problems = load_timelines(timelines_dir) if timelines_dir.exists() else ({}, [])
     problems += timeline_problems + check_locales(settings.locales_dir)
     if kb is not None:

@@ -17,10 +17,10 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel.support import NullTranslations
 
+from sendbot.clock import LONDON, Clock, london_today
 from sendbot.conversation.actions import Action, action
 from sendbot.conversation.replies import Button, Document, Kind, Reply, short_label
 from sendbot.deadlines import (
@@ -42,7 +42,6 @@ from sendbot.deadlines import (
 from sendbot.i18n import I18n
 from sendbot.store.sqlite import ChatState, Reminder, Store
 
-LONDON = ZoneInfo("Europe/London")  # statutory deadlines are English days
 FLOW_KEY = "calc"
 REMINDER_DAYS_BEFORE = (7, 1)
 REMINDER_TIME = time(9, 0)  # London time on the reminder's day
@@ -59,11 +58,6 @@ DATE_QUESTION = re.compile(
 )
 
 ButtonHandler = Callable[[ChatState, list[str]], list[Reply] | None]  # None: a stale button
-
-
-def london_today(clock: Callable[[], datetime]) -> date:
-    """Today in England, whatever the server's time zone: deadlines are English days."""
-    return clock().astimezone(LONDON).date()
 
 
 def _one_line(note: str) -> str:
@@ -106,7 +100,7 @@ class Calculator:
     and, while ``is_waiting``, gives it the parent's typed text."""
 
     def __init__(
-        self, timelines: Mapping[str, Timeline], store: Store, i18n: I18n, clock: Callable[[], datetime]
+        self, timelines: Mapping[str, Timeline], store: Store, i18n: I18n, clock: Clock
     ) -> None:
         self.timelines = dict(timelines)
         self.store = store

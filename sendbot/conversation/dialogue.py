@@ -8,11 +8,12 @@ calculator and reminders are in `sendbot.conversation.calculator`, which this di
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sendbot.answering.decide import Decider, Decision
 from sendbot.answering.matcher import MatchSettings
 from sendbot.answering.normalise import normalise
+from sendbot.clock import Clock, utc_now
 from sendbot.conversation.actions import Action, action, dispatch_table, parse_action
 from sendbot.conversation.calculator import ButtonHandler, Calculator
 from sendbot.conversation.presenter import N_, Presenter
@@ -41,11 +42,6 @@ COMMAND_MENU = (
 )
 
 
-def utc_now() -> datetime:
-    """The default clock: timezone-aware, so reminder times compare without guessing zones."""
-    return datetime.now(timezone.utc)
-
-
 class Conversation:
     """The dialogue. Holds the loaded knowledge, the matcher and the store; no I/O besides the store.
 
@@ -58,7 +54,7 @@ class Conversation:
         store: Store,
         i18n: I18n,
         settings: MatchSettings | None = None,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = utc_now,
         timelines: Mapping[str, Timeline] | None = None,
     ) -> None:
         self.kb = kb

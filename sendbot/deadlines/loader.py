@@ -115,20 +115,6 @@ class Input:
     not_before: str | None = None
     line: int = 0
 
-    @property
-    def option(self) -> str:
-        return f"--{self.cli}"
-
-    @property
-    def metavar(self) -> str:
-        return {
-            "date": "DATE",
-            "bool": "",
-            "year": "YEAR",
-            "count": "N",
-            "dates-list": "DATES",
-        }[self.kind]
-
 
 @dataclass(frozen=True)
 class Adjustment:
@@ -209,15 +195,6 @@ class Timeline:
 
     def input(self, name: str) -> Input:
         return next(spec for spec in self.inputs if spec.name == name)
-
-    @property
-    def usage(self) -> str:
-        """``ehc-assessment REQUEST_RECEIVED [--draft-sent DATE]``, for ``--list`` and help."""
-        parts = [self.id, self.main_input.cli.upper().replace("-", "_")]
-        for spec in self.inputs[1:]:
-            option = f"{spec.option} {spec.metavar}".strip()
-            parts.append(option if spec.required else f"[{option}]")
-        return " ".join(parts)
 
 
 # --- loading -----------------------------------------------------------------------------

@@ -7,7 +7,6 @@ asked for. Every row carries its chat id so `/forget` can delete all of it."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -16,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from sendbot.clock import Clock, utc_now, utc_text
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS chats (
@@ -49,12 +50,6 @@ INDEXES = "CREATE INDEX IF NOT EXISTS reminders_due_at ON reminders (due_at);"
 CHAT_TABLES = ("chats", "feedback", "reminders")
 
 
-def default_db_path() -> Path:
-    """Per-user data directory, so two users of one machine never share a database."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "sendbot" / "sendbot.db"
-
-
 @dataclass
 class ChatState:
     """What the bot remembers about one chat between messages."""
@@ -86,8 +81,9 @@ def _utc_text(moment: datetime) -> str:
 class Store:
     """A thin layer over sqlite3: short transactions, safe to share between PTB's tasks."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, clock: Clock = utc_now) -> None:
         self.path = Path(path)
+        self.clock = clock
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
@@ -134,7 +130,7 @@ class Store:
                     state.lang,
                     state.area,
                     json.dumps(state.flow) if state.flow else None,
-                    datetime.now().isoformat(timespec="seconds"),
+                    utc_text(self.clock()),
                 ),
             )
 
