@@ -17,7 +17,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from sendbot.knowledge.loader import DEFAULT_LANG
+from sendbot.knowledge.model import DEFAULT_LANG
 from sendbot.knowledge.problems import Problem
 
 Day = date  # the type, where a method named `date` hides it

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sendbot.knowledge.loader import KnowledgeBase, load_knowledge
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.knowledge.model import KnowledgeBase
 from sendbot.store.sqlite import Store
 from tests.fakebotapi import FakeBotAPI
 

@@ -13,7 +13,8 @@ import pytest
 from sendbot.conversation.dialogue import MAX_INPUT_CHARS, Conversation
 from sendbot.conversation.replies import MAX_CALLBACK_BYTES, Button, ButtonIn, Reply, TextIn
 from sendbot.i18n import I18n
-from sendbot.knowledge.loader import MAX_ID_LENGTH, KnowledgeBase, load_knowledge
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.knowledge.model import MAX_ID_LENGTH, KnowledgeBase
 from sendbot.store.sqlite import Store
 
 TESTS = Path(__file__).resolve().parent

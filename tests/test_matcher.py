@@ -9,7 +9,8 @@ import pytest
 
 from sendbot.answering.matcher import Matcher, MatchSettings
 from sendbot.answering.normalise import Normaliser, normalise
-from sendbot.knowledge.loader import KnowledgeBase, load_knowledge
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.knowledge.model import KnowledgeBase
 
 KB_SMALL = Path(__file__).resolve().parent / "fixtures" / "kb_small"
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from rapidfuzz import fuzz, process
 
 from sendbot.answering.normalise import Normaliser
-from sendbot.knowledge.loader import Entry
+from sendbot.knowledge.model import Entry
 from sendbot.knowledge.problems import Problem
 
 COLLISION_SCORE = 95.0  # token_sort_ratio at or above which two phrasings count as the same

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 
 from sendbot.answering.matcher import Candidate, Matcher, MatchResult, MatchSettings
 from sendbot.answering.normalise import normalise
-from sendbot.knowledge.loader import DEFAULT_LANG, NATIONAL, Entry, KnowledgeBase
+from sendbot.knowledge.model import DEFAULT_LANG, NATIONAL, Entry, KnowledgeBase
 
 SMALLTALK_MAX_WORDS = 6
 SMALLTALK_SCORE = 88.0  # rapidfuzz ratio with a small-talk phrasing

@@ -32,7 +32,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from sendbot.answering.normalise import Normaliser, normalise
-from sendbot.knowledge.loader import DEFAULT_LANG, NATIONAL, KnowledgeBase
+from sendbot.knowledge.model import DEFAULT_LANG, NATIONAL, KnowledgeBase
 
 Status = Literal["answer", "suggest", "fallback"]
 

@@ -17,7 +17,8 @@ from sendbot.config import Settings
 from sendbot.conversation.presenter import Presenter
 from sendbot.deadlines import check_entry_links, load_timelines
 from sendbot.i18n import I18n, check_locales
-from sendbot.knowledge.loader import KnowledgeBase, check_knowledge, load_knowledge
+from sendbot.knowledge.loader import check_knowledge, load_knowledge
+from sendbot.knowledge.model import KnowledgeBase
 from sendbot.knowledge.problems import DataError
 
 log = logging.getLogger("sendbot")

@@ -20,7 +20,7 @@ from sendbot.conversation.presenter import N_, Presenter
 from sendbot.conversation.replies import Button, ButtonIn, Incoming, Reply, short_label
 from sendbot.deadlines import Timeline
 from sendbot.i18n import I18n
-from sendbot.knowledge.loader import ENGLAND, Entry, KnowledgeBase
+from sendbot.knowledge.model import ENGLAND, Entry, KnowledgeBase
 from sendbot.store.sqlite import ChatState, Reminder, Store
 
 MAX_INPUT_CHARS = 2000  # longer messages are read from both ends, where questions usually sit

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sendbot.answering.decide import Decision
 from sendbot.i18n import I18n
-from sendbot.knowledge.loader import Contact, Entry, KnowledgeBase
+from sendbot.knowledge.model import Contact, Entry, KnowledgeBase
 
 
 def N_(message: str) -> str:

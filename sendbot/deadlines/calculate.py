@@ -31,7 +31,8 @@ from sendbot.deadlines.dates import (
     apply_tribunal_rule,
     months_with_counting,
 )
-from sendbot.deadlines.loader import Input, Source, Step, Timeline
+from sendbot.deadlines.model import Input, Step, Timeline
+from sendbot.knowledge.model import Source
 
 InputValue = date | bool | int | tuple[DateRange, ...]
 """date for kind date, bool for bool, int for year and count, ranges for dates-list."""
