@@ -64,8 +64,15 @@ def data_of(replies: Iterable[Reply]) -> list[str]:
     return [button.data for button in buttons(replies)]
 
 
+def answers_kept(conv: Conversation) -> dict[str, object]:
+    calc = conv.store.load_chat(CHAT).calc
+    assert calc is not None
+    return dict(calc.answers)
+
+
 def asking(conv: Conversation) -> str | None:
-    return conv.store.load_chat(CHAT).flow.get("calc", {}).get("asking")
+    calc = conv.store.load_chat(CHAT).calc
+    return calc.asking if calc else None
 
 
 def run_to_result(conv: Conversation, timeline: Timeline, first: str) -> tuple[list[str], Reply]:
@@ -118,7 +125,8 @@ def test_every_timeline_runs_to_a_result(conv: Conversation, timeline_id: str) -
     assert "Source: " in result.text and "not legal advice" in result.text
     assert data_of([result])[0] == f"ics:{timeline.id}"
     assert data_of([result])[-1] == "timeline"
-    assert conv.store.load_chat(CHAT).flow["calc"]["timeline"] == timeline.id  # kept for the buttons
+    calc = conv.store.load_chat(CHAT).calc
+    assert calc is not None and calc.timeline == timeline.id and calc.asking is None  # kept for the buttons
 
 
 def test_the_result_lists_dates_passed_marks_sources_and_what_to_do(conv: Conversation) -> None:
@@ -268,7 +276,7 @@ def test_an_ambiguous_date_is_asked_about(conv: Conversation) -> None:
     say(conv, "3/4/2026")  # 3 April is in the future; 4 March is not: ask
     press(conv, "reading:last_reviewed:2026-03-04")
     assert asking(conv) == "meeting"
-    assert conv.store.load_chat(CHAT).flow["calc"]["answers"]["last_reviewed"] == "2026-03-04"
+    assert answers_kept(conv)["last_reviewed"] == "2026-03-04"
 
 
 def test_commands_still_work_while_a_question_is_open(conv: Conversation) -> None:
@@ -348,7 +356,7 @@ def test_calendar_picker_shows_allowed_days_navigates_and_picks(conv: Conversati
     [question] = press(conv, "calendar:last_reviewed:2026-02-14")
     assert asking(conv) == "meeting"
     assert "review meeting" in question.text
-    assert conv.store.load_chat(CHAT).flow["calc"]["answers"]["last_reviewed"] == "2026-02-14"
+    assert answers_kept(conv)["last_reviewed"] == "2026-02-14"
 
 
 def test_a_forged_calendar_day_gets_the_same_checks_as_typing(conv: Conversation) -> None:

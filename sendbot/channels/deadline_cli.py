@@ -37,6 +37,7 @@ from sendbot.deadlines import (
     load_timelines,
     parse_input,
 )
+from sendbot.deadlines.render import encode_value, event_marks
 
 PROG = "sendbot deadline"
 EXIT_DATA = 1
@@ -185,7 +186,7 @@ def _short_date(day: date) -> str:
 
 def _event_text(event: Event) -> list[str]:
     when = _short_date(event.date) if event.date else "No fixed date"
-    marks = [mark for mark, on in (("estimate", event.is_estimate), ("passed", event.passed)) if on]
+    marks = event_marks(event)
     heading = f"{when:<16} {event.label}" + "".join(f" ({mark})" for mark in marks)
     wrap = textwrap.TextWrapper(
         WIDTH, initial_indent="    ", subsequent_indent="    ", break_long_words=False, break_on_hyphens=False
@@ -227,14 +228,6 @@ def _result_text(result: Result) -> str:
     return "\n".join(lines)
 
 
-def _json_value(value: InputValue) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return [[item.first.isoformat(), item.last.isoformat()] for item in value]
-    return value
-
-
 def _result_json(result: Result) -> str:
     events = [
         {
@@ -258,7 +251,7 @@ def _result_json(result: Result) -> str:
             "timeline": result.timeline.id,
             "title": result.timeline.title,
             "today": result.today.isoformat(),
-            "inputs": {name: _json_value(value) for name, value in result.inputs.items()},
+            "inputs": {name: encode_value(value) for name, value in result.inputs.items()},
             "events": events,
         },
         ensure_ascii=False,

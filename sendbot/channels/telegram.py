@@ -241,7 +241,8 @@ def build_application(
     application = builder.build()
     application.bot_data[CONVERSATION_KEY] = conversation
     application.bot_data[CLOCK_KEY] = clock or conversation.clock
-    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+    if application.job_queue is None:
+        raise RuntimeError("reminders need the job queue: install python-telegram-bot[job-queue]")
     application.job_queue.run_repeating(
         send_due_reminders, interval=settings.reminder_interval, first=0, name="reminders"
     )

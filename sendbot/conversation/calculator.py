@@ -4,9 +4,9 @@ A parent chooses a process, answers only the questions its timeline needs (typed
 common form, or picked from a calendar), and gets every date with a one-line reason, its
 source and what to do if it is missed, then a calendar file or reminders if they want.
 
-Everything about a running calculator lives in ``ChatState.flow["calc"]`` as plain JSON
-(timeline id, answers as ISO strings or values, the question being asked, the readings of
-an ambiguous date), so it survives a restart and buttons can be checked against it: a
+Everything about a running calculator lives in ``ChatState.calc``, a typed `CalcFlow`
+stored as JSON (timeline id, answers in their JSON form, the question being asked, the
+readings of an ambiguous date), so it survives a restart and buttons can be checked against it: a
 button for another question or timeline is stale. All date reading and arithmetic is the
 ``sendbot.deadlines`` package's; this module only talks."""
 
@@ -16,7 +16,7 @@ import calendar
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import NamedTuple
 
 from babel.support import NullTranslations
 
@@ -25,7 +25,6 @@ from sendbot.conversation.actions import Action, action
 from sendbot.conversation.replies import Button, Document, Kind, Reply, short_label
 from sendbot.deadlines import (
     Ambiguous,
-    DateRange,
     Event,
     Input,
     InputError,
@@ -39,10 +38,11 @@ from sendbot.deadlines import (
     check_inputs,
     parse_input,
 )
+from sendbot.deadlines.render import decode_value, encode_value, event_marks
 from sendbot.i18n import I18n
-from sendbot.store.sqlite import ChatState, Reminder, Store
+from sendbot.store.sqlite import Reminder, Store
+from sendbot.store.state import CalcFlow, ChatState
 
-FLOW_KEY = "calc"
 REMINDER_DAYS_BEFORE = (7, 1)
 REMINDER_TIME = time(9, 0)  # London time on the reminder's day
 NOTE_CHARS = 160  # a note is cut to one sentence of at most this many characters
@@ -60,31 +60,20 @@ DATE_QUESTION = re.compile(
 ButtonHandler = Callable[[ChatState, list[str]], list[Reply] | None]  # None: a stale button
 
 
+class Open(NamedTuple):
+    """The question a running calculator is waiting for."""
+
+    calc: CalcFlow
+    timeline: Timeline
+    spec: Input
+
+
 def _one_line(note: str) -> str:
     """The first sentence of a note, cut at a word if still too long for a list."""
     first = re.split(r"(?<=[.!?])\s+", note.strip(), maxsplit=1)[0]
     if len(first) <= NOTE_CHARS:
         return first
     return first[:NOTE_CHARS].rsplit(" ", 1)[0] + "…"
-
-
-def _encode(value: InputValue | None) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return [[item.first.isoformat(), item.last.isoformat()] for item in value]
-    return value
-
-
-def _decode(spec: Input, value: Any) -> InputValue | None:
-    if value is None:
-        return None
-    if spec.kind == "date":
-        return date.fromisoformat(value)
-    if spec.kind == "dates-list":
-        return tuple(DateRange(date.fromisoformat(a), date.fromisoformat(b)) for a, b in value)
-    stored: InputValue = value  # bool, year or count: stored as is
-    return stored
 
 
 def _month(token: str) -> date | None:
@@ -99,9 +88,7 @@ class Calculator:
     """The calculator and reminder dialogue. The core routes to ``commands`` and ``buttons``
     and, while ``is_waiting``, gives it the parent's typed text."""
 
-    def __init__(
-        self, timelines: Mapping[str, Timeline], store: Store, i18n: I18n, clock: Clock
-    ) -> None:
+    def __init__(self, timelines: Mapping[str, Timeline], store: Store, i18n: I18n, clock: Clock) -> None:
         self.timelines = dict(timelines)
         self.store = store
         self.i18n = i18n
@@ -132,37 +119,38 @@ class Calculator:
 
     # --- state ---------------------------------------------------------------------------
 
-    @staticmethod
-    def _calc(state: ChatState) -> dict[str, Any] | None:
-        calc = state.flow.get(FLOW_KEY)
-        return calc if isinstance(calc, dict) else None
-
-    def _timeline(self, calc: dict[str, Any] | None) -> Timeline | None:
-        return self.timelines.get(calc.get("timeline", "")) if calc else None
-
-    def _open_question(self, state: ChatState) -> tuple[Timeline, Input] | None:
-        """The timeline and the question waiting for an answer, if any (a timeline or
-        question since removed from the data counts as none)."""
-        calc = self._calc(state)
-        timeline = self._timeline(calc)
+    def _open_question(self, state: ChatState) -> Open | None:
+        """The question waiting for an answer, if any (a timeline or question since removed
+        from the data counts as none)."""
+        calc = state.calc
+        timeline = self.timelines.get(calc.timeline) if calc else None
         if timeline is None or calc is None:
             return None
-        spec = next((spec for spec in timeline.inputs if spec.name == calc.get("asking")), None)
-        return (timeline, spec) if spec else None
+        spec = next((spec for spec in timeline.inputs if spec.name == calc.asking), None)
+        return Open(calc, timeline, spec) if spec else None
 
     def is_waiting(self, state: ChatState) -> bool:
         """True while a question is open, so the parent's next message is its answer."""
         return self._open_question(state) is not None
 
-    def _asking(self, state: ChatState, name: str) -> tuple[Timeline, Input] | None:
+    def _asking(self, state: ChatState, name: str) -> Open | None:
         """The open question if it is ``name``; a button for any other question is from an
         older message."""
         found = self._open_question(state)
-        return found if found and found[1].name == name else None
+        return found if found and found.spec.name == name else None
 
-    def _answers(self, timeline: Timeline, calc: dict[str, Any]) -> dict[str, InputValue | None]:
-        stored = calc.get("answers", {})
-        return {spec.name: _decode(spec, stored[spec.name]) for spec in timeline.inputs if spec.name in stored}
+    @staticmethod
+    def _answers(timeline: Timeline, calc: CalcFlow) -> dict[str, InputValue | None]:
+        """The answers so far; one whose stored form no longer fits its question (the data
+        changed, or a damaged row) counts as not answered, so it is asked again."""
+        answers: dict[str, InputValue | None] = {}
+        for spec in timeline.inputs:
+            if spec.name in calc.answers:
+                try:
+                    answers[spec.name] = decode_value(spec, calc.answers[spec.name])
+                except (ValueError, TypeError):
+                    continue
+        return answers
 
     # --- choosing and asking ---------------------------------------------------------------
 
@@ -186,9 +174,9 @@ class Calculator:
 
     def _start(self, state: ChatState, timeline: Timeline) -> list[Reply]:
         _ = self._tr(state).gettext
-        state.flow[FLOW_KEY] = {"timeline": timeline.id, "answers": {}}
+        calc = state.calc = CalcFlow(timeline.id)
         intro = timeline.summary + "\n\n" + _("I'll ask a few questions. Type /cancel to stop at any time.")
-        return self._next(state, intro=intro)
+        return self._next(state, calc, timeline, intro=intro)
 
     def _needed(self, timeline: Timeline, spec: Input, answers: Mapping[str, InputValue | None]) -> bool:
         """Whether the answer could still change the result: some step that may yet be shown
@@ -210,18 +198,15 @@ class Calculator:
                 return True
         return False
 
-    def _next(self, state: ChatState, intro: str = "") -> list[Reply]:
+    def _next(self, state: ChatState, calc: CalcFlow, timeline: Timeline, intro: str = "") -> list[Reply]:
         """Ask the next question the timeline needs, or show the result when none is left."""
-        calc = self._calc(state)
-        timeline = self._timeline(calc)
-        assert calc is not None and timeline is not None
-        calc.pop("candidates", None)
+        calc.candidates = []
         answers = self._answers(timeline, calc)
         for spec in timeline.inputs:
             if spec.name not in answers and (spec.required or self._needed(timeline, spec, answers)):
-                calc["asking"] = spec.name
+                calc.asking = spec.name
                 return [self._question(state, timeline, spec, intro)]
-        calc.pop("asking", None)
+        calc.asking = None
         return [self._result_reply(state, calculate(timeline, answers, london_today(self.clock)))]
 
     def _question(self, state: ChatState, timeline: Timeline, spec: Input, intro: str = "", problem: str = "") -> Reply:
@@ -247,14 +232,13 @@ class Calculator:
         parts = [part for part in (intro, problem, text) if part]
         return Reply("\n\n".join(parts), title=timeline.title if intro else None, buttons=tuple(rows))
 
-    def _again(self, state: ChatState, timeline: Timeline, spec: Input, reason: str) -> list[Reply]:
+    def _again(self, state: ChatState, found: Open, reason: str) -> list[Reply]:
         """A kind refusal with the reason, and the same question again."""
         _ = self._tr(state).gettext
-        calc = self._calc(state)
-        assert calc is not None
-        calc.get("answers", {}).pop(spec.name, None)
-        calc["asking"] = spec.name
-        calc.pop("candidates", None)
+        calc, timeline, spec = found
+        calc.answers.pop(spec.name, None)
+        calc.asking = spec.name
+        calc.candidates = []
         problem = _("Sorry, I can't use that: {reason}. Please try again, or type /cancel to stop.").format(
             reason=reason
         )
@@ -262,24 +246,23 @@ class Calculator:
 
     # --- answers -----------------------------------------------------------------------------
 
-    def answer_text(self, state: ChatState, text: str) -> list[Reply]:
-        """The parent's typed answer to the open question."""
+    def answer_text(self, state: ChatState, text: str) -> list[Reply] | None:
+        """The parent's typed answer to the open question; None when no question is open."""
         found = self._open_question(state)
-        assert found is not None, "only called while is_waiting"
-        timeline, spec = found
-        value = parse_input(spec, text, london_today(self.clock))  # None only for optional questions
+        if found is None:
+            return None
+        value = parse_input(found.spec, text, london_today(self.clock))  # None only for optional questions
         if isinstance(value, Ambiguous):
-            return self._which(state, spec, value)
+            return self._which(state, found, value)
         if isinstance(value, InvalidDate):
-            return self._again(state, timeline, spec, value.reason)
-        return self._accept(state, timeline, spec, value)
+            return self._again(state, found, value.reason)
+        return self._accept(state, found, value)
 
-    def _which(self, state: ChatState, spec: Input, ambiguous: Ambiguous) -> list[Reply]:
+    def _which(self, state: ChatState, found: Open, ambiguous: Ambiguous) -> list[Reply]:
         """Day and month could be either way round: ask rather than guess."""
         _ = self._tr(state).gettext
-        calc = self._calc(state)
-        assert calc is not None
-        calc["candidates"] = [day.isoformat() for day in ambiguous.candidates]
+        spec = found.spec
+        found.calc.candidates = [day.isoformat() for day in ambiguous.candidates]
         lang = state.lang
         rows = tuple(
             (Button(self.i18n.date(day, lang), action(Action.READING, spec.name, day.isoformat())),)
@@ -292,45 +275,42 @@ class Calculator:
         )
         return [Reply(text, buttons=rows)]
 
-    def _accept(self, state: ChatState, timeline: Timeline, spec: Input, value: InputValue | None) -> list[Reply]:
+    def _accept(self, state: ChatState, found: Open, value: InputValue | None) -> list[Reply]:
         """Keep an answer (None: not given) if it fits the others (a date not before another
         one), then move on. A complaint about a required question not asked yet is no
         complaint about this answer."""
-        calc = self._calc(state)
-        assert calc is not None
+        calc, timeline, spec = found
         answers = self._answers(timeline, calc) | {spec.name: value}
         try:
             check_inputs(timeline, answers)
         except InputError as error:
             if answers.get(error.input) is not None:
-                return self._again(state, timeline, spec, str(error))
-        calc.setdefault("answers", {})[spec.name] = _encode(value)
-        return self._next(state)
+                return self._again(state, found, str(error))
+        calc.answers[spec.name] = encode_value(value)
+        return self._next(state, calc, timeline)
 
     def _btn_ambiguous(self, state: ChatState, args: list[str]) -> list[Reply] | None:
         found = self._asking(state, args[0]) if args else None
-        calc = self._calc(state)
-        if found is None or calc is None:
+        if found is None:
             return None
-        timeline, spec = found
         if len(args) == 1:
-            calc.pop("candidates", None)
-            return [self._question(state, timeline, spec)]
-        if args[1] not in calc.get("candidates", []):
+            found.calc.candidates = []
+            return [self._question(state, found.timeline, found.spec)]
+        if args[1] not in found.calc.candidates:
             return None
-        return self._accept(state, timeline, spec, date.fromisoformat(args[1]))
+        return self._accept(state, found, date.fromisoformat(args[1]))
 
     def _btn_skip(self, state: ChatState, args: list[str]) -> list[Reply] | None:
         found = self._asking(state, args[0]) if args else None
-        if found is None or found[1].required:
+        if found is None or found.spec.required:
             return None
-        return self._accept(state, *found, None)
+        return self._accept(state, found, None)
 
     def _btn_yes_no(self, state: ChatState, args: list[str]) -> list[Reply] | None:
         found = self._asking(state, args[0]) if len(args) == 2 and args[1] in ("0", "1") else None
-        if found is None or found[1].kind != "bool":
+        if found is None or found.spec.kind != "bool":
             return None
-        return self._accept(state, *found, args[1] == "1")
+        return self._accept(state, found, args[1] == "1")
 
     def _cmd_cancel(self, state: ChatState, _args: str) -> list[Reply]:
         return self._btn_cancel(state, []) or [Reply(self._tr(state).gettext("There is nothing to cancel."))]
@@ -338,7 +318,7 @@ class Calculator:
     def _btn_cancel(self, state: ChatState, _args: list[str]) -> list[Reply] | None:
         if not self.is_waiting(state):
             return None
-        del state.flow[FLOW_KEY]
+        state.calc = None
         _ = self._tr(state).gettext
         return [Reply(_("OK, I've stopped working out dates. Ask me anything, or type /deadlines to start again."))]
 
@@ -348,15 +328,15 @@ class Calculator:
         """``cal:<question>:YYYY-MM`` shows a month; ``cal:<question>:YYYY-MM-DD`` picks a day,
         read by ``parse_input`` like a typed date so the same checks apply."""
         found = self._asking(state, args[0]) if len(args) == 2 else None
-        if found is None or found[1].kind != "date":
+        if found is None or found.spec.kind != "date":
             return None
-        timeline, spec = found
+        spec = found.spec
         today = london_today(self.clock)
         if len(args[1]) == 10:
             value = parse_input(spec, args[1], today)
             if isinstance(value, InvalidDate):
-                return self._again(state, timeline, spec, value.reason)
-            return self._accept(state, timeline, spec, value) if isinstance(value, date) else None
+                return self._again(state, found, value.reason)
+            return self._accept(state, found, value) if isinstance(value, date) else None
         month = _month(args[1])
         return [self._month_grid(state, spec, month)] if month else None
 
@@ -391,7 +371,7 @@ class Calculator:
     def _event_line(self, state: ChatState, event: Event) -> str:
         _ = self._tr(state).gettext
         when = self.i18n.date(event.date, state.lang) if event.date else _("No fixed date")
-        marks = [mark for mark, on in ((_("estimate"), event.is_estimate), (_("passed"), event.passed)) if on]
+        marks = [_(mark) for mark in event_marks(event)]
         heading = f"• {when} – {event.label}" + "".join(f" ({mark})" for mark in marks)
         source = _("Source: {cite}").format(cite=event.source.cite)
         return "\n".join((heading, f"  {_one_line(event.note)}", f"  {source}"))
@@ -426,9 +406,9 @@ class Calculator:
     def _last_result(self, state: ChatState, args: list[str]) -> Result | None:
         """The finished calculation a result button belongs to, worked out again from the
         answers kept in the flow; None when the button is from another or an open one."""
-        calc = self._calc(state)
-        timeline = self._timeline(calc)
-        if timeline is None or calc is None or calc.get("asking") or args[:1] != [timeline.id]:
+        calc = state.calc
+        timeline = self.timelines.get(calc.timeline) if calc else None
+        if timeline is None or calc is None or calc.asking or args[:1] != [timeline.id]:
             return None
         try:
             return calculate(timeline, self._answers(timeline, calc), london_today(self.clock))
@@ -451,17 +431,16 @@ class Calculator:
 
     # --- reminders -----------------------------------------------------------------------------
 
-    def _reminder_text(self, state: ChatState, result: Result, event: Event, days: int) -> str:
+    def _reminder_text(self, state: ChatState, result: Result, event: Event, day: date, days: int) -> str:
         """Only timeline labels and dates: nothing the parent typed is ever stored."""
         tr = self._tr(state)
-        assert event.date is not None
         when = (
             tr.gettext("tomorrow")
             if days == 1
             else tr.ngettext("in {count} day", "in {count} days", days).format(count=days)
         )
         return tr.gettext("⏰ Reminder: {date} ({when})\n{label}\n{timeline}").format(
-            date=self.i18n.date(event.date, state.lang), when=when, label=event.label, timeline=result.timeline.title
+            date=self.i18n.date(day, state.lang), when=when, label=event.label, timeline=result.timeline.title
         )
 
     def _btn_remind(self, state: ChatState, args: list[str]) -> list[Reply] | None:
@@ -476,10 +455,11 @@ class Calculator:
         wanted = []
         for event in result.dated_events:
             for days in REMINDER_DAYS_BEFORE:
-                assert event.date is not None
+                if event.date is None:
+                    continue
                 due = datetime.combine(event.date - timedelta(days=days), REMINDER_TIME, tzinfo=LONDON)
                 if due > now:
-                    wanted.append((due, self._reminder_text(state, result, event, days)))
+                    wanted.append((due, self._reminder_text(state, result, event, event.date, days)))
         new = [(due, text) for due, text in wanted if (due, text) not in existing]
         for due, text in new:
             self.store.add_reminder(state.chat_id, due, text)

@@ -21,7 +21,8 @@ from sendbot.conversation.replies import Button, ButtonIn, Incoming, Reply, shor
 from sendbot.deadlines import Timeline
 from sendbot.i18n import I18n
 from sendbot.knowledge.model import ENGLAND, Entry, KnowledgeBase
-from sendbot.store.sqlite import ChatState, Reminder, Store
+from sendbot.store.sqlite import Reminder, Store
+from sendbot.store.state import ChatState
 
 MAX_INPUT_CHARS = 2000  # longer messages are read from both ends, where questions usually sit
 MAX_RELATED_BUTTONS = 3
@@ -94,7 +95,7 @@ class Conversation:
             replies = self._on_button(state, incoming.data)
         else:
             replies = self._on_text(state, incoming.text)
-        if not state.flow.get("forgotten"):
+        if not state.forgotten:
             self.store.save_chat(state)
         return replies
 
@@ -149,8 +150,9 @@ class Conversation:
                     )
                 ]
             return handler(state, rest.strip())
-        if self.calculator.is_waiting(state):
-            return self.calculator.answer_text(state, stripped)
+        answered = self.calculator.answer_text(state, stripped)  # None: no question is open
+        if answered is not None:
+            return answered
         if not normalise(stripped):
             return [
                 Reply(
@@ -239,7 +241,7 @@ class Conversation:
 
     def _cmd_start(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
-        state.flow = {}
+        state.calc = None
         text = _(
             "Hello, I'm SENDbot. I help parents and carers in England with special educational "
             "needs and disabilities (SEND): EHC plans, annual reviews, school places, tribunals, "
@@ -301,7 +303,8 @@ class Conversation:
     def _cmd_forget(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
         self.store.forget(state.chat_id)
-        state.flow = {"forgotten": True}
+        state.calc = None
+        state.forgotten = True
         return [
             Reply(
                 _(

@@ -191,7 +191,8 @@ def _school_calendar(timeline: Timeline, inputs: Mapping[str, InputValue]) -> Sc
 
 def _count(step: Step, start: date, timeline: Timeline, inputs: Mapping[str, InputValue]) -> _Worked:
     """Count ``step.duration`` ``step.unit`` from ``start`` in the step's counting."""
-    assert step.duration is not None and step.unit is not None  # the loader guarantees it
+    if step.duration is None or step.unit is None:  # the loader refuses such a step
+        raise ValueError(f"step '{step.id}' counts from an anchor but has no duration and unit")
     n, counting = step.duration, step.counting
     if step.unit == "calendar days":
         return _Worked(add_days(start, n, counting))

@@ -6,17 +6,17 @@ asked for. Every row carries its chat id so `/forget` can delete all of it."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from sendbot.clock import Clock, utc_now, utc_text
+from sendbot.store.state import ChatState
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS chats (
@@ -48,16 +48,6 @@ ALTER TABLE reminders DROP COLUMN sent;
 INDEXES = "CREATE INDEX IF NOT EXISTS reminders_due_at ON reminders (due_at);"
 
 CHAT_TABLES = ("chats", "feedback", "reminders")
-
-
-@dataclass
-class ChatState:
-    """What the bot remembers about one chat between messages."""
-
-    chat_id: int
-    lang: str | None = None
-    area: str | None = None
-    flow: dict[str, Any] = field(default_factory=dict)  # the calculator step, when one is running
 
 
 @dataclass(frozen=True)
@@ -117,7 +107,7 @@ class Store:
         if row is None:
             return ChatState(chat_id)
         lang, area, flow = row
-        return ChatState(chat_id, lang, area, json.loads(flow) if flow else {})
+        return ChatState(chat_id, lang, area, ChatState.flow_from_json(flow))
 
     def save_chat(self, state: ChatState) -> None:
         with self._tx() as conn:
@@ -129,7 +119,7 @@ class Store:
                     state.chat_id,
                     state.lang,
                     state.area,
-                    json.dumps(state.flow) if state.flow else None,
+                    state.flow_json(),
                     utc_text(self.clock()),
                 ),
             )
