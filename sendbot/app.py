@@ -9,7 +9,7 @@ from sendbot.deadlines import check_entry_links, load_timelines
 from sendbot.i18n import I18n
 from sendbot.knowledge.loader import load_knowledge
 from sendbot.knowledge.problems import DataError
-from sendbot.store.sqlite import Store
+from sendbot.store.sqlite import SqliteStore
 
 
 def build_conversation(settings: Settings, clock: Clock = utc_now) -> Conversation:
@@ -22,5 +22,5 @@ def build_conversation(settings: Settings, clock: Clock = utc_now) -> Conversati
     if errors:
         raise DataError(errors)
     return Conversation(
-        kb, Store(settings.db_path, clock), I18n(settings.locales_dir), clock=clock, timelines=timelines
+        kb, SqliteStore(settings.db_path, clock), I18n(settings.locales_dir), clock=clock, timelines=timelines
     )

@@ -19,7 +19,7 @@ from sendbot.conversation.replies import Button, ButtonIn, Reply, TextIn
 from sendbot.deadlines import Timeline, calculate, check_entry_links, load_timelines
 from sendbot.i18n import I18n
 from sendbot.knowledge.loader import load_knowledge
-from sendbot.store.sqlite import Store
+from sendbot.store.base import Store
 from tests.conftest import KB_SMALL, LOCALES, ROOT
 
 CHAT = 4242

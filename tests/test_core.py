@@ -15,7 +15,8 @@ from sendbot.conversation.replies import MAX_CALLBACK_BYTES, Button, ButtonIn, R
 from sendbot.i18n import I18n
 from sendbot.knowledge.loader import load_knowledge
 from sendbot.knowledge.model import MAX_ID_LENGTH, KnowledgeBase
-from sendbot.store.sqlite import Store
+from sendbot.store.base import Store
+from sendbot.store.sqlite import SqliteStore
 
 TESTS = Path(__file__).resolve().parent
 KB_SMALL = TESTS / "fixtures" / "kb_small"
@@ -36,7 +37,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(db_path: Path) -> Iterable[Store]:
-    store = Store(db_path)
+    store = SqliteStore(db_path)
     yield store
     store.close()
 
@@ -86,7 +87,7 @@ def test_pressing_an_area_stores_it(conv: Conversation, db_path: Path) -> None:
     [reply] = press(conv, "area:derby")
     assert "Derby City" in reply.text
     assert conv.store.load_chat(CHAT).area == "derby"
-    reopened = Store(db_path)
+    reopened = SqliteStore(db_path)
     try:
         state = reopened.load_chat(CHAT)
         assert state.area == "derby"

@@ -17,7 +17,8 @@ from sendbot.conversation.dialogue import Conversation
 from sendbot.deadlines import calculate, load_timelines
 from sendbot.i18n import I18n
 from sendbot.knowledge.loader import load_knowledge
-from sendbot.store.sqlite import Store
+from sendbot.store.base import Store
+from sendbot.store.sqlite import SqliteStore
 from tests.conftest import KB_SMALL, LOCALES
 from tests.fakebotapi import Call, FakeBotAPI, bot_settings
 
@@ -37,7 +38,7 @@ class Clock:
 async def running_bot(api: FakeBotAPI, db: Path, clock: Callable[[], datetime]) -> AsyncIterator[Store]:
     """One bot process: its own store and Application on the database file ``db``."""
     settings = bot_settings(api, db, SENDBOT_REMINDER_INTERVAL="0.05")
-    store = Store(db)
+    store = SqliteStore(db)
     conversation = Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES), clock=clock, timelines=TIMELINES)
     app: Application = build_application(conversation, settings)
     async with app:

@@ -14,7 +14,8 @@ from sendbot.channels.telegram import build_application
 from sendbot.conversation.dialogue import Conversation
 from sendbot.i18n import I18n
 from sendbot.knowledge.loader import load_knowledge
-from sendbot.store.sqlite import Store
+from sendbot.store.base import Store
+from sendbot.store.sqlite import SqliteStore
 from tests.conftest import KB_SMALL, LOCALES
 from tests.fakebotapi import TOKEN, FakeBotAPI, bot_settings
 
@@ -24,7 +25,7 @@ CHAT = 4242
 @pytest.fixture
 async def running(fake_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[tuple[FakeBotAPI, Application, Store]]:
     settings = bot_settings(fake_api, tmp_path / "bot.db")
-    store = Store(settings.db_path)
+    store = SqliteStore(settings.db_path)
     conversation = Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES))
     app = build_application(conversation, settings)
     async with app:
@@ -146,7 +147,7 @@ async def test_error_answers_kindly_and_logs_no_token_or_text(
 
 
 def test_callback_data_and_db_are_real(tmp_path: Path) -> None:
-    store = Store(tmp_path / "x.db")
+    store = SqliteStore(tmp_path / "x.db")
     assert sqlite3.connect(tmp_path / "x.db").execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
 

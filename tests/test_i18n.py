@@ -10,7 +10,7 @@ from sendbot.conversation.dialogue import Conversation
 from sendbot.conversation.replies import TextIn
 from sendbot.i18n import I18n
 from sendbot.knowledge.loader import load_knowledge
-from sendbot.store.sqlite import Store
+from sendbot.store.sqlite import SqliteStore
 from tests.conftest import KB_SMALL, LOCALES, ROOT
 
 LOCALES_PL = ROOT / "tests" / "fixtures" / "locales_pl"
@@ -34,7 +34,7 @@ def test_telegram_language_code_picks_the_catalogue(tmp_path: Path) -> None:
     i18n = I18n(LOCALES_PL)
     assert i18n.pick("pl-PL") == "pl"
     assert i18n.pick("xx") == "en"
-    conversation = Conversation(load_knowledge(polish_kb(tmp_path)), Store(tmp_path / "db.sqlite"), i18n)
+    conversation = Conversation(load_knowledge(polish_kb(tmp_path)), SqliteStore(tmp_path / "db.sqlite"), i18n)
     [reply] = conversation.handle(1, TextIn("how do I ask for an EHC needs assessment", lang_hint="pl"))
     assert reply.title == "Jak poprosić o ocenę potrzeb EHC"  # translated entry text
     assert reply.text.endswith("Czy to pomogło?")  # translated interface string

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sendbot.config import Settings, default_db_path
-from sendbot.store.sqlite import CHAT_TABLES, Store
+from sendbot.store.base import Store
+from sendbot.store.sqlite import CHAT_TABLES, SqliteStore
 from sendbot.store.state import CalcFlow, ChatState
 
 CHAT = 11
@@ -31,7 +32,7 @@ def test_wal_mode_is_on(store: Store) -> None:
 
 def test_store_creates_missing_folders(tmp_path: Path) -> None:
     path = tmp_path / "a" / "b" / "sendbot.db"
-    store = Store(path)
+    store = SqliteStore(path)
     store.close()
     assert path.exists()
 
@@ -42,7 +43,7 @@ def test_sendbot_db_sets_the_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("SENDBOT_DB", str(path))
     settings = Settings.from_env()
     assert settings.db_path == path
-    store = Store(settings.db_path)
+    store = SqliteStore(settings.db_path)
     store.save_chat(ChatState(CHAT, "en", "derby"))
     store.close()
     assert path.exists()
@@ -68,7 +69,7 @@ def test_chat_state_round_trip(tmp_path: Path, store: Store) -> None:
         )
     )
     store.save_chat(ChatState(OTHER, "pl", None))
-    reopened = Store(tmp_path / "db.sqlite")
+    reopened = SqliteStore(tmp_path / "db.sqlite")
     try:
         assert reopened.load_chat(CHAT) == ChatState(
             CHAT,
@@ -140,7 +141,7 @@ def test_old_database_with_a_sent_column_is_upgraded(tmp_path: Path) -> None:
             "INSERT INTO reminders (chat_id, due_at, text, sent) VALUES (1, '2027-01-02T09:00:00', 'waiting', 0);"
         )
     conn.close()
-    store = Store(path)
+    store = SqliteStore(path)
     try:
         assert [r.text for r in store.pending_reminders()] == ["waiting"]
         columns = {row[1] for row in store._conn.execute("PRAGMA table_info(reminders)")}
@@ -205,7 +206,7 @@ def test_chat_rows_carry_an_aware_utc_time(tmp_path: Path) -> None:
     from datetime import datetime, timezone
 
     moment = datetime(2026, 7, 1, 0, 30, tzinfo=timezone.utc)
-    store = Store(tmp_path / "s.db", clock=lambda: moment)
+    store = SqliteStore(tmp_path / "s.db", clock=lambda: moment)
     store.save_chat(ChatState(CHAT, "en", "derby"))
     [(updated,)] = store._conn.execute("SELECT updated_at FROM chats").fetchall()
     assert updated == "2026-07-01T00:30:00+00:00"

@@ -15,7 +15,7 @@ from sendbot.conversation.dialogue import Conversation
 from sendbot.conversation.replies import Button, Reply
 from sendbot.i18n import I18n
 from sendbot.knowledge.loader import load_knowledge
-from sendbot.store.sqlite import Store
+from sendbot.store.base import Store
 
 TESTS = Path(__file__).resolve().parent
 KB_SMALL = TESTS / "fixtures" / "kb_small"

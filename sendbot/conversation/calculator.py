@@ -1,4 +1,4 @@
-"""The deadline calculator and reminders, as a dialogue the conversation core delegates to.
+"""The deadline calculator, as a dialogue the conversation core delegates to.
 
 A parent chooses a process, answers only the questions its timeline needs (typed in any
 common form, or picked from a calendar), and gets every date with a one-line reason, its
@@ -12,17 +12,18 @@ button for another question or timeline is stale. All date reading and arithmeti
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import NamedTuple
 
 from babel.support import NullTranslations
 
-from sendbot.clock import LONDON, Clock, london_today
+from sendbot.clock import Clock, london_today
 from sendbot.conversation.actions import Action, action
-from sendbot.conversation.replies import Button, Document, Kind, Reply, short_label
+from sendbot.conversation.calendar_picker import month_grid, parse_month
+from sendbot.conversation.reminders import ReminderDialogue
+from sendbot.conversation.replies import Button, Document, Reply, short_label
 from sendbot.deadlines import (
     Ambiguous,
     Event,
@@ -40,15 +41,10 @@ from sendbot.deadlines import (
 )
 from sendbot.deadlines.render import decode_value, encode_value, event_marks
 from sendbot.i18n import I18n
-from sendbot.store.sqlite import Reminder, Store
+from sendbot.store.base import Store
 from sendbot.store.state import CalcFlow, ChatState
 
-REMINDER_DAYS_BEFORE = (7, 1)
-REMINDER_TIME = time(9, 0)  # London time on the reminder's day
 NOTE_CHARS = 160  # a note is cut to one sentence of at most this many characters
-CALENDAR_ROW = 7
-CANCEL_ALL = "all"
-CANCEL_BUTTONS_PER_ROW = 4
 # A message asks for a date calculation, not just for information, when it says one of these.
 DATE_QUESTION = re.compile(
     r"\b(?:when (?:is|are|was|will|must|should|does|do|did|can|has|have)|by when|deadlines?|"
@@ -76,30 +72,24 @@ def _one_line(note: str) -> str:
     return first[:NOTE_CHARS].rsplit(" ", 1)[0] + "…"
 
 
-def _month(token: str) -> date | None:
-    """'2026-03' as the first day of that month, or None for anything else."""
-    try:
-        return date.fromisoformat(token + "-01") if len(token) == 7 else None
-    except ValueError:
-        return None
-
-
 class Calculator:
-    """The calculator and reminder dialogue. The core routes to ``commands`` and ``buttons``
-    and, while ``is_waiting``, gives it the parent's typed text."""
+    """The calculator dialogue. The core routes to ``commands`` and ``buttons`` and gives it
+    the parent's typed text while a question is open; "Remind me" goes to ``reminders``."""
 
-    def __init__(self, timelines: Mapping[str, Timeline], store: Store, i18n: I18n, clock: Clock) -> None:
+    def __init__(
+        self, timelines: Mapping[str, Timeline], store: Store, i18n: I18n, clock: Clock, reminders: ReminderDialogue
+    ) -> None:
         self.timelines = dict(timelines)
         self.store = store
         self.i18n = i18n
         self.clock = clock
+        self.reminders = reminders
         self._by_entry: dict[str, list[Timeline]] = {}
         for timeline in self.timelines.values():
             for link in timeline.entries:
                 self._by_entry.setdefault(link.entry_id, []).append(timeline)
         self.commands: dict[str, Callable[[ChatState, str], list[Reply]]] = {
             "deadlines": self._cmd_deadlines,
-            "reminders": self._cmd_reminders,
             "cancel": self._cmd_cancel,
         }
         self.buttons: dict[Action, ButtonHandler] = {
@@ -111,7 +101,6 @@ class Calculator:
             Action.CANCEL: self._btn_cancel,
             Action.CALENDAR_FILE: self._btn_ics,
             Action.REMIND: self._btn_remind,
-            Action.CANCEL_REMINDER: self._btn_cancel_reminder,
         }
 
     def _tr(self, state: ChatState) -> NullTranslations:
@@ -337,34 +326,8 @@ class Calculator:
             if isinstance(value, InvalidDate):
                 return self._again(state, found, value.reason)
             return self._accept(state, found, value) if isinstance(value, date) else None
-        month = _month(args[1])
-        return [self._month_grid(state, spec, month)] if month else None
-
-    def _month_grid(self, state: ChatState, spec: Input, month: date) -> Reply:
-        _ = self._tr(state).gettext
-        bounds = bounds_for(spec, london_today(self.clock))
-        last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
-        days = [month + timedelta(days=n) for n in range(last.day)]
-        allowed = [day for day in days if bounds.earliest <= day <= bounds.latest]
-        buttons = [Button(str(day.day), action(Action.CALENDAR, spec.name, day.isoformat())) for day in allowed]
-        rows = [tuple(buttons[i : i + CALENDAR_ROW]) for i in range(0, len(buttons), CALENDAR_ROW)]
-        before, after = month - timedelta(days=1), last + timedelta(days=1)
-        nav = []
-        if before >= bounds.earliest:
-            nav.append(
-                Button(
-                    "« " + self.i18n.month(before, state.lang), action(Action.CALENDAR, spec.name, f"{before:%Y-%m}")
-                )
-            )
-        if after <= bounds.latest:
-            nav.append(
-                Button(self.i18n.month(after, state.lang) + " »", action(Action.CALENDAR, spec.name, f"{after:%Y-%m}"))
-            )
-        if nav:
-            rows.append(tuple(nav))
-        rows.append((Button(_("Cancel"), action(Action.CANCEL)),))
-        text = spec.prompt + "\n\n" + _("Choose a day in {month}:").format(month=self.i18n.month(month, state.lang))
-        return Reply(text, buttons=tuple(rows), kind="edit")
+        month = parse_month(args[1])
+        return [month_grid(spec, month, bounds_for(spec, today), self.i18n, state.lang)] if month else None
 
     # --- the result ----------------------------------------------------------------------------
 
@@ -429,97 +392,9 @@ class Calculator:
         document = Document(f"{result.timeline.id}.ics", build_ics(result), "text/calendar")
         return [Reply(text, document=document)]
 
-    # --- reminders -----------------------------------------------------------------------------
-
-    def _reminder_text(self, state: ChatState, result: Result, event: Event, day: date, days: int) -> str:
-        """Only timeline labels and dates: nothing the parent typed is ever stored."""
-        tr = self._tr(state)
-        when = (
-            tr.gettext("tomorrow")
-            if days == 1
-            else tr.ngettext("in {count} day", "in {count} days", days).format(count=days)
-        )
-        return tr.gettext("⏰ Reminder: {date} ({when})\n{label}\n{timeline}").format(
-            date=self.i18n.date(day, state.lang), when=when, label=event.label, timeline=result.timeline.title
-        )
-
     def _btn_remind(self, state: ChatState, args: list[str]) -> list[Reply] | None:
-        """Reminders 7 days and 1 day before each date still ahead, at 09:00 in England;
-        pressing twice does not set them twice."""
         result = self._last_result(state, args)
-        if result is None:
-            return None
-        tr = self._tr(state)
-        now = self.clock()
-        existing = {(r.due_at, r.text) for r in self.store.pending_reminders(state.chat_id)}
-        wanted = []
-        for event in result.dated_events:
-            for days in REMINDER_DAYS_BEFORE:
-                if event.date is None:
-                    continue
-                due = datetime.combine(event.date - timedelta(days=days), REMINDER_TIME, tzinfo=LONDON)
-                if due > now:
-                    wanted.append((due, self._reminder_text(state, result, event, event.date, days)))
-        new = [(due, text) for due, text in wanted if (due, text) not in existing]
-        for due, text in new:
-            self.store.add_reminder(state.chat_id, due, text)
-        if new:
-            text = tr.ngettext(
-                "I'll send you {count} reminder at 9am, 7 days and 1 day before each date still ahead. "
-                "Type /reminders to see or cancel it.",
-                "I'll send you {count} reminders at 9am, 7 days and 1 day before each date still ahead. "
-                "Type /reminders to see or cancel them.",
-                len(new),
-            ).format(count=len(new))
-        elif wanted:
-            text = tr.gettext("You already have these reminders. Type /reminders to see them.")
-        else:
-            text = tr.gettext("None of these dates is far enough ahead for a reminder.")
-        return [Reply(text)]
-
-    def _cmd_reminders(self, state: ChatState, _args: str) -> list[Reply]:
-        return [self._reminder_list(state)]
-
-    def _reminder_list(self, state: ChatState, kind: Kind = "message") -> Reply:
-        _ = self._tr(state).gettext
-        reminders = self.store.pending_reminders(state.chat_id)
-        if not reminders:
-            return Reply(
-                _('You have no reminders. Work out your dates with /deadlines, then press "⏰ Remind me".'), kind=kind
-            )
-        lines = [_("Your reminders:")]
-        lines += [f"{n}. {self._when(state, r)}: " + r.text.replace("\n", " – ") for n, r in enumerate(reminders, 1)]
-        cancel = [
-            Button(_("Cancel {number}").format(number=n), action(Action.CANCEL_REMINDER, str(r.id)))
-            for n, r in enumerate(reminders, 1)
-        ]
-        rows = [tuple(cancel[i : i + CANCEL_BUTTONS_PER_ROW]) for i in range(0, len(cancel), CANCEL_BUTTONS_PER_ROW)]
-        rows.append((Button(_("Cancel all"), action(Action.CANCEL_REMINDER, CANCEL_ALL)),))
-        return Reply("\n".join(lines), buttons=tuple(rows), kind=kind)
-
-    def _when(self, state: ChatState, reminder: Reminder) -> str:
-        local = reminder.due_at.astimezone(LONDON)
-        return f"{self.i18n.date(local.date(), state.lang)}, {local:%H:%M}"
-
-    def _btn_cancel_reminder(self, state: ChatState, args: list[str]) -> list[Reply] | None:
-        _ = self._tr(state).gettext
-        if args == [CANCEL_ALL]:
-            self.store.cancel_reminders(state.chat_id)
-            notice = _("All your reminders are cancelled.")
-        elif len(args) == 1 and args[0].isdigit():
-            cancelled = self.store.cancel_reminders(state.chat_id, int(args[0]))
-            notice = _("Reminder cancelled.") if cancelled else _("That reminder was already sent or cancelled.")
-        else:
-            return None
-        return [Reply(notice, kind="notice"), self._reminder_list(state, kind="edit")]
-
-    def due(self, now: datetime, chat_id: int | None = None) -> list[tuple[Reminder, Reply]]:
-        """Reminders whose time has come, each with the message to deliver. The transport
-        calls ``delivered`` once it is sent, which deletes it."""
-        return [(reminder, Reply(reminder.text)) for reminder in self.store.due_reminders(now, chat_id)]
-
-    def delivered(self, reminder: Reminder) -> None:
-        self.store.cancel_reminders(reminder.chat_id, reminder.id)
+        return self.reminders.remind(state, result) if result is not None else None
 
     # --- natural questions -----------------------------------------------------------------------
 

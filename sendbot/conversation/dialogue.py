@@ -17,11 +17,13 @@ from sendbot.clock import Clock, utc_now
 from sendbot.conversation.actions import Action, action, dispatch_table, parse_action
 from sendbot.conversation.calculator import ButtonHandler, Calculator
 from sendbot.conversation.presenter import N_, Presenter
+from sendbot.conversation.reminders import ReminderDialogue
 from sendbot.conversation.replies import Button, ButtonIn, Incoming, Reply, short_label
 from sendbot.deadlines import Timeline
 from sendbot.i18n import I18n
 from sendbot.knowledge.model import ENGLAND, Entry, KnowledgeBase
-from sendbot.store.sqlite import Reminder, Store
+from sendbot.reminders.model import Reminder
+from sendbot.store.base import Store
 from sendbot.store.state import ChatState
 
 MAX_INPUT_CHARS = 2000  # longer messages are read from both ends, where questions usually sit
@@ -64,7 +66,8 @@ class Conversation:
         self.clock = clock
         self.decider = Decider(kb, settings)
         self.presenter = Presenter(kb, i18n)
-        self.calculator = Calculator(timelines or {}, store, i18n, clock)
+        self.reminders = ReminderDialogue(store, i18n, clock)
+        self.calculator = Calculator(timelines or {}, store, i18n, clock, self.reminders)
         self._commands: dict[str, Callable[[ChatState, str], list[Reply]]] = {
             "start": self._cmd_start,
             "help": self._cmd_help,
@@ -74,6 +77,7 @@ class Conversation:
             "area": self._cmd_area,
             "language": self._cmd_language,
             **self.calculator.commands,
+            **self.reminders.commands,
         }
         own: dict[Action, ButtonHandler] = {
             Action.ANSWER: self._btn_answer,
@@ -83,7 +87,7 @@ class Conversation:
             Action.LANGUAGE: self._btn_language,
             Action.NONE_OF_THESE: self._btn_none,
         }
-        self._buttons = dispatch_table(own, self.calculator.buttons)
+        self._buttons = dispatch_table(own, self.calculator.buttons, self.reminders.buttons)
 
     # --- entry point ---------------------------------------------------------------------
 
@@ -102,10 +106,11 @@ class Conversation:
     def due_reminders(self, now: datetime, chat_id: int | None = None) -> list[tuple[Reminder, Reply]]:
         """Reminders to deliver now, with their messages; call ``reminder_delivered`` after
         sending each, so the database (the only record of them) forgets it."""
-        return self.calculator.due(now, chat_id)
+        return [(reminder, Reply(reminder.text)) for reminder in self.store.due_reminders(now, chat_id)]
 
     def reminder_delivered(self, reminder: Reminder) -> None:
-        self.calculator.delivered(reminder)
+        """Delete a reminder once sent: the store keeps nothing it no longer needs."""
+        self.store.cancel_reminders(reminder.chat_id, reminder.id)
 
     def command_menu(self, lang: str | None) -> list[tuple[str, str]]:
         """The commands and their one-line descriptions, in the chat's language."""

@@ -10,12 +10,12 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from sendbot.clock import Clock, utc_now, utc_text
+from sendbot.reminders.model import Reminder
 from sendbot.store.state import ChatState
 
 SCHEMA = """
@@ -50,17 +50,6 @@ INDEXES = "CREATE INDEX IF NOT EXISTS reminders_due_at ON reminders (due_at);"
 CHAT_TABLES = ("chats", "feedback", "reminders")
 
 
-@dataclass(frozen=True)
-class Reminder:
-    """A message to send at ``due_at`` (timezone-aware, UTC). ``text`` is built from
-    timeline labels and dates only, never from anything the parent typed."""
-
-    id: int
-    chat_id: int
-    due_at: datetime
-    text: str
-
-
 def _utc_text(moment: datetime) -> str:
     """The stored form of a time; naive datetimes are refused so no local time slips in."""
     if moment.tzinfo is None:
@@ -68,8 +57,8 @@ def _utc_text(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
-class Store:
-    """A thin layer over sqlite3: short transactions, safe to share between PTB's tasks."""
+class SqliteStore:
+    """The `Store` on one SQLite file: short transactions, safe to share between PTB's tasks."""
 
     def __init__(self, path: Path | str, clock: Clock = utc_now) -> None:
         self.path = Path(path)
