@@ -484,3 +484,18 @@ def test_action_codes_are_unique_readable_and_fit_telegram() -> None:
         action(Action.ANSWER, "x" * 60)
     with pytest.raises(ValueError, match="':'"):
         action(Action.ANSWER, "a:b")
+
+
+def test_help_is_the_command_menu(conv: Conversation) -> None:
+    [reply] = say(conv, "/help")
+    for name, text in conv.command_menu("en"):
+        assert f"/{name} – {text}" in reply.text
+    handled = set(conv._commands)
+    assert {name for name, _ in conv.command_menu("en")} <= handled  # every command in the menu works
+
+
+def test_every_small_talk_intent_has_a_reply(conv: Conversation) -> None:
+    from sendbot.knowledge.model import SMALLTALK_INTENTS
+
+    for intent in SMALLTALK_INTENTS:
+        assert conv.presenter.smalltalk_text(intent, "en")

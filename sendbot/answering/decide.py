@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 
 from sendbot.answering.matcher import Candidate, Matcher, MatchResult, MatchSettings
 from sendbot.answering.normalise import normalise
-from sendbot.knowledge.model import DEFAULT_LANG, NATIONAL, Entry, KnowledgeBase
+from sendbot.knowledge.model import DEFAULT_LANG, NATIONAL, Entry, KnowledgeBase, SmallTalk
 
 SMALLTALK_MAX_WORDS = 6
 SMALLTALK_SCORE = 88.0  # rapidfuzz ratio with a small-talk phrasing
@@ -37,7 +37,7 @@ class Decision:
     match: MatchResult
     entry: Entry | None = None
     urgent: Entry | None = None
-    smalltalk: str | None = None
+    smalltalk: SmallTalk | None = None
 
     @property
     def candidates(self) -> tuple[Candidate, ...]:
@@ -82,7 +82,7 @@ class Decider:
             self._matchers[code] = Matcher(self.kb, self.settings, code) if has_own else self.matcher
         return self._matchers[code]
 
-    def smalltalk(self, text: str) -> str | None:
+    def smalltalk(self, text: str) -> SmallTalk | None:
         """The small-talk intent ("greeting", "thanks", "help", "goodbye") of a short message
         that is nearly one of the small-talk phrasings, so "hi, the LA refused" is not one."""
         words = normalise(text)

@@ -258,28 +258,16 @@ class Conversation:
         return [Reply(text, buttons=self._area_buttons(state))]
 
     def _cmd_help(self, state: ChatState, _args: str) -> list[Reply]:
+        """Examples, then the command menu itself (the one Telegram shows), so the two agree."""
         _ = self._(state)
-        return [
-            Reply(
-                _(
-                    "Ask me a question in your own words, for example:\n"
-                    "• How do I ask for an EHC needs assessment?\n"
-                    "• The council (local authority) refused to assess my son. Can I appeal?\n"
-                    "• When should the annual review happen?\n\n"
-                    "Commands:\n"
-                    "/start – start again and choose your area\n"
-                    "/deadlines – work out your legal deadlines and get reminders\n"
-                    "/reminders – see or cancel your reminders\n"
-                    "/cancel – stop working out dates\n"
-                    "/contacts – who to contact, locally and nationally\n"
-                    "/area – change your area\n"
-                    "/language – change the language\n"
-                    "/privacy – what I keep about you\n"
-                    "/forget – delete everything I keep about this chat\n"
-                    "/help – this message"
-                )
-            )
-        ]
+        examples = _(
+            "Ask me a question in your own words, for example:\n"
+            "• How do I ask for an EHC needs assessment?\n"
+            "• The council (local authority) refused to assess my son. Can I appeal?\n"
+            "• When should the annual review happen?"
+        )
+        commands = "\n".join(f"/{name} – {text}" for name, text in self.command_menu(state.lang))
+        return [Reply(examples + "\n\n" + _("Commands:") + "\n" + commands)]
 
     def _cmd_contacts(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)

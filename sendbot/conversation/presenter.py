@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sendbot.answering.decide import Decision
 from sendbot.i18n import I18n
-from sendbot.knowledge.model import Contact, Entry, KnowledgeBase
+from sendbot.knowledge.model import Contact, Entry, KnowledgeBase, SmallTalk
 
 
 def N_(message: str) -> str:
@@ -47,9 +47,9 @@ class Presenter:
     def suggest_intro(self, lang: str | None) -> str:
         return self._(lang)(SUGGEST_INTRO)
 
-    def smalltalk_text(self, intent: str, lang: str | None) -> str:
+    def smalltalk_text(self, intent: SmallTalk, lang: str | None) -> str:
         _ = self._(lang)
-        return {
+        replies: dict[SmallTalk, str] = {
             "greeting": _(
                 "Hello! I'm SENDbot. Ask me anything about special educational needs and "
                 "disabilities (SEND) in England, such as EHC plans, annual reviews, "
@@ -64,7 +64,8 @@ class Presenter:
                 "Ask me a question in your own words, for example: How do I ask for an EHC needs "
                 "assessment? Type /help in the chat to see every command."
             ),
-        }[intent]
+        }
+        return replies[intent]
 
     def answer_text(self, entry: Entry, lang: str | None, *, with_more: bool = False) -> str:
         _ = self.i18n.translator(lang).gettext

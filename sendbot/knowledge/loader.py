@@ -21,12 +21,14 @@ from sendbot.knowledge.model import (
     LANG_PATTERN,
     MAX_ID_LENGTH,
     NATIONAL,
+    SMALLTALK_INTENTS,
     Area,
     Contact,
     Entry,
     KnowledgeBase,
     LocalText,
     OutOfScope,
+    SmallTalk,
     Source,
     Urgent,
 )
@@ -434,14 +436,14 @@ def _load_word_map(path: Path, normalise: Callable[[str], str], problems: list[P
     return WordMap(synonyms, spellings, tuple(domain))
 
 
-def _load_smalltalk(path: Path, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+def _load_smalltalk(path: Path, problems: list[Problem]) -> dict[SmallTalk, tuple[str, ...]]:
     chk = _Checker(path)
     data, syntax = load_yaml(path)
     problems.extend(syntax)
-    result: dict[str, tuple[str, ...]] = {}
+    result: dict[SmallTalk, tuple[str, ...]] = {}
     if syntax:
         return result
-    intents = {"greeting", "thanks", "help", "goodbye"}
+    intents = set(SMALLTALK_INTENTS)
     if not isinstance(data, LineDict):
         chk.error(1, "the file must be a mapping", f"use keys: {', '.join(sorted(intents))}")
     elif chk.keys(data, intents, set(), "small talk"):

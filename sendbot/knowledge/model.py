@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from sendbot.knowledge.problems import Problem
 
@@ -18,6 +18,10 @@ NATIONAL = "national"
 ENGLAND = "england"  # built-in area: "elsewhere in England", no local contacts of its own
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_LENGTH = 40  # keeps every callback datum under Telegram's 64-byte limit
+# The kinds of small talk: each has its phrasings in smalltalk.yaml and its reply in
+# `sendbot.conversation.presenter`; defined here once, checked by the loader.
+SmallTalk = Literal["greeting", "thanks", "help", "goodbye"]
+SMALLTALK_INTENTS: tuple[SmallTalk, ...] = get_args(SmallTalk)
 Status = Literal["P", "CoP", "S"]  # primary law, Code of Practice, secondary source
 LANG_PATTERN = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
 
@@ -114,7 +118,7 @@ class KnowledgeBase:
     contacts: tuple[Contact, ...]
     synonyms: dict[str, str]  # normalised variant -> canonical form
     spellings: dict[str, str]  # normalised word -> British form
-    smalltalk: dict[str, tuple[str, ...]]  # intent -> phrasings
+    smalltalk: dict[SmallTalk, tuple[str, ...]]  # intent -> phrasings
     out_of_scope: dict[str, OutOfScope]
     domain: tuple[str, ...]  # words that show a message is about SEND at all
     urgent: tuple[Urgent, ...]
