@@ -98,76 +98,7 @@ _CALENDAR_KEYS = {
 # --- loading -----------------------------------------------------------------------------
 
 
-class _Checker(Checker):
-    """Timeline field checks on top of the shared ones."""
-
-    def fields(self, data: Any, allowed: dict[str, Any], where: str, line: int) -> bool:
-        """Check a mapping: keys marked True in ``allowed`` are required, the others optional."""
-        if not isinstance(data, LineDict):
-            self.error(line, f"{where} must be a mapping of keys to values", "see README.md")
-            return False
-        self.keys(
-            data, [k for k, v in allowed.items() if v is True], [k for k, v in allowed.items() if v is not True], where
-        )
-        return True
-
-    def text(self, data: LineDict, key: str, where: str) -> str:
-        value = data.get(key)
-        if value is None:
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            self.error(
-                data.line_of(key),
-                f"'{key}' in {where} must be non-empty text",
-                "write the text, quoting it if it contains ': '",
-            )
-            return ""
-        return value.strip()
-
-    def boolean(self, data: LineDict, key: str, where: str, default: bool) -> bool:
-        value = data.get(key, default)
-        if not isinstance(value, bool):
-            self.error(data.line_of(key), f"'{key}' in {where} must be true or false", "write true or false")
-            return default
-        return value
-
-    def number(self, data: LineDict, key: str, where: str, default: int | None) -> int | None:
-        value = data.get(key, default)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            self.error(
-                data.line_of(key), f"'{key}' in {where} must be a whole number, 0 or more", "write a number such as 6"
-            )
-            return default
-        return value
-
-    def choice(self, data: LineDict, key: str, where: str, choices: tuple[str, ...]) -> str | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if value not in choices:
-            options = ", ".join(choices)
-            self.error(
-                data.line_of(key), f"'{key}' in {where} is '{value}', which is not allowed", f"use one of: {options}"
-            )
-            return None
-        return cast(str, value)
-
-    def names(self, data: LineDict, key: str, where: str) -> tuple[str, ...]:
-        value = data.get(key)
-        if value is None:
-            return ()
-        items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not all(isinstance(i, str) for i in items) or not items:
-            self.error(
-                data.line_of(key),
-                f"'{key}' in {where} must be a name or a list of names",
-                "write e.g. [certificate, decision_letter]",
-            )
-            return ()
-        return tuple(items)
-
-
-def _load_source(check: _Checker, step: LineDict, where: str) -> Source | None:
+def _load_source(check: Checker, step: LineDict, where: str) -> Source | None:
     data = step.get("source")
     if data is None:
         return None  # already reported as a missing key
@@ -196,7 +127,7 @@ def _load_source(check: _Checker, step: LineDict, where: str) -> Source | None:
     return Source(cite, url, cast(Status, status))
 
 
-def _load_input(check: _Checker, data: Any, line: int) -> Input | None:
+def _load_input(check: Checker, data: Any, line: int) -> Input | None:
     where = f"input at line {line}"
     if not check.fields(data, _INPUT_KEYS, where, line):
         return None
@@ -258,7 +189,7 @@ def _load_input(check: _Checker, data: Any, line: int) -> Input | None:
     )
 
 
-def _load_adjust(check: _Checker, step: LineDict, where: str) -> tuple[Adjustment, ...]:
+def _load_adjust(check: Checker, step: LineDict, where: str) -> tuple[Adjustment, ...]:
     data = step.get("adjust")
     if data is None:
         return ()
@@ -286,7 +217,7 @@ def _load_adjust(check: _Checker, step: LineDict, where: str) -> tuple[Adjustmen
     return tuple(found)
 
 
-def _load_month_day(check: _Checker, data: LineDict, where: str) -> tuple[int, int] | None:
+def _load_month_day(check: Checker, data: LineDict, where: str) -> tuple[int, int] | None:
     value = data.get("month_day")
     if value is None:
         return None
@@ -305,7 +236,7 @@ def _load_month_day(check: _Checker, data: LineDict, where: str) -> tuple[int, i
     return None
 
 
-def _load_step(check: _Checker, data: Any, line: int) -> Step | None:
+def _load_step(check: Checker, data: Any, line: int) -> Step | None:
     where = f"step at line {line}"
     problems_before = len(check.problems)
     if not check.fields(data, _STEP_KEYS, where, line):
@@ -376,7 +307,7 @@ def _load_step(check: _Checker, data: Any, line: int) -> Step | None:
     )
 
 
-def _load_list(check: _Checker, data: LineDict, key: str, loader: Any) -> list[Any]:
+def _load_list(check: Checker, data: LineDict, key: str, loader: Any) -> list[Any]:
     items = data.get(key)
     if not isinstance(items, LineList) or not items:
         check.error(data.line_of(key), f"'{key}' must be a non-empty list", f"add at least one item under '{key}:'")
@@ -385,7 +316,7 @@ def _load_list(check: _Checker, data: LineDict, key: str, loader: Any) -> list[A
     return [item for item in loaded if item is not None]
 
 
-def _load_calendar(check: _Checker, data: LineDict, inputs: dict[str, Input]) -> SchoolCalendarInputs:
+def _load_calendar(check: Checker, data: LineDict, inputs: dict[str, Input]) -> SchoolCalendarInputs:
     cal = data.get("school_calendar")
     if cal is None:
         return SchoolCalendarInputs()
@@ -411,7 +342,7 @@ def _load_calendar(check: _Checker, data: LineDict, inputs: dict[str, Input]) ->
     )
 
 
-def _load_entries(check: _Checker, data: LineDict) -> tuple[EntryLink, ...]:
+def _load_entries(check: Checker, data: LineDict) -> tuple[EntryLink, ...]:
     """The optional ``entries:`` list; whether each id exists is checked against the
     knowledge base by ``check_entry_links``, which the timeline loader cannot see."""
     items = data.get("entries")
@@ -450,7 +381,7 @@ def check_entry_links(timelines: Mapping[str, Timeline], entry_ids: Collection[s
     ]
 
 
-def _check_references(check: _Checker, timeline: Timeline) -> None:
+def _check_references(check: Checker, timeline: Timeline) -> None:
     """Names must point at inputs or earlier steps, so steps compute in file order."""
     inputs = {spec.name: spec for spec in timeline.inputs}
     seen_steps: set[str] = set()
@@ -508,7 +439,7 @@ def load_timeline(path: Path) -> tuple[Timeline | None, list[Problem]]:
     data, problems = load_yaml(path)
     if data is None:
         return None, problems
-    check = _Checker(path)
+    check = Checker(path)
     if not check.fields(data, _TOP_KEYS, "the timeline", line_of(data)):
         return None, check.problems
     timeline_id = data.get("id")
