@@ -13,28 +13,18 @@ PACKAGE = ROOT / "sendbot"
 # Which parts of sendbot each part may import (besides itself). Top-level modules are
 # their own part ("config", "clock", ...). Keep this and the diagram in docs/architecture.md alike.
 ALLOWED: dict[str, set[str]] = {
-    "channels": {
-        "app",
-        "config",
-        "clock",
-        "conversation",
-        "answering",
-        "knowledge",
-        "deadlines",
-        "store",
-        "i18n",
-        "logsetup",
-        "reminders",
-    },
-    "app": {"config", "clock", "conversation", "answering", "knowledge", "deadlines", "store", "i18n"},
+    "channels": {"app", "config", "clock", "conversation", "answering", "knowledge", "deadlines", "i18n", "logsetup"},
+    "app": {"config", "clock", "conversation", "knowledge", "deadlines", "store", "i18n"},
     "conversation": {"clock", "answering", "knowledge", "deadlines", "reminders", "store", "i18n"},
-    "answering": {"knowledge", "i18n"},
-    "reminders": {"clock", "deadlines", "store"},
+    "answering": {"knowledge"},
+    "reminders": {"clock", "deadlines"},
     "store": {"clock", "reminders"},
-    "deadlines": {"clock", "knowledge"},
+    "deadlines": {"knowledge"},
     "i18n": {"knowledge"},
-    "knowledge": {"answering.normalise"},  # a leaf: text normalisation, which imports nothing of ours
-    "config": {"store"},
+    # The one upward arrow, a leaf: the knowledge base normalises place names and urgent
+    # words with the matcher's own text normalisation, which imports nothing of ours.
+    "knowledge": {"answering.normalise"},
+    "config": set(),
     "clock": set(),
     "logsetup": set(),
 }
@@ -104,6 +94,10 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 def test_no_import_cycles() -> None:
     cycle = find_cycle(import_graph())
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_answering_normalise_is_a_leaf() -> None:
+    assert import_graph()["sendbot.answering.normalise"] == set()
 
 
 def test_each_part_imports_only_the_layers_below() -> None:
