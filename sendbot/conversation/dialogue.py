@@ -18,7 +18,7 @@ from sendbot.conversation.actions import Action, action, dispatch_table, parse_a
 from sendbot.conversation.calculator import ButtonHandler, Calculator
 from sendbot.conversation.presenter import N_, Presenter
 from sendbot.conversation.reminders import ReminderDialogue
-from sendbot.conversation.replies import Button, ButtonIn, Incoming, Reply, short_label
+from sendbot.conversation.replies import Button, ButtonIn, Incoming, Kind, Reply, short_label
 from sendbot.deadlines import Timeline
 from sendbot.i18n import I18n
 from sendbot.knowledge.model import ENGLAND, Entry, KnowledgeBase
@@ -217,7 +217,13 @@ class Conversation:
         return [Reply(self.presenter.fallback_text(state.area, state.lang, decision.out_of_scope))]
 
     def _entry_reply(
-        self, entry: Entry, state: ChatState, *, with_more: bool, kind: str = "message", offers: tuple[Button, ...] = ()
+        self,
+        entry: Entry,
+        state: ChatState,
+        *,
+        with_more: bool,
+        kind: Kind = "message",
+        offers: tuple[Button, ...] = (),
     ) -> Reply:
         _ = self._(state)
         lang = state.lang or "en"
@@ -233,7 +239,7 @@ class Conversation:
             )
         )
         text = self.presenter.answer_text(entry, lang, with_more=with_more) + "\n\n" + _("Was this helpful?")
-        return Reply(text, title=entry.title.get_text(lang), buttons=tuple(rows), kind=kind)  # type: ignore[arg-type]
+        return Reply(text, title=entry.title.get_text(lang), buttons=tuple(rows), kind=kind)
 
     # --- commands ------------------------------------------------------------------------
 

@@ -29,10 +29,8 @@ UPDATE = "python tests/snapshots/update.py"
 
 
 def _main(argv: list[str]) -> int:
-    try:
-        from sendbot.channels.cli import main
-    except ImportError:  # before the package layout of issue 8
-        from sendbot.cli import main  # type: ignore[no-redef]
+    from sendbot.channels.cli import main
+
     return main(argv)
 
 
