@@ -221,3 +221,18 @@ def test_the_calculator_flow_round_trips_and_reads_earlier_rows(store: Store) ->
     assert ChatState.flow_from_json(old) == CalcFlow("annual-review", {"last_reviewed": "2026-03-04"}, "meeting")
     assert ChatState.flow_from_json('{"forgotten": true}') is None
     assert ChatState.flow_from_json("not json") is None
+
+
+def test_chat_state_and_reminders_round_trip_through_json() -> None:
+    import json
+    from datetime import datetime, timezone
+
+    from sendbot.reminders.model import Reminder
+
+    state = ChatState(CHAT, "en", "derby", FLOW, forgotten=True)
+    again = ChatState.from_json(json.loads(json.dumps(state.to_json())))
+    assert again == ChatState(CHAT, "en", "derby", FLOW)  # forgotten is never kept
+    reminder = Reminder(3, CHAT, datetime(2026, 3, 7, 9, 0, tzinfo=timezone.utc), "⏰ Reminder")
+    assert Reminder.from_json(json.loads(json.dumps(reminder.to_json()))) == reminder
+    with pytest.raises(ValueError):
+        Reminder.from_json({"id": 1, "chat_id": 2, "due_at": "2026-03-07T09:00:00", "text": "x"})

@@ -41,7 +41,6 @@ from sendbot.deadlines import (
 )
 from sendbot.deadlines.render import decode_value, encode_value, event_marks
 from sendbot.i18n import I18n
-from sendbot.store.base import Store
 from sendbot.store.state import CalcFlow, ChatState
 
 NOTE_CHARS = 160  # a note is cut to one sentence of at most this many characters
@@ -77,10 +76,9 @@ class Calculator:
     the parent's typed text while a question is open; "Remind me" goes to ``reminders``."""
 
     def __init__(
-        self, timelines: Mapping[str, Timeline], store: Store, i18n: I18n, clock: Clock, reminders: ReminderDialogue
+        self, timelines: Mapping[str, Timeline], i18n: I18n, clock: Clock, reminders: ReminderDialogue
     ) -> None:
         self.timelines = dict(timelines)
-        self.store = store
         self.i18n = i18n
         self.clock = clock
         self.reminders = reminders

@@ -67,7 +67,7 @@ class Conversation:
         self.decider = Decider(kb, settings)
         self.presenter = Presenter(kb, i18n)
         self.reminders = ReminderDialogue(store, i18n, clock)
-        self.calculator = Calculator(timelines or {}, store, i18n, clock, self.reminders)
+        self.calculator = Calculator(timelines or {}, i18n, clock, self.reminders)
         self._commands: dict[str, Callable[[ChatState, str], list[Reply]]] = {
             "start": self._cmd_start,
             "help": self._cmd_help,

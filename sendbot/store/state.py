@@ -63,6 +63,28 @@ class ChatState:
     calc: CalcFlow | None = None
     forgotten: bool = False
 
+    def to_json(self) -> dict[str, JSONValue]:
+        """Everything kept about the chat, as JSON (``forgotten`` is never kept)."""
+        return {
+            "chat_id": self.chat_id,
+            "lang": self.lang,
+            "area": self.area,
+            "calc": self.calc.to_json() if self.calc is not None else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: JSONValue) -> ChatState:
+        chat_id = data.get("chat_id") if isinstance(data, dict) else None
+        if not isinstance(data, dict) or not isinstance(chat_id, int):
+            raise ValueError(f"not a chat state: {data!r}")
+        lang, area = data.get("lang"), data.get("area")
+        return cls(
+            chat_id=chat_id,
+            lang=lang if isinstance(lang, str) else None,
+            area=area if isinstance(area, str) else None,
+            calc=CalcFlow.from_json(data.get("calc")),
+        )
+
     def flow_json(self) -> str | None:
         """The stored form of the running calculator (None: nothing running)."""
         return json.dumps({FLOW_KEY: self.calc.to_json()}) if self.calc is not None else None
