@@ -1,9 +1,11 @@
 """The conversation core: one message or button press plus the chat's state in, replies out.
 
 No transport lives here: Telegram and the terminal both call `Conversation.handle`, so they
-behave the same and the whole dialogue is testable without a network. Commands, answers,
-suggestions, the fallback, small talk, areas and feedback are decided here; the deadline
-calculator and reminders are in `sendbot.conversation.calculator`, which this dispatches to."""
+behave the same and the whole dialogue is testable without a network. What to answer is
+decided once by `sendbot.answering.decide` and worded by `sendbot.conversation.presenter`;
+this module turns that into replies with buttons, and handles commands, areas, languages and
+feedback. The deadline calculator (`calculator`) and reminders (`reminders`) are dialogues of
+their own that this dispatches to; button codes are `actions`'."""
 
 from __future__ import annotations
 
