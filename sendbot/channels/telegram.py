@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from telegram import (
@@ -36,6 +34,7 @@ from telegram.ext import (
     filters,
 )
 
+from sendbot.clock import Clock
 from sendbot.config import Settings
 from sendbot.conversation.dialogue import Conversation
 from sendbot.conversation.replies import ButtonIn, Incoming, Reply, TextIn
@@ -224,7 +223,7 @@ async def _post_init(application: App) -> None:
 
 
 def build_application(
-    conversation: Conversation, settings: Settings, clock: Callable[[], datetime] | None = None
+    conversation: Conversation, settings: Settings, clock: Clock | None = None
 ) -> App:
     """The PTB Application with every handler and the reminder job; `settings.api_base_url`
     is PTB's base_url. ``clock`` (timezone-aware; the conversation's by default) decides
