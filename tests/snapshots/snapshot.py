@@ -73,21 +73,33 @@ def eval_questions() -> list[str]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for item in data.get("questions") or []:
             question = str(item["q"])
-            if "\n" in question or not question.strip():
-                raise ValueError(f"{path}: a question must be one non-empty line: {question!r}")
-            questions.append(question)
+            if question.strip():
+                questions.append(question)
     return questions
 
 
 def ask_lines() -> list[str]:
-    """`sendbot ask --json` over every eval question: one JSON line each, as printed."""
+    """`sendbot ask --json` over every eval question: one JSON line each, as printed. One-line
+    questions go through standard input in one run; a question of several lines (which
+    standard input would split) is asked on its own, as the command-line argument."""
     questions = eval_questions()
-    code, out, err = _run(["ask", "--json"], stdin="".join(q + "\n" for q in questions))
+    one_line = [q for q in questions if "\n" not in q and "\r" not in q]
+    batched = set(one_line)
+    code, out, err = _run(["ask", "--json"], stdin="".join(q + "\n" for q in one_line))
     if code != 0 or err:
         raise RuntimeError(f"sendbot ask --json exited {code}: {err}")
-    lines = out.splitlines()
-    if len(lines) != len(questions):
-        raise RuntimeError(f"{len(questions)} questions gave {len(lines)} answers")
+    answers = iter(out.splitlines())
+    lines = []
+    for question in questions:
+        if question in batched:
+            lines.append(next(answers))
+            continue
+        code, out, err = _run(["ask", "--json", question])
+        if code != 0 or err:
+            raise RuntimeError(f"sendbot ask --json exited {code}: {err}")
+        lines.append(out.rstrip("\n"))
+    if next(answers, None) is not None:
+        raise RuntimeError("sendbot ask --json gave more answers than questions")
     return lines
 
 
