@@ -499,3 +499,16 @@ def test_every_small_talk_intent_has_a_reply(conv: Conversation) -> None:
 
     for intent in SMALLTALK_INTENTS:
         assert conv.presenter.smalltalk_text(intent, "en")
+
+
+def test_an_action_or_command_handled_twice_or_not_at_all_is_refused() -> None:
+    from sendbot.conversation.actions import Action, dispatch_table, merge_handlers
+
+    every = {name: name.value for name in Action}
+    assert dispatch_table(every) == every
+    with pytest.raises(ValueError, match="handled twice"):
+        dispatch_table(every, {Action.MORE: "again"})
+    with pytest.raises(ValueError, match="no handler"):
+        dispatch_table({Action.MORE: "only this"})
+    with pytest.raises(ValueError, match="no handler for command"):
+        merge_handlers("command", ({"start": 1},), ["start", "help"])

@@ -8,7 +8,7 @@ are read through ``LEGACY_CODES``."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import Enum, unique
 from typing import TypeVar
 
@@ -75,16 +75,24 @@ def parse_action(data: str) -> tuple[Action | None, list[str]]:
 H = TypeVar("H")
 
 
-def dispatch_table(*tables: Mapping[Action, H]) -> dict[Action, H]:
-    """One handler per action: merges the handlers of each part of the dialogue, refusing an
-    action handled twice or not at all."""
-    merged: dict[Action, H] = {}
+K = TypeVar("K")
+
+
+def merge_handlers(what: str, tables: tuple[Mapping[K, H], ...], needed: Iterable[K]) -> dict[K, H]:
+    """One handler per name: merges the handlers of each part of the dialogue, refusing a
+    name handled twice, or one of ``needed`` handled not at all."""
+    merged: dict[K, H] = {}
     for table in tables:
         for name, handler in table.items():
             if name in merged:
-                raise ValueError(f"button action {name.name} is handled twice")
+                raise ValueError(f"{what} {name} is handled twice")
             merged[name] = handler
-    missing = [name.name for name in Action if name not in merged]
+    missing = [str(name) for name in needed if name not in merged]
     if missing:
-        raise ValueError(f"no handler for button action(s): {', '.join(missing)}")
+        raise ValueError(f"no handler for {what}(s): {', '.join(missing)}")
     return merged
+
+
+def dispatch_table(*tables: Mapping[Action, H]) -> dict[Action, H]:
+    """One handler per button action, and every action handled."""
+    return merge_handlers("button action", tables, Action)

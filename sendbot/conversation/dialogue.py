@@ -16,7 +16,7 @@ from sendbot.answering.decide import Decider, Decision
 from sendbot.answering.matcher import MatchSettings
 from sendbot.answering.normalise import normalise
 from sendbot.clock import Clock, utc_now
-from sendbot.conversation.actions import Action, action, dispatch_table, parse_action
+from sendbot.conversation.actions import Action, action, dispatch_table, merge_handlers, parse_action
 from sendbot.conversation.calculator import ButtonHandler, Calculator
 from sendbot.conversation.presenter import N_, Presenter
 from sendbot.conversation.reminders import ReminderDialogue
@@ -70,7 +70,7 @@ class Conversation:
         self.presenter = Presenter(kb, i18n)
         self.reminders = ReminderDialogue(store, i18n, clock)
         self.calculator = Calculator(timelines or {}, i18n, clock, self.reminders)
-        self._commands: dict[str, Callable[[ChatState, str], list[Reply]]] = {
+        commands: dict[str, Callable[[ChatState, str], list[Reply]]] = {
             "start": self._cmd_start,
             "help": self._cmd_help,
             "contacts": self._cmd_contacts,
@@ -78,9 +78,9 @@ class Conversation:
             "forget": self._cmd_forget,
             "area": self._cmd_area,
             "language": self._cmd_language,
-            **self.calculator.commands,
-            **self.reminders.commands,
         }
+        menu = [name for name, _text in COMMAND_MENU]  # every command in the menu must work
+        self._commands = merge_handlers("command", (commands, self.calculator.commands, self.reminders.commands), menu)
         own: dict[Action, ButtonHandler] = {
             Action.ANSWER: self._btn_answer,
             Action.MORE: self._btn_more,
