@@ -15,24 +15,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sendbot.answers import Answerer  # noqa: E402
-from sendbot.evaluate import load_eval  # noqa: E402
-from sendbot.i18n import I18n  # noqa: E402
-from sendbot.knowledge import load_knowledge  # noqa: E402
+from sendbot.answering.decide import Decider  # noqa: E402
+from sendbot.answering.evaluate import load_eval  # noqa: E402
+from sendbot.knowledge.loader import load_knowledge  # noqa: E402
 
 
 def main() -> None:
     start = time.perf_counter()
     kb = load_knowledge(ROOT / "knowledge")
     loaded = time.perf_counter()
-    answerer = Answerer(kb, I18n(ROOT / "locales"))
+    answerer = Decider(kb)
     indexed = time.perf_counter()
     items = load_eval([ROOT / "tests" / "eval"], set(kb.entries))
     questions = [item.question for item in items]
     timings = []
     for question in questions:
         t0 = time.perf_counter()
-        answerer.answer(question, None, "en")
+        answerer.decide(question, None, "en")
         timings.append((time.perf_counter() - t0) * 1000)
     long_timings = [t for q, t in zip(questions, timings, strict=True) if len(q) > 200]
     print(f"entries: {len(kb.entries)}, phrasings: {len(answerer.matcher.phrasings)}")

@@ -17,8 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sendbot.knowledge import DEFAULT_LANG, load_knowledge  # noqa: E402
-from sendbot.matcher import REJECT_PREFIX, Matcher  # noqa: E402
+from sendbot.answering.matcher import REJECT_PREFIX, Matcher  # noqa: E402
+from sendbot.knowledge.loader import load_knowledge  # noqa: E402
+from sendbot.knowledge.model import DEFAULT_LANG  # noqa: E402
 
 FOLDS = 5
 

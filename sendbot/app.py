@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from sendbot.clock import Clock, utc_now
 from sendbot.config import Settings
-from sendbot.core import Conversation
+from sendbot.conversation.dialogue import Conversation
 from sendbot.deadlines import check_entry_links, load_timelines
 from sendbot.i18n import I18n
-from sendbot.knowledge import load_knowledge
-from sendbot.problems import DataError
-from sendbot.storage import Store
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.knowledge.problems import DataError
+from sendbot.store.sqlite import SqliteStore
 
 
-def build_conversation(settings: Settings) -> Conversation:
+def build_conversation(settings: Settings, clock: Clock = utc_now) -> Conversation:
     """Load and check the knowledge base and its timelines (raising DataError if either is
     broken, as `sendbot check` would report), open the store."""
     kb = load_knowledge(settings.knowledge_dir)
-    timelines_dir = settings.knowledge_dir / "timelines"
+    timelines_dir = settings.timelines_dir
     timelines, problems = load_timelines(timelines_dir) if timelines_dir.exists() else ({}, [])
     errors = [p for p in problems + check_entry_links(timelines, kb.entries) if not p.warning]
     if errors:
         raise DataError(errors)
-    return Conversation(kb, Store(settings.db_path), I18n(settings.locales_dir), timelines=timelines)
+    return Conversation(
+        kb, SqliteStore(settings.db_path, clock), I18n(settings.locales_dir), clock=clock, timelines=timelines
+    )

@@ -1,4 +1,5 @@
-"""Settings from the environment, read in one place so every name is documented here.
+"""Settings from the environment, read in one place so every name is documented here. Every
+command gets its paths from one `Settings` (so `sendbot deadline` honours SENDBOT_KNOWLEDGE too).
 
 | variable | meaning | default |
 |---|---|---|
@@ -20,10 +21,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sendbot.storage import default_db_path
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+
+
+def default_db_path() -> Path:
+    """Per-user data directory, so two users of one machine never share a database."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "sendbot" / "sendbot.db"
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,11 @@ class Settings:
     webhook_listen: str
     webhook_port: int
     reminder_interval: float = 60.0
+
+    @property
+    def timelines_dir(self) -> Path:
+        """The deadline calculators' data: ``timelines/`` in the knowledge base."""
+        return self.knowledge_dir / "timelines"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -17,9 +17,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from sendbot.knowledge import DEFAULT_LANG
-from sendbot.problems import Problem
+from sendbot.knowledge.model import DEFAULT_LANG
+from sendbot.knowledge.problems import Problem
 
+Day = date  # the type, where a method named `date` hides it
 DOMAIN = "messages"
 
 
@@ -62,11 +63,11 @@ def _read_catalog(path: Path) -> tuple[Translations | None, list[Problem]]:
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for msgid, msgstr in zip(ids, strings, strict=False):
-            if msgstr and _placeholders(msgid) != _placeholders(msgstr):
+            if msgstr and _placeholders(str(msgid)) != _placeholders(str(msgstr)):
                 problems.append(
                     Problem(
                         path,
-                        message.lineno,
+                        message.lineno or 0,
                         f"placeholders differ in translation of '{msgid[:40]}'",
                         "keep every {name} placeholder exactly as in the English text",
                     )
@@ -141,7 +142,7 @@ class I18n:
         return _format(value, "long", lang)
 
     @staticmethod
-    def month(value: date, lang: str | None) -> str:
+    def month(value: Day, lang: str | None) -> str:
         """A month and year, for the calendar picker: 'March 2026'."""
         return _format(value, "LLLL y", lang)
 

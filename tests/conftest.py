@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sendbot.knowledge import KnowledgeBase, load_knowledge
-from sendbot.storage import Store
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.knowledge.model import KnowledgeBase
+from sendbot.store.base import Store
+from sendbot.store.sqlite import SqliteStore
 from tests.fakebotapi import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +27,7 @@ def full_kb() -> KnowledgeBase:
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     """A real SQLite store in a fresh file, closed after the test."""
-    store = Store(tmp_path / "db.sqlite")
+    store = SqliteStore(tmp_path / "db.sqlite")
     yield store
     store.close()
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from sendbot.cli import main
+from sendbot.channels.cli import main
 
 KB_SMALL = Path(__file__).resolve().parent / "fixtures" / "kb_small"
 KEYS = {"question", "status", "id", "title", "score", "answer", "more", "sources", "suggestions"}
@@ -123,7 +123,7 @@ def test_ask_as_a_process(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SENDBOT_", "TELEGRAM_"))}
     env["SENDBOT_KNOWLEDGE"] = str(KB_SMALL)
     done = subprocess.run(
-        [sys.executable, "-m", "sendbot.cli", "ask", "--json"],
+        [sys.executable, "-m", "sendbot.channels.cli", "ask", "--json"],
         input=f"{QUESTION}\n{OFF_TOPIC}\n",
         env=env,
         capture_output=True,
@@ -141,7 +141,7 @@ def test_unknown_area_as_a_process(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SENDBOT_", "TELEGRAM_"))}
     env["SENDBOT_KNOWLEDGE"] = str(KB_SMALL)
     done = subprocess.run(
-        [sys.executable, "-m", "sendbot.cli", "ask", "--json", "--area", "atlantis", QUESTION],
+        [sys.executable, "-m", "sendbot.channels.cli", "ask", "--json", "--area", "atlantis", QUESTION],
         env=env,
         capture_output=True,
         text=True,

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from sendbot.calculator import LONDON
-from sendbot.core import Conversation
+from sendbot.channels.terminal import run_terminal
+from sendbot.clock import LONDON
+from sendbot.conversation.dialogue import Conversation
+from sendbot.conversation.replies import Button, ButtonIn, Reply, TextIn
 from sendbot.deadlines import Timeline, calculate, check_entry_links, load_timelines
 from sendbot.i18n import I18n
-from sendbot.knowledge import load_knowledge
-from sendbot.replies import Button, ButtonIn, Reply, TextIn
-from sendbot.storage import Store
-from sendbot.terminal import run_terminal
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.store.base import Store
 from tests.conftest import KB_SMALL, LOCALES, ROOT
 
 CHAT = 4242
@@ -64,14 +64,21 @@ def data_of(replies: Iterable[Reply]) -> list[str]:
     return [button.data for button in buttons(replies)]
 
 
+def answers_kept(conv: Conversation) -> dict[str, object]:
+    calc = conv.store.load_chat(CHAT).calc
+    assert calc is not None
+    return dict(calc.answers)
+
+
 def asking(conv: Conversation) -> str | None:
-    return conv.store.load_chat(CHAT).flow.get("calc", {}).get("asking")
+    calc = conv.store.load_chat(CHAT).calc
+    return calc.asking if calc else None
 
 
 def run_to_result(conv: Conversation, timeline: Timeline, first: str) -> tuple[list[str], Reply]:
     """Start ``timeline``, answer the first question with ``first`` and skip (or say no to)
     the rest; return the questions asked and the result."""
-    replies = press(conv, f"dl:{timeline.id}")
+    replies = press(conv, f"timeline:{timeline.id}")
     asked = []
     answer = first
     while (name := asking(conv)) is not None:
@@ -81,9 +88,9 @@ def run_to_result(conv: Conversation, timeline: Timeline, first: str) -> tuple[l
             replies = say(conv, answer)
             answer = ""
         elif spec.kind == "bool":
-            replies = press(conv, f"yn:{name}:0")
+            replies = press(conv, f"yesno:{name}:0")
         else:
-            replies = press(conv, f"sk:{name}")
+            replies = press(conv, f"skip:{name}")
     [result] = replies
     return asked, result
 
@@ -94,7 +101,7 @@ def run_to_result(conv: Conversation, timeline: Timeline, first: str) -> tuple[l
 def test_deadlines_lists_every_timeline(conv: Conversation) -> None:
     [reply] = say(conv, "/deadlines")
     assert "Which process" in reply.text
-    assert data_of([reply]) == [f"dl:{tid}" for tid in TIMELINES]
+    assert data_of([reply]) == [f"timeline:{tid}" for tid in TIMELINES]
 
 
 def test_help_lists_the_calculator_commands(conv: Conversation) -> None:
@@ -117,16 +124,17 @@ def test_every_timeline_runs_to_a_result(conv: Conversation, timeline_id: str) -
     assert "Here are your dates, worked out on 10 March 2026:" in result.text
     assert "Source: " in result.text and "not legal advice" in result.text
     assert data_of([result])[0] == f"ics:{timeline.id}"
-    assert data_of([result])[-1] == "dl"
-    assert conv.store.load_chat(CHAT).flow["calc"]["timeline"] == timeline.id  # kept for the buttons
+    assert data_of([result])[-1] == "timeline"
+    calc = conv.store.load_chat(CHAT).calc
+    assert calc is not None and calc.timeline == timeline.id and calc.asking is None  # kept for the buttons
 
 
 def test_the_result_lists_dates_passed_marks_sources_and_what_to_do(conv: Conversation) -> None:
-    press(conv, "dl:annual-review")
+    press(conv, "timeline:annual-review")
     say(conv, "13/3/2025")
     say(conv, "2 March 2026")
-    press(conv, "sk:amendments_sent")
-    [result] = press(conv, "yn:under_5:0")
+    press(conv, "skip:amendments_sent")
+    [result] = press(conv, "yesno:under_5:0")
     answers = {"last_reviewed": date(2025, 3, 13), "meeting": date(2026, 3, 2)}
     expected = calculate(TIMELINES["annual-review"], answers, date(2026, 3, 10))
     assert {event.passed for event in expected.dated_events} == {True, False}
@@ -142,23 +150,23 @@ def test_the_result_lists_dates_passed_marks_sources_and_what_to_do(conv: Conver
 
 
 def test_the_opening_question_comes_with_the_summary_and_buttons(conv: Conversation) -> None:
-    [reply] = press(conv, "dl:annual-review")
+    [reply] = press(conv, "timeline:annual-review")
     timeline = TIMELINES["annual-review"]
     assert reply.title == timeline.title
     assert timeline.summary in reply.text and timeline.main_input.prompt in reply.text
     assert "/cancel" in reply.text
-    assert data_of([reply]) == ["cal:last_reviewed:2026-03", "cx"]  # required: no Skip
+    assert data_of([reply]) == ["calendar:last_reviewed:2026-03", "cancel"]  # required: no Skip
 
 
 def test_optional_questions_offer_skip_and_yes_no(conv: Conversation) -> None:
-    press(conv, "dl:annual-review")
+    press(conv, "timeline:annual-review")
     [meeting] = say(conv, "13/3/2025")
-    assert "sk:meeting" in data_of([meeting])
-    press(conv, "sk:meeting")
+    assert "skip:meeting" in data_of([meeting])
+    press(conv, "skip:meeting")
     assert asking(conv) == "amendments_sent"
     [under_5] = say(conv, "no")  # typed "no" skips an optional date too
     assert asking(conv) == "under_5"
-    assert data_of([under_5]) == ["yn:under_5:1", "yn:under_5:0", "cx"]  # Yes/No, no Skip
+    assert data_of([under_5]) == ["yesno:under_5:1", "yesno:under_5:0", "cancel"]  # Yes/No, no Skip
     assert "please answer yes or no" in say(conv, "maybe")[0].text
     assert asking(conv) == "under_5"
     [reply] = say(conv, "yes")
@@ -208,9 +216,9 @@ def test_questions_are_asked_only_when_they_can_change_the_result(store: Store, 
     conv = Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES), clock=clock, timelines=timelines)
     asked, _result = run_to_result(conv, timelines["tiny"], "1 March 2026")
     assert asked == ["letter", "had_meeting"]  # no meeting, so its date is not asked
-    press(conv, "dl:tiny")
+    press(conv, "timeline:tiny")
     say(conv, "1 March 2026")
-    [question] = press(conv, "yn:had_meeting:1")
+    [question] = press(conv, "yesno:had_meeting:1")
     assert "Meeting date?" in question.text
 
 
@@ -230,17 +238,17 @@ def test_questions_are_asked_only_when_they_can_change_the_result(store: Store, 
 def test_a_bad_first_answer_is_refused_with_the_reason_and_asked_again(
     conv: Conversation, timeline_id: str, answer: str, reason: str
 ) -> None:
-    press(conv, f"dl:{timeline_id}")
+    press(conv, f"timeline:{timeline_id}")
     [reply] = say(conv, answer)
     assert reply.text.startswith("Sorry, I can't use that:")
     assert reason in reply.text
     assert TIMELINES[timeline_id].main_input.prompt in reply.text
-    assert "cx" in data_of([reply])
+    assert "cancel" in data_of([reply])
     assert asking(conv) == TIMELINES[timeline_id].main_input.name
 
 
 def test_a_date_too_far_ahead_is_refused(conv: Conversation) -> None:
-    press(conv, "dl:annual-review")
+    press(conv, "timeline:annual-review")
     say(conv, "13/3/2025")
     [reply] = say(conv, "1 January 2031")
     assert "too far ahead" in reply.text
@@ -248,7 +256,7 @@ def test_a_date_too_far_ahead_is_refused(conv: Conversation) -> None:
 
 
 def test_a_date_before_the_request_is_refused(conv: Conversation) -> None:
-    press(conv, "dl:tribunal-appeal")
+    press(conv, "timeline:tribunal-appeal")
     say(conv, "2 March 2026")
     [reply] = say(conv, "1 March 2026")
     assert "cannot be before" in reply.text
@@ -258,74 +266,74 @@ def test_a_date_before_the_request_is_refused(conv: Conversation) -> None:
 
 
 def test_an_ambiguous_date_is_asked_about(conv: Conversation) -> None:
-    press(conv, "dl:annual-review")
+    press(conv, "timeline:annual-review")
     [reply] = say(conv, "3/13/2025")
     assert "Did you mean 13 March 2025?" in reply.text
-    assert data_of([reply]) == ["dd:last_reviewed:2025-03-13", "dd:last_reviewed"]
-    assert press(conv, "dd:last_reviewed:2025-03-14")[0].text.count(STALE) == 1  # not one of the readings
-    [again] = press(conv, "dd:last_reviewed")
+    assert data_of([reply]) == ["reading:last_reviewed:2025-03-13", "reading:last_reviewed"]
+    assert press(conv, "reading:last_reviewed:2025-03-14")[0].text.count(STALE) == 1  # not one of the readings
+    [again] = press(conv, "reading:last_reviewed")
     assert TIMELINES["annual-review"].main_input.prompt in again.text
     say(conv, "3/4/2026")  # 3 April is in the future; 4 March is not: ask
-    press(conv, "dd:last_reviewed:2026-03-04")
+    press(conv, "reading:last_reviewed:2026-03-04")
     assert asking(conv) == "meeting"
-    assert conv.store.load_chat(CHAT).flow["calc"]["answers"]["last_reviewed"] == "2026-03-04"
+    assert answers_kept(conv)["last_reviewed"] == "2026-03-04"
 
 
 def test_commands_still_work_while_a_question_is_open(conv: Conversation) -> None:
-    press(conv, "dl:annual-review")
+    press(conv, "timeline:annual-review")
     [reply] = say(conv, "/privacy")
     assert "What I keep" in reply.text
     assert asking(conv) == "last_reviewed"
 
 
 def test_cancel_stops_the_calculator(conv: Conversation) -> None:
-    press(conv, "dl:annual-review")
+    press(conv, "timeline:annual-review")
     [reply] = say(conv, "/cancel")
     assert "stopped" in reply.text
     assert asking(conv) is None
     [answer] = say(conv, "how do I ask for an EHC needs assessment")
     assert answer.title == "How to ask for an EHC needs assessment"  # a question again, not an answer
     assert "nothing to cancel" in say(conv, "/cancel")[0].text
-    press(conv, "dl:annual-review")
-    [button] = press(conv, "cx")
+    press(conv, "timeline:annual-review")
+    [button] = press(conv, "cancel")
     assert "stopped" in button.text
 
 
 @pytest.mark.parametrize(
     "data",
     [
-        "sk:meeting",
-        "yn:under_5:1",
-        "cal:meeting:2026-03",
-        "dd:meeting:2026-03-01",
+        "skip:meeting",
+        "yesno:under_5:1",
+        "calendar:meeting:2026-03",
+        "reading:meeting:2026-03-01",
         "ics:annual-review",
-        "rm:annual-review",
-        "cx",
-        "dl:no-such-timeline",
-        "rc:x",
-        "cal:last_reviewed:2026-13",
+        "remind:annual-review",
+        "cancel",
+        "timeline:no-such-timeline",
+        "unremind:x",
+        "calendar:last_reviewed:2026-13",
     ],
 )
 def test_stale_calculator_buttons_get_the_kind_reply(conv: Conversation, data: str) -> None:
-    press(conv, "dl:annual-review")  # waiting for last_reviewed; no result yet
-    if data == "cx":
+    press(conv, "timeline:annual-review")  # waiting for last_reviewed; no result yet
+    if data == "cancel":
         say(conv, "/cancel")
     [reply] = press(conv, data)
     assert STALE in reply.text
 
 
 def test_result_buttons_of_another_timeline_are_stale(conv: Conversation) -> None:
-    press(conv, "dl:tribunal-appeal")
+    press(conv, "timeline:tribunal-appeal")
     say(conv, "2 March 2026")
-    press(conv, "sk:certificate")
+    press(conv, "skip:certificate")
     assert STALE in press(conv, "ics:annual-review")[0].text
     assert press(conv, "ics:tribunal-appeal")[0].document is not None
-    assert STALE in press(conv, "sk:required_answer")[0].text
+    assert STALE in press(conv, "skip:required_answer")[0].text
 
 
 def test_skip_is_refused_for_a_required_question(conv: Conversation) -> None:
-    press(conv, "dl:annual-review")
-    assert STALE in press(conv, "sk:last_reviewed")[0].text
+    press(conv, "timeline:annual-review")
+    assert STALE in press(conv, "skip:last_reviewed")[0].text
     assert asking(conv) == "last_reviewed"
 
 
@@ -333,27 +341,27 @@ def test_skip_is_refused_for_a_required_question(conv: Conversation) -> None:
 
 
 def test_calendar_picker_shows_allowed_days_navigates_and_picks(conv: Conversation) -> None:
-    press(conv, "dl:annual-review")
-    [march] = press(conv, "cal:last_reviewed:2026-03")
+    press(conv, "timeline:annual-review")
+    [march] = press(conv, "calendar:last_reviewed:2026-03")
     assert march.kind == "edit"
     assert "Choose a day in March 2026:" in march.text
     days = [b for b in buttons([march]) if b.label.isdigit()]
     assert [b.label for b in days] == [str(n) for n in range(1, 11)]  # not after today
     assert max(len(row) for row in march.buttons) == 7
-    assert "cal:last_reviewed:2026-02" in data_of([march])
-    assert "cal:last_reviewed:2026-04" not in data_of([march])
-    [february] = press(conv, "cal:last_reviewed:2026-02")
+    assert "calendar:last_reviewed:2026-02" in data_of([march])
+    assert "calendar:last_reviewed:2026-04" not in data_of([march])
+    [february] = press(conv, "calendar:last_reviewed:2026-02")
     assert len([b for b in buttons([february]) if b.label.isdigit()]) == 28
-    assert "cal:last_reviewed:2026-03" in data_of([february])
-    [question] = press(conv, "cal:last_reviewed:2026-02-14")
+    assert "calendar:last_reviewed:2026-03" in data_of([february])
+    [question] = press(conv, "calendar:last_reviewed:2026-02-14")
     assert asking(conv) == "meeting"
     assert "review meeting" in question.text
-    assert conv.store.load_chat(CHAT).flow["calc"]["answers"]["last_reviewed"] == "2026-02-14"
+    assert answers_kept(conv)["last_reviewed"] == "2026-02-14"
 
 
 def test_a_forged_calendar_day_gets_the_same_checks_as_typing(conv: Conversation) -> None:
-    press(conv, "dl:annual-review")
-    [reply] = press(conv, "cal:last_reviewed:2026-04-01")
+    press(conv, "timeline:annual-review")
+    [reply] = press(conv, "calendar:last_reviewed:2026-04-01")
     assert "is in the future" in reply.text
     assert asking(conv) == "last_reviewed"
 
@@ -362,9 +370,9 @@ def test_a_forged_calendar_day_gets_the_same_checks_as_typing(conv: Conversation
 
 
 def test_calendar_file_has_one_event_per_dated_event(conv: Conversation) -> None:
-    press(conv, "dl:ehc-assessment")
+    press(conv, "timeline:ehc-assessment")
     say(conv, "2 February 2026")
-    press(conv, "sk:draft_sent")
+    press(conv, "skip:draft_sent")
     [reply] = press(conv, "ics:ehc-assessment")
     assert reply.document is not None
     assert reply.document.filename == "ehc-assessment.ics"
@@ -380,15 +388,15 @@ def test_calendar_file_has_one_event_per_dated_event(conv: Conversation) -> None
 
 
 def finish_tribunal(conv: Conversation) -> Reply:
-    press(conv, "dl:tribunal-appeal")
+    press(conv, "timeline:tribunal-appeal")
     say(conv, "2 March 2026")
-    [result] = press(conv, "sk:certificate")
+    [result] = press(conv, "skip:certificate")
     return result
 
 
 def test_remind_me_sets_reminders_7_and_1_days_before_each_date_at_9(conv: Conversation) -> None:
     finish_tribunal(conv)
-    [reply] = press(conv, "rm:tribunal-appeal")
+    [reply] = press(conv, "remind:tribunal-appeal")
     result = calculate(TIMELINES["tribunal-appeal"], {"decision_letter": date(2026, 3, 2)}, date(2026, 3, 10))
     expected = sorted(
         datetime.combine(event.date - timedelta(days=days), datetime.min.time().replace(hour=9), tzinfo=LONDON)
@@ -403,17 +411,17 @@ def test_remind_me_sets_reminders_7_and_1_days_before_each_date_at_9(conv: Conve
     for reminder in pending:
         assert reminder.text.startswith("⏰ Reminder: ")
         assert "Appeal to the SEND Tribunal" in reminder.text
-    [again] = press(conv, "rm:tribunal-appeal")
+    [again] = press(conv, "remind:tribunal-appeal")
     assert "already have these reminders" in again.text
     assert len(conv.store.pending_reminders(CHAT)) == len(expected)
 
 
 def test_reminder_text_holds_nothing_the_parent_typed(conv: Conversation) -> None:
-    press(conv, "dl:tribunal-appeal")
+    press(conv, "timeline:tribunal-appeal")
     say(conv, "2nd March 2026 Zebedee")  # unreadable: not stored anywhere
     say(conv, "2nd March 2026")
-    press(conv, "sk:certificate")
-    press(conv, "rm:tribunal-appeal")
+    press(conv, "skip:certificate")
+    press(conv, "remind:tribunal-appeal")
     texts = " ".join(r.text for r in conv.store.pending_reminders(CHAT))
     assert "Zebedee" not in texts and "2nd" not in texts
 
@@ -421,42 +429,42 @@ def test_reminder_text_holds_nothing_the_parent_typed(conv: Conversation) -> Non
 def test_reminders_are_listed_and_cancelled(conv: Conversation) -> None:
     assert "no reminders" in say(conv, "/reminders")[0].text
     finish_tribunal(conv)
-    press(conv, "rm:tribunal-appeal")
+    press(conv, "remind:tribunal-appeal")
     pending = conv.store.pending_reminders(CHAT)
     [listing] = say(conv, "/reminders")
     assert listing.text.startswith("Your reminders:")
     assert all(r.text.replace("\n", " – ") in listing.text for r in pending)
-    assert data_of([listing]) == [f"rc:{r.id}" for r in pending] + ["rc:all"]
-    notice, edited = press(conv, f"rc:{pending[0].id}")
+    assert data_of([listing]) == [f"unremind:{r.id}" for r in pending] + ["unremind:all"]
+    notice, edited = press(conv, f"unremind:{pending[0].id}")
     assert notice.kind == "notice" and "cancelled" in notice.text
-    assert edited.kind == "edit" and f"rc:{pending[0].id}" not in data_of([edited])
+    assert edited.kind == "edit" and f"unremind:{pending[0].id}" not in data_of([edited])
     assert [r.id for r in conv.store.pending_reminders(CHAT)] == [r.id for r in pending[1:]]
-    assert "already sent or cancelled" in press(conv, f"rc:{pending[0].id}")[0].text
-    notice, edited = press(conv, "rc:all")
+    assert "already sent or cancelled" in press(conv, f"unremind:{pending[0].id}")[0].text
+    notice, edited = press(conv, "unremind:all")
     assert "All your reminders" in notice.text and "no reminders" in edited.text
     assert conv.store.pending_reminders(CHAT) == []
 
 
 def test_forget_deletes_reminders_and_the_calculator(conv: Conversation) -> None:
     finish_tribunal(conv)
-    press(conv, "rm:tribunal-appeal")
+    press(conv, "remind:tribunal-appeal")
     say(conv, "/forget")
     assert conv.store.pending_reminders(CHAT) == []
     assert conv.store.rows_about(CHAT) == 0
-    assert STALE in press(conv, "rm:tribunal-appeal")[0].text
+    assert STALE in press(conv, "remind:tribunal-appeal")[0].text
 
 
 def test_no_reminders_when_every_date_has_passed(conv: Conversation) -> None:
-    press(conv, "dl:tribunal-appeal")
+    press(conv, "timeline:tribunal-appeal")
     say(conv, "2 March 2025")
-    [result] = press(conv, "sk:certificate")
-    assert "rm:tribunal-appeal" not in data_of([result])
-    assert "far enough ahead" in press(conv, "rm:tribunal-appeal")[0].text
+    [result] = press(conv, "skip:certificate")
+    assert "remind:tribunal-appeal" not in data_of([result])
+    assert "far enough ahead" in press(conv, "remind:tribunal-appeal")[0].text
 
 
 def test_due_reminders_are_given_once_then_deleted(conv: Conversation, clock: Clock) -> None:
     finish_tribunal(conv)
-    press(conv, "rm:tribunal-appeal")
+    press(conv, "remind:tribunal-appeal")
     first = conv.store.pending_reminders(CHAT)[0]
     assert conv.due_reminders(clock()) == []
     clock.now = first.due_at
@@ -468,10 +476,10 @@ def test_due_reminders_are_given_once_then_deleted(conv: Conversation, clock: Cl
 
 def test_the_terminal_shows_reminders_when_they_are_due(conv: Conversation, clock: Clock, tmp_path: Path) -> None:
     chat = 0
-    conv.handle(chat, ButtonIn("dl:tribunal-appeal"))
+    conv.handle(chat, ButtonIn("timeline:tribunal-appeal"))
     conv.handle(chat, TextIn("2 March 2026"))
-    conv.handle(chat, ButtonIn("sk:certificate"))
-    conv.handle(chat, ButtonIn("rm:tribunal-appeal"))
+    conv.handle(chat, ButtonIn("skip:certificate"))
+    conv.handle(chat, ButtonIn("remind:tribunal-appeal"))
     first = conv.store.pending_reminders(chat)[0]
     clock.now = first.due_at + timedelta(minutes=1)
     stdout = io.StringIO()
@@ -486,21 +494,21 @@ def test_the_terminal_shows_reminders_when_they_are_due(conv: Conversation, cloc
 def test_a_date_question_on_a_linked_answer_offers_the_calculator(conv: Conversation) -> None:
     [reply] = say(conv, "the council refused to assess my child, what is the deadline to appeal")
     assert reply.title == "The council refused to assess"
-    assert data_of([reply])[0] == "dl:tribunal-appeal"
+    assert data_of([reply])[0] == "timeline:tribunal-appeal"
     assert buttons([reply])[0].label == "🗓 Work out my dates"
-    [question] = press(conv, "dl:tribunal-appeal")
+    [question] = press(conv, "timeline:tribunal-appeal")
     assert asking(conv) == "decision_letter" and question.title == "Appeal to the SEND Tribunal"
 
 
 def test_a_question_not_about_dates_gets_no_calculator_button(conv: Conversation) -> None:
     [reply] = say(conv, "the council refused to assess my child")
-    assert not any(d.startswith("dl:") for d in data_of([reply]))
+    assert not any(d.startswith("timeline:") for d in data_of([reply]))
 
 
 def test_the_real_knowledge_base_offers_the_annual_review_calculator(store: Store, clock: Clock) -> None:
     conv = Conversation(load_knowledge(ROOT / "knowledge"), store, I18n(LOCALES), clock=clock, timelines=TIMELINES)
     [reply] = say(conv, "when is my annual review due")
-    assert "dl:annual-review" in data_of([reply])
+    assert "timeline:annual-review" in data_of([reply])
 
 
 def test_check_reports_an_unknown_entry_id_with_its_line(tmp_path: Path) -> None:

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from sendbot.core import MAX_INPUT_CHARS, Conversation
+from sendbot.conversation.dialogue import MAX_INPUT_CHARS, Conversation
+from sendbot.conversation.replies import MAX_CALLBACK_BYTES, Button, ButtonIn, Reply, TextIn
 from sendbot.i18n import I18n
-from sendbot.knowledge import MAX_ID_LENGTH, KnowledgeBase, load_knowledge
-from sendbot.replies import MAX_CALLBACK_BYTES, Button, ButtonIn, Reply, TextIn
-from sendbot.storage import Store
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.knowledge.model import MAX_ID_LENGTH, KnowledgeBase
+from sendbot.store.base import Store
+from sendbot.store.sqlite import SqliteStore
 
 TESTS = Path(__file__).resolve().parent
 KB_SMALL = TESTS / "fixtures" / "kb_small"
@@ -35,7 +37,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(db_path: Path) -> Iterable[Store]:
-    store = Store(db_path)
+    store = SqliteStore(db_path)
     yield store
     store.close()
 
@@ -74,18 +76,18 @@ def test_start_offers_area_buttons(conv: Conversation) -> None:
     [reply] = say(conv, "/start")
     assert "Where do you live?" in reply.text
     assert [(b.label, b.data) for b in buttons([reply])] == [
-        ("Derby City", "ar:derby"),
-        ("Derbyshire", "ar:derbyshire"),
-        ("Elsewhere in England", "ar:england"),
+        ("Derby City", "area:derby"),
+        ("Derbyshire", "area:derbyshire"),
+        ("Elsewhere in England", "area:england"),
     ]
 
 
 def test_pressing_an_area_stores_it(conv: Conversation, db_path: Path) -> None:
     say(conv, "/start")
-    [reply] = press(conv, "ar:derby")
+    [reply] = press(conv, "area:derby")
     assert "Derby City" in reply.text
     assert conv.store.load_chat(CHAT).area == "derby"
-    reopened = Store(db_path)
+    reopened = SqliteStore(db_path)
     try:
         state = reopened.load_chat(CHAT)
         assert state.area == "derby"
@@ -95,13 +97,13 @@ def test_pressing_an_area_stores_it(conv: Conversation, db_path: Path) -> None:
 
 
 def test_elsewhere_in_england_points_to_the_local_offer(conv: Conversation) -> None:
-    [reply] = press(conv, "ar:england")
+    [reply] = press(conv, "area:england")
     assert "Local Offer" in reply.text
     assert conv.store.load_chat(CHAT).area == "england"
 
 
 def test_area_command_offers_the_same_buttons(conv: Conversation) -> None:
-    assert data_of(say(conv, "/area")) == ["ar:derby", "ar:derbyshire", "ar:england"]
+    assert data_of(say(conv, "/area")) == ["area:derby", "area:derbyshire", "area:england"]
 
 
 # --- answers -------------------------------------------------------------------------------
@@ -118,44 +120,44 @@ def test_question_gets_an_answer_with_sources_and_buttons(conv: Conversation) ->
     assert "22 November 2026" in reply.text
     assert "6 weeks" not in reply.text  # the detail waits behind "More detail"
     assert [(b.label, b.data) for b in buttons([reply])] == [
-        ("More detail", "m:ehc-request-how"),
-        ("The council refused to assess", "a:ehc-refused-assessment"),
-        ("👍 Helpful", "f:ehc-request-how:1"),
-        ("👎 Not helpful", "f:ehc-request-how:0"),
+        ("More detail", "more:ehc-request-how"),
+        ("The council refused to assess", "answer:ehc-refused-assessment"),
+        ("👍 Helpful", "helpful:ehc-request-how:1"),
+        ("👎 Not helpful", "helpful:ehc-request-how:0"),
     ]
 
 
 def test_more_button_edits_in_the_detail(conv: Conversation) -> None:
     say(conv, QUESTION)
-    [reply] = press(conv, "m:ehc-request-how")
+    [reply] = press(conv, "more:ehc-request-how")
     assert reply.kind == "edit"
     assert reply.title == "How to ask for an EHC needs assessment"
     assert "The council must decide within 6 weeks whether to assess." in reply.text
     assert "You can ask the council (local authority) yourself." in reply.text
-    assert "m:ehc-request-how" not in data_of([reply])
-    assert "f:ehc-request-how:1" in data_of([reply])
+    assert "more:ehc-request-how" not in data_of([reply])
+    assert "helpful:ehc-request-how:1" in data_of([reply])
 
 
 def test_related_button_answers_the_related_entry(conv: Conversation) -> None:
-    [reply] = press(conv, "a:ehc-refused-assessment")
+    [reply] = press(conv, "answer:ehc-refused-assessment")
     assert reply.title == "The council refused to assess"
     assert "SEND Tribunal" in reply.text
-    assert "m:ehc-refused-assessment" not in data_of([reply])  # it has no "more"
+    assert "more:ehc-refused-assessment" not in data_of([reply])  # it has no "more"
 
 
 def test_vague_question_gets_suggestions_and_none_of_these(conv: Conversation) -> None:
     [reply] = say(conv, "council")
     assert "Did you mean" in reply.text
     data = data_of([reply])
-    assert data[-1] == "n"
-    assert set(data[:-1]) <= {"a:ehc-refused-assessment", "a:ehc-request-how"}
-    [fallback] = press(conv, "n")
+    assert data[-1] == "none"
+    assert set(data[:-1]) <= {"answer:ehc-refused-assessment", "answer:ehc-request-how"}
+    [fallback] = press(conv, "none")
     assert FALLBACK in fallback.text
     assert "SOS!SEN" in fallback.text
 
 
 def test_off_topic_gets_the_fallback_with_local_helplines_first(conv: Conversation) -> None:
-    press(conv, "ar:derby")
+    press(conv, "area:derby")
     [reply] = say(conv, "what is the capital of France")
     assert FALLBACK in reply.text
     assert reply.text.index("Derby SENDIASS") < reply.text.index("SOS!SEN")
@@ -167,12 +169,12 @@ def test_off_topic_gets_the_fallback_with_local_helplines_first(conv: Conversati
 
 def test_feedback_is_counted(conv: Conversation) -> None:
     say(conv, QUESTION)
-    [thanks] = press(conv, "f:ehc-request-how:1")
+    [thanks] = press(conv, "helpful:ehc-request-how:1")
     assert thanks.kind == "notice"
     assert conv.store.feedback_counts() == {"ehc-request-how": (1, 0)}
-    press(conv, "f:ehc-request-how:0", chat_id=OTHER_CHAT)
+    press(conv, "helpful:ehc-request-how:0", chat_id=OTHER_CHAT)
     assert conv.store.feedback_counts() == {"ehc-request-how": (1, 1)}
-    press(conv, "f:ehc-request-how:0")  # a chat changing its mind is one vote, not two
+    press(conv, "helpful:ehc-request-how:0")  # a chat changing its mind is one vote, not two
     assert conv.store.feedback_counts() == {"ehc-request-how": (0, 2)}
 
 
@@ -180,10 +182,10 @@ def test_no_message_text_is_stored(conv: Conversation, db_path: Path) -> None:
     secret = "My son Zebedee Quixotewright keeps getting sent home and the LA refused to assess"
     questions = [QUESTION, secret, "what is the capital of France", "council"]
     say(conv, "/start")
-    press(conv, "ar:derby")
+    press(conv, "area:derby")
     for text in questions:
         say(conv, text)
-    press(conv, "f:ehc-refused-assessment:1")
+    press(conv, "helpful:ehc-refused-assessment:1")
     dump = dump_database(db_path)
     assert "derby" in dump  # the dump really holds the chat's rows
     assert "ehc-refused-assessment" in dump
@@ -199,11 +201,11 @@ def test_no_message_text_is_stored(conv: Conversation, db_path: Path) -> None:
 
 def test_forget_deletes_every_row(conv: Conversation, store: Store, db_path: Path) -> None:
     say(conv, "/start")
-    press(conv, "ar:derby")
+    press(conv, "area:derby")
     say(conv, QUESTION)
-    press(conv, "f:ehc-request-how:1")
+    press(conv, "helpful:ehc-request-how:1")
     store.add_reminder(CHAT, datetime(2027, 1, 5, 9, 0, tzinfo=timezone.utc), "Annual review due")
-    press(conv, "ar:derbyshire", chat_id=OTHER_CHAT)
+    press(conv, "area:derbyshire", chat_id=OTHER_CHAT)
     assert store.rows_about(CHAT) == 3
 
     [reply] = say(conv, "/forget")
@@ -331,7 +333,7 @@ def test_contacts_command_lists_local_then_national(conv: Conversation) -> None:
     [before] = say(conv, "/contacts")
     assert "Derby SENDIASS" not in before.text
     assert "SOS!SEN" in before.text
-    press(conv, "ar:derby")
+    press(conv, "area:derby")
     [after] = say(conv, "/contacts")
     assert after.text.index("Derby SENDIASS") < after.text.index("SOS!SEN")
     assert "0300 302 3731" in after.text
@@ -339,8 +341,8 @@ def test_contacts_command_lists_local_then_national(conv: Conversation) -> None:
 
 def test_language_command_and_button(conv: Conversation) -> None:
     [reply] = say(conv, "/language")
-    assert "lg:en" in data_of([reply])
-    [chosen] = press(conv, "lg:en")
+    assert "lang:en" in data_of([reply])
+    [chosen] = press(conv, "lang:en")
     assert "English" in chosen.text
     assert conv.store.load_chat(CHAT).lang == "en"
 
@@ -387,14 +389,14 @@ def test_longest_ids_still_fit(tmp_path: Path, store: Store) -> None:
     )
     conv = Conversation(load_knowledge(root), store, I18n(LOCALES))
     replies = _every_reply(conv)
-    assert f"f:{long_a}:1" in data_of(replies)
+    assert f"helpful:{long_a}:1" in data_of(replies)
     for button in buttons(replies):
         assert len(button.data.encode("utf-8")) <= MAX_CALLBACK_BYTES
 
 
 def test_button_refuses_oversized_data() -> None:
     with pytest.raises(ValueError):
-        Button("x", "a:" + "é" * 40)
+        Button("x", "answer:" + "é" * 40)
 
 
 # --- safety ---------------------------------------------------------------------------------
@@ -439,7 +441,7 @@ def test_a_school_trip_he_cant_go_on_is_not_a_crisis(full_conv: Conversation, fu
 
 
 def test_danger_in_derby_gets_the_local_safeguarding_entry(full_conv: Conversation, full_kb: KnowledgeBase) -> None:
-    full_conv.handle(6, ButtonIn("ar:derby"))
+    full_conv.handle(6, ButtonIn("area:derby"))
     replies = full_conv.handle(6, TextIn("i think my son is being abused"))
     assert replies[0].title == title_of(full_kb, "contacts-derby-child-at-risk")
 
@@ -460,3 +462,53 @@ def test_command_menu_lists_only_commands_the_core_handles(conv: Conversation) -
         assert description
         replies = conv.handle(77, TextIn(f"/{name}"))
         assert replies and "don't know the command" not in replies[0].text
+
+
+def test_buttons_sent_by_earlier_versions_still_work(conv: Conversation) -> None:
+    """Buttons in parents' chats carry the short codes of earlier versions (a:, m:, ...)."""
+    [reply] = press(conv, "a:ehc-request-how")
+    assert STALE not in reply.text and reply.title
+    [more] = press(conv, "m:ehc-request-how")
+    assert more.kind == "edit"
+
+
+def test_action_codes_are_unique_readable_and_fit_telegram() -> None:
+    from sendbot.conversation.actions import LEGACY_CODES, Action, action, parse_action
+
+    codes = [name.value for name in Action]
+    assert len(set(codes) | set(LEGACY_CODES)) == len(codes) + len(LEGACY_CODES)
+    assert all(len(code) >= 3 for code in codes)
+    assert parse_action(action(Action.FEEDBACK, "x" * 40, "1")) == (Action.FEEDBACK, ["x" * 40, "1"])
+    assert parse_action("zz:1") == (None, ["1"])
+    with pytest.raises(ValueError, match="64 bytes"):
+        action(Action.ANSWER, "x" * 60)
+    with pytest.raises(ValueError, match="':'"):
+        action(Action.ANSWER, "a:b")
+
+
+def test_help_is_the_command_menu(conv: Conversation) -> None:
+    [reply] = say(conv, "/help")
+    for name, text in conv.command_menu("en"):
+        assert f"/{name} – {text}" in reply.text
+    handled = set(conv._commands)
+    assert {name for name, _ in conv.command_menu("en")} <= handled  # every command in the menu works
+
+
+def test_every_small_talk_intent_has_a_reply(conv: Conversation) -> None:
+    from sendbot.knowledge.model import SMALLTALK_INTENTS
+
+    for intent in SMALLTALK_INTENTS:
+        assert conv.presenter.smalltalk_text(intent, "en")
+
+
+def test_an_action_or_command_handled_twice_or_not_at_all_is_refused() -> None:
+    from sendbot.conversation.actions import Action, dispatch_table, merge_handlers
+
+    every = {name: name.value for name in Action}
+    assert dispatch_table(every) == every
+    with pytest.raises(ValueError, match="handled twice"):
+        dispatch_table(every, {Action.MORE: "again"})
+    with pytest.raises(ValueError, match="no handler"):
+        dispatch_table({Action.MORE: "only this"})
+    with pytest.raises(ValueError, match="no handler for command"):
+        merge_handlers("command", ({"start": 1},), ["start", "help"])

@@ -16,7 +16,7 @@ from sendbot.deadlines import (
     parse_date_ranges,
     parse_input,
 )
-from sendbot.deadlines.rules import Input
+from sendbot.deadlines.model import Input
 
 TODAY = date(2026, 3, 10)  # a Tuesday
 PAST = Bounds(date(1996, 3, 10), TODAY, TODAY)  # e.g. "when was the request received?"

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 
-from sendbot.deadline_cli import add_deadline_parser, run_deadline
+from sendbot.channels.deadline_cli import add_deadline_parser, run_deadline
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "tests" / "fixtures" / "timelines_broken"
@@ -190,9 +192,12 @@ def test_ics_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert len(events) == 3
 
 
+MODULE = "sendbot.channels.deadline_cli"
+
+
 def test_run_as_a_module() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "sendbot.deadline_cli", "deadline", "tribunal-appeal", "31/02/2025"],
+        [sys.executable, "-m", MODULE, "deadline", "tribunal-appeal", "31/02/2025"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -201,7 +206,7 @@ def test_run_as_a_module() -> None:
     assert result.returncode == 2
     assert result.stderr == "sendbot deadline: 31/02/2025: February 2025 has only 28 days\n"
     result = subprocess.run(
-        [sys.executable, "-m", "sendbot.deadline_cli", "deadline", "discrimination-claim", "2026-03-10", "--json"],
+        [sys.executable, "-m", MODULE, "deadline", "discrimination-claim", "2026-03-10", "--json"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -215,3 +220,23 @@ def test_run_deadline_is_the_parsers_function() -> None:
     parser = argparse.ArgumentParser(prog="sendbot")
     add_deadline_parser(parser.add_subparsers(dest="command"))
     assert parser.parse_args(["deadline", "--list"]).func is run_deadline
+
+
+def test_deadline_honours_sendbot_knowledge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sendbot.channels.cli import main
+
+    shutil.copytree(BROKEN, tmp_path / "knowledge" / "timelines")
+    monkeypatch.setenv("SENDBOT_KNOWLEDGE", str(tmp_path / "knowledge"))
+    assert main(["deadline", "--list"]) == 1  # the broken copy was read, not knowledge/timelines
+    assert str(tmp_path) in capsys.readouterr().err
+
+
+def test_today_is_the_date_in_london(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser(prog="sendbot")
+    add_deadline_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["deadline", "tribunal-appeal", "2026-03-03", "--json"])
+    late_evening_utc = datetime(2026, 6, 30, 23, 30, tzinfo=timezone.utc)  # 00:30 on 1 July in London
+    assert run_deadline(args, clock=lambda: late_evening_utc) == 0
+    assert json.loads(capsys.readouterr().out)["today"] == "2026-07-01"

@@ -12,12 +12,13 @@ from pathlib import Path
 from icalendar import Calendar
 from telegram.ext import Application
 
-from sendbot.core import Conversation
+from sendbot.channels.telegram import build_application
+from sendbot.conversation.dialogue import Conversation
 from sendbot.deadlines import calculate, load_timelines
 from sendbot.i18n import I18n
-from sendbot.knowledge import load_knowledge
-from sendbot.storage import Store
-from sendbot.telegram_adapter import build_application
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.store.base import Store
+from sendbot.store.sqlite import SqliteStore
 from tests.conftest import KB_SMALL, LOCALES
 from tests.fakebotapi import Call, FakeBotAPI, bot_settings
 
@@ -37,7 +38,7 @@ class Clock:
 async def running_bot(api: FakeBotAPI, db: Path, clock: Callable[[], datetime]) -> AsyncIterator[Store]:
     """One bot process: its own store and Application on the database file ``db``."""
     settings = bot_settings(api, db, SENDBOT_REMINDER_INTERVAL="0.05")
-    store = Store(db)
+    store = SqliteStore(db)
     conversation = Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES), clock=clock, timelines=TIMELINES)
     app: Application = build_application(conversation, settings)
     async with app:
@@ -68,14 +69,14 @@ async def work_out_tribunal_dates(api: FakeBotAPI) -> Call:
     """/deadlines, choose the tribunal appeal, type the letter date, skip the certificate."""
     api.push_text(CHAT, "/deadlines")
     [menu] = await api.wait_for("sendMessage")
-    assert "dl:tribunal-appeal" in callback_data(menu)
-    api.push_button(CHAT, "dl:tribunal-appeal")
+    assert "timeline:tribunal-appeal" in callback_data(menu)
+    api.push_button(CHAT, "timeline:tribunal-appeal")
     calls = await api.wait_for("sendMessage", 2)
     assert "<b>Appeal to the SEND Tribunal</b>" in calls[-1].params["text"]
     api.push_text(CHAT, "02/03/2026")
     calls = await api.wait_for("sendMessage", 3)
-    assert "sk:certificate" in callback_data(calls[-1])
-    api.push_button(CHAT, "sk:certificate")
+    assert "skip:certificate" in callback_data(calls[-1])
+    api.push_button(CHAT, "skip:certificate")
     calls = await api.wait_for("sendMessage", 4)
     return calls[-1]
 
@@ -88,7 +89,7 @@ async def test_calculator_flow_and_calendar_file(fake_api: FakeBotAPI, tmp_path:
         days = [event.date for event in expected.dated_events if event.date is not None]
         for day in days:
             assert f"• {day.day} {day:%B %Y} – " in result.params["text"]
-        assert callback_data(result) == ["ics:tribunal-appeal", "rm:tribunal-appeal", "dl"]
+        assert callback_data(result) == ["ics:tribunal-appeal", "remind:tribunal-appeal", "timeline"]
         fake_api.push_button(CHAT, "ics:tribunal-appeal")
         [document] = await fake_api.wait_for("sendDocument")
         assert document.params["chat_id"] == CHAT
@@ -99,19 +100,19 @@ async def test_calculator_flow_and_calendar_file(fake_api: FakeBotAPI, tmp_path:
 
 async def test_bad_date_is_refused_and_asked_again(fake_api: FakeBotAPI, tmp_path: Path) -> None:
     async with running_bot(fake_api, tmp_path / "bot.db", Clock()):
-        fake_api.push_button(CHAT, "dl:tribunal-appeal")
+        fake_api.push_button(CHAT, "timeline:tribunal-appeal")
         await fake_api.wait_for("sendMessage")
         fake_api.push_text(CHAT, "31/02/2025")
         calls = await fake_api.wait_for("sendMessage", 2)
         assert "February 2025 has only 28 days" in calls[-1].params["text"]
-        assert "cx" in callback_data(calls[-1])
+        assert "cancel" in callback_data(calls[-1])
 
 
 async def test_a_reminder_is_sent_at_its_time(fake_api: FakeBotAPI, tmp_path: Path) -> None:
     clock = Clock()
     async with running_bot(fake_api, tmp_path / "bot.db", clock) as store:
         await work_out_tribunal_dates(fake_api)
-        fake_api.push_button(CHAT, "rm:tribunal-appeal")
+        fake_api.push_button(CHAT, "remind:tribunal-appeal")
         calls = await fake_api.wait_for("sendMessage", 5)
         assert "reminders" in calls[-1].params["text"]
         first, *rest = store.pending_reminders(CHAT)
@@ -132,7 +133,7 @@ async def test_a_restart_keeps_reminders(fake_api: FakeBotAPI, tmp_path: Path) -
     clock = Clock()
     async with running_bot(fake_api, db, clock) as store:
         await work_out_tribunal_dates(fake_api)
-        fake_api.push_button(CHAT, "rm:tribunal-appeal")
+        fake_api.push_button(CHAT, "remind:tribunal-appeal")
         await fake_api.wait_for("sendMessage", 5)
         first = store.pending_reminders(CHAT)[0]
     sent_before = len(fake_api.calls_to("sendMessage"))

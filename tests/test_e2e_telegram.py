@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-from sendbot.core import Conversation
+from sendbot.channels.telegram import build_application
+from sendbot.conversation.dialogue import Conversation
 from sendbot.i18n import I18n
-from sendbot.knowledge import load_knowledge
-from sendbot.storage import Store
-from sendbot.telegram_adapter import build_application
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.store.base import Store
+from sendbot.store.sqlite import SqliteStore
 from tests.conftest import KB_SMALL, LOCALES
 from tests.fakebotapi import TOKEN, FakeBotAPI, bot_settings
 
@@ -24,7 +25,7 @@ CHAT = 4242
 @pytest.fixture
 async def running(fake_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[tuple[FakeBotAPI, Application, Store]]:
     settings = bot_settings(fake_api, tmp_path / "bot.db")
-    store = Store(settings.db_path)
+    store = SqliteStore(settings.db_path)
     conversation = Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES))
     app = build_application(conversation, settings)
     async with app:
@@ -47,10 +48,10 @@ async def test_question_gets_answer_with_buttons(running: tuple[FakeBotAPI, Appl
     assert "section 36(1)" in call.params["text"]
     buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
     assert [b["callback_data"] for b in buttons] == [
-        "m:ehc-request-how",
-        "a:ehc-refused-assessment",
-        "f:ehc-request-how:1",
-        "f:ehc-request-how:0",
+        "more:ehc-request-how",
+        "answer:ehc-refused-assessment",
+        "helpful:ehc-request-how:1",
+        "helpful:ehc-request-how:0",
     ]
     assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
 
@@ -61,7 +62,7 @@ async def test_start_offers_areas_and_area_button_is_saved(running: tuple[FakeBo
     (call,) = await api.wait_for("sendMessage")
     labels = [b["text"] for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
     assert labels == ["Derby City", "Derbyshire", "Elsewhere in England"]
-    query_id = api.push_button(CHAT, "ar:derby")
+    query_id = api.push_button(CHAT, "area:derby")
     (answered,) = await api.wait_for("answerCallbackQuery")
     assert answered.params["callback_query_id"] == query_id
     await api.wait_for("sendMessage", 2)
@@ -70,7 +71,7 @@ async def test_start_offers_areas_and_area_button_is_saved(running: tuple[FakeBo
 
 async def test_more_button_edits_the_message(running: tuple[FakeBotAPI, Application, Store]) -> None:
     api, _, _ = running
-    api.push_button(CHAT, "m:ehc-request-how", message_id=77)
+    api.push_button(CHAT, "more:ehc-request-how", message_id=77)
     (edit,) = await api.wait_for("editMessageText")
     assert edit.params["message_id"] == 77
     assert "within 6 weeks" in edit.params["text"]
@@ -79,7 +80,7 @@ async def test_more_button_edits_the_message(running: tuple[FakeBotAPI, Applicat
 
 async def test_feedback_is_counted_without_text(running: tuple[FakeBotAPI, Application, Store]) -> None:
     api, _, store = running
-    api.push_button(CHAT, "f:ehc-request-how:1")
+    api.push_button(CHAT, "helpful:ehc-request-how:1")
     (answered,) = await api.wait_for("answerCallbackQuery")
     assert "glad" in answered.params["text"]
     assert store.feedback_counts() == {"ehc-request-how": (1, 0)}
@@ -87,7 +88,7 @@ async def test_feedback_is_counted_without_text(running: tuple[FakeBotAPI, Appli
 
 async def test_stale_button_gets_a_kind_reply(running: tuple[FakeBotAPI, Application, Store]) -> None:
     api, _, _ = running
-    api.push_button(CHAT, "a:an-entry-that-was-removed")
+    api.push_button(CHAT, "answer:an-entry-that-was-removed")
     await api.wait_for("answerCallbackQuery")
     (call,) = await api.wait_for("sendMessage")
     assert "older message" in call.params["text"]
@@ -95,8 +96,8 @@ async def test_stale_button_gets_a_kind_reply(running: tuple[FakeBotAPI, Applica
 
 async def test_forget_deletes_every_row(running: tuple[FakeBotAPI, Application, Store]) -> None:
     api, _, store = running
-    api.push_button(CHAT, "ar:derbyshire")
-    api.push_button(CHAT, "f:ehc-request-how:0")
+    api.push_button(CHAT, "area:derbyshire")
+    api.push_button(CHAT, "helpful:ehc-request-how:0")
     await api.wait_for("answerCallbackQuery", 2)
     assert store.rows_about(CHAT) >= 2
     api.push_text(CHAT, "/forget")
@@ -146,14 +147,14 @@ async def test_error_answers_kindly_and_logs_no_token_or_text(
 
 
 def test_callback_data_and_db_are_real(tmp_path: Path) -> None:
-    store = Store(tmp_path / "x.db")
+    store = SqliteStore(tmp_path / "x.db")
     assert sqlite3.connect(tmp_path / "x.db").execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
 
 
 def test_splitting_counts_escaped_length() -> None:
-    from sendbot.replies import Reply
-    from sendbot.telegram_adapter import MAX_MESSAGE_CHARS, render_html
+    from sendbot.channels.telegram import MAX_MESSAGE_CHARS, render_html
+    from sendbot.conversation.replies import Reply
 
     for text in ("<&>" * 3000, "word " * 2000, "x" * 9000, "a & b\n" * 1500):
         chunks = render_html(Reply(text, title="A title"))

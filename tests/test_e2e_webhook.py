@@ -10,12 +10,12 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from sendbot.channels.telegram import WEBHOOK_PATH, build_application, webhook_options
 from sendbot.config import Settings
-from sendbot.core import Conversation
+from sendbot.conversation.dialogue import Conversation
 from sendbot.i18n import I18n
-from sendbot.knowledge import load_knowledge
-from sendbot.storage import Store
-from sendbot.telegram_adapter import WEBHOOK_PATH, build_application, webhook_options
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.store.sqlite import SqliteStore
 from tests.conftest import KB_SMALL, LOCALES
 from tests.fakebotapi import TOKEN, FakeBotAPI
 
@@ -53,7 +53,7 @@ async def test_webhook_accepts_only_the_secret(fake_api: FakeBotAPI, tmp_path: P
             "SENDBOT_WEBHOOK_PORT": str(port),
         }
     )
-    conversation = Conversation(load_knowledge(KB_SMALL), Store(settings.db_path), I18n(LOCALES))
+    conversation = Conversation(load_knowledge(KB_SMALL), SqliteStore(settings.db_path), I18n(LOCALES))
     app = build_application(conversation, settings)
     async with app:
         await app.start()

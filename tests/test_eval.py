@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
-from sendbot.answers import Answerer
-from sendbot.evaluate import evaluate, load_eval
-from sendbot.i18n import I18n
-from sendbot.knowledge import load_knowledge
-from sendbot.normalise import normalise
-from tests.conftest import LOCALES, ROOT
+from sendbot.answering.decide import Decider
+from sendbot.answering.evaluate import evaluate, load_eval
+from sendbot.answering.normalise import normalise
+from sendbot.knowledge.loader import load_knowledge
+from tests.conftest import ROOT
 
 TOP1_FLOOR = 0.90
 TOP3_FLOOR = 0.97
@@ -44,7 +43,7 @@ def test_no_eval_question_copies_a_knowledge_base_phrasing() -> None:
 
 def test_accuracy_does_not_slide() -> None:
     kb = load_knowledge(ROOT / "knowledge")
-    report = evaluate(Answerer(kb, I18n(LOCALES)), load_eval([ROOT / "tests" / "eval"], set(kb.entries)))
+    report = evaluate(Decider(kb), load_eval([ROOT / "tests" / "eval"], set(kb.entries)))
     summary = report.summary()
     assert report.top1_rate >= TOP1_FLOOR, summary
     assert report.top3_rate >= TOP3_FLOOR, summary

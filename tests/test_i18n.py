@@ -5,12 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sendbot.answers import Answerer
-from sendbot.core import Conversation
+from sendbot.answering.decide import Decider
+from sendbot.conversation.dialogue import Conversation
+from sendbot.conversation.replies import TextIn
 from sendbot.i18n import I18n
-from sendbot.knowledge import load_knowledge
-from sendbot.replies import TextIn
-from sendbot.storage import Store
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.store.sqlite import SqliteStore
 from tests.conftest import KB_SMALL, LOCALES, ROOT
 
 LOCALES_PL = ROOT / "tests" / "fixtures" / "locales_pl"
@@ -34,7 +34,7 @@ def test_telegram_language_code_picks_the_catalogue(tmp_path: Path) -> None:
     i18n = I18n(LOCALES_PL)
     assert i18n.pick("pl-PL") == "pl"
     assert i18n.pick("xx") == "en"
-    conversation = Conversation(load_knowledge(polish_kb(tmp_path)), Store(tmp_path / "db.sqlite"), i18n)
+    conversation = Conversation(load_knowledge(polish_kb(tmp_path)), SqliteStore(tmp_path / "db.sqlite"), i18n)
     [reply] = conversation.handle(1, TextIn("how do I ask for an EHC needs assessment", lang_hint="pl"))
     assert reply.title == "Jak poprosić o ocenę potrzeb EHC"  # translated entry text
     assert reply.text.endswith("Czy to pomogło?")  # translated interface string
@@ -81,8 +81,8 @@ def test_questions_in_another_language_are_matched_in_that_language(tmp_path: Pa
         1,
     )
     entries.write_text(text, encoding="utf-8")
-    answerer = Answerer(load_knowledge(kb_dir), I18n(LOCALES_PL))
-    answer = answerer.answer("jak poprosic o ocene potrzeb", None, "pl")
+    answerer = Decider(load_knowledge(kb_dir))
+    answer = answerer.decide("jak poprosic o ocene potrzeb", None, "pl")
     assert answer.entry is not None and answer.entry.id == "ehc-request-how"
     assert answerer.matcher_for("en") is answerer.matcher
     assert answerer.matcher_for("de") is answerer.matcher  # no German phrasings: English index

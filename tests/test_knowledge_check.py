@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from sendbot.cli import main
-from sendbot.knowledge import check_knowledge
-from sendbot.problems import Problem
+from sendbot.channels.cli import main
+from sendbot.knowledge.loader import check_knowledge
+from sendbot.knowledge.problems import Problem
 from tests.conftest import KB_SMALL
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -241,7 +241,7 @@ def test_check_command_as_a_process(tmp_path: Path) -> None:
     root = BROKEN / "duplicate_key"
     path = root / "entries" / "ehc.yaml"
     done = subprocess.run(
-        [sys.executable, "-m", "sendbot.cli", "check"],
+        [sys.executable, "-m", "sendbot.channels.cli", "check"],
         env=_env(root, tmp_path / "db.sqlite"),
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -261,7 +261,7 @@ def test_bot_refuses_to_start_on_a_broken_knowledge_base(case: Case, tmp_path: P
     path = root / case.file
     db = tmp_path / "db.sqlite"
     done = subprocess.run(
-        [sys.executable, "-m", "sendbot.cli", "chat"],
+        [sys.executable, "-m", "sendbot.channels.cli", "chat"],
         env=_env(root, db),
         stdin=subprocess.DEVNULL,
         capture_output=True,

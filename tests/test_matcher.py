@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sendbot.knowledge import KnowledgeBase, load_knowledge
-from sendbot.matcher import Matcher, MatchSettings
-from sendbot.normalise import Normaliser, normalise
+from sendbot.answering.matcher import Matcher, MatchSettings
+from sendbot.answering.normalise import Normaliser, normalise
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.knowledge.model import KnowledgeBase
 
 KB_SMALL = Path(__file__).resolve().parent / "fixtures" / "kb_small"
 

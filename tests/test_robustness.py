@@ -10,11 +10,11 @@ import string
 
 import pytest
 
-from sendbot.core import Conversation
+from sendbot.conversation.dialogue import Conversation
+from sendbot.conversation.replies import ButtonIn, TextIn
 from sendbot.i18n import I18n
-from sendbot.knowledge import load_knowledge
-from sendbot.replies import ButtonIn, TextIn
-from sendbot.storage import Store
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.store.sqlite import SqliteStore
 from tests.conftest import LOCALES, ROOT
 
 AWKWARD = [
@@ -62,7 +62,7 @@ def conversation(tmp_path_factory: pytest.TempPathFactory) -> Conversation:
     from sendbot.deadlines import load_timelines
 
     timelines, _ = load_timelines(ROOT / "knowledge" / "timelines")
-    store = Store(tmp_path_factory.mktemp("robust") / "db.sqlite")
+    store = SqliteStore(tmp_path_factory.mktemp("robust") / "db.sqlite")
     return Conversation(load_knowledge(ROOT / "knowledge"), store, I18n(LOCALES), timelines=timelines)
 
 

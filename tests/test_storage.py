@@ -10,11 +10,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sendbot.config import Settings
-from sendbot.storage import CHAT_TABLES, ChatState, Store, default_db_path
+from sendbot.config import Settings, default_db_path
+from sendbot.store.base import Store
+from sendbot.store.sqlite import CHAT_TABLES, SqliteStore
+from sendbot.store.state import CalcFlow, ChatState
 
 CHAT = 11
 OTHER = 22
+
+FLOW = CalcFlow("annual-review", {"last_reviewed": "2025-04-15", "under_5": False}, "meeting", ["2026-03-04"])
 
 
 def utc(*parts: int) -> datetime:
@@ -28,7 +32,7 @@ def test_wal_mode_is_on(store: Store) -> None:
 
 def test_store_creates_missing_folders(tmp_path: Path) -> None:
     path = tmp_path / "a" / "b" / "sendbot.db"
-    store = Store(path)
+    store = SqliteStore(path)
     store.close()
     assert path.exists()
 
@@ -39,7 +43,7 @@ def test_sendbot_db_sets_the_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("SENDBOT_DB", str(path))
     settings = Settings.from_env()
     assert settings.db_path == path
-    store = Store(settings.db_path)
+    store = SqliteStore(settings.db_path)
     store.save_chat(ChatState(CHAT, "en", "derby"))
     store.close()
     assert path.exists()
@@ -56,16 +60,28 @@ def test_default_path_is_per_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_chat_state_round_trip(tmp_path: Path, store: Store) -> None:
     assert store.load_chat(CHAT) == ChatState(CHAT)
-    store.save_chat(ChatState(CHAT, "en", "derby", {"calculator": "annual-review", "step": 2}))
+    store.save_chat(
+        ChatState(
+            CHAT,
+            "en",
+            "derby",
+            FLOW,
+        )
+    )
     store.save_chat(ChatState(OTHER, "pl", None))
-    reopened = Store(tmp_path / "db.sqlite")
+    reopened = SqliteStore(tmp_path / "db.sqlite")
     try:
-        assert reopened.load_chat(CHAT) == ChatState(CHAT, "en", "derby", {"calculator": "annual-review", "step": 2})
-        assert reopened.load_chat(OTHER) == ChatState(OTHER, "pl", None, {})
+        assert reopened.load_chat(CHAT) == ChatState(
+            CHAT,
+            "en",
+            "derby",
+            FLOW,
+        )
+        assert reopened.load_chat(OTHER) == ChatState(OTHER, "pl", None, None)
     finally:
         reopened.close()
     store.save_chat(ChatState(CHAT, "en", "derbyshire"))  # an update, not a second row
-    assert store.load_chat(CHAT) == ChatState(CHAT, "en", "derbyshire", {})
+    assert store.load_chat(CHAT) == ChatState(CHAT, "en", "derbyshire", None)
     assert store.rows_about(CHAT) == 1
 
 
@@ -125,7 +141,7 @@ def test_old_database_with_a_sent_column_is_upgraded(tmp_path: Path) -> None:
             "INSERT INTO reminders (chat_id, due_at, text, sent) VALUES (1, '2027-01-02T09:00:00', 'waiting', 0);"
         )
     conn.close()
-    store = Store(path)
+    store = SqliteStore(path)
     try:
         assert [r.text for r in store.pending_reminders()] == ["waiting"]
         columns = {row[1] for row in store._conn.execute("PRAGMA table_info(reminders)")}
@@ -136,7 +152,7 @@ def test_old_database_with_a_sent_column_is_upgraded(tmp_path: Path) -> None:
 
 def test_forget_removes_everything_about_the_chat(store: Store) -> None:
     for chat in (CHAT, OTHER):
-        store.save_chat(ChatState(chat, "en", "derby", {"step": 1}))
+        store.save_chat(ChatState(chat, "en", "derby", CalcFlow("annual-review")))
         store.record_feedback(chat, "ehc-request-how", True)
         store.add_reminder(chat, utc(2027, 1, 5, 9), "Annual review due")
     assert store.rows_about(CHAT) == 3
@@ -174,7 +190,7 @@ def test_failed_transaction_rolls_back(store: Store) -> None:
 def test_store_is_safe_across_threads(store: Store) -> None:
     def work(chat: int) -> None:
         for i in range(20):
-            store.save_chat(ChatState(chat, "en", "derby", {"i": i}))
+            store.save_chat(ChatState(chat, "en", "derby", CalcFlow(f"t{i}")))
             store.record_feedback(chat, f"entry-{i % 3}", bool(i % 2))
 
     threads = [threading.Thread(target=work, args=(chat,)) for chat in range(8)]
@@ -182,5 +198,41 @@ def test_store_is_safe_across_threads(store: Store) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert all(store.load_chat(chat).flow == {"i": 19} for chat in range(8))
+    assert all(store.load_chat(chat).calc == CalcFlow("t19") for chat in range(8))
     assert sum(yes + no for yes, no in store.feedback_counts().values()) == 8 * 3
+
+
+def test_chat_rows_carry_an_aware_utc_time(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    moment = datetime(2026, 7, 1, 0, 30, tzinfo=timezone.utc)
+    store = SqliteStore(tmp_path / "s.db", clock=lambda: moment)
+    store.save_chat(ChatState(CHAT, "en", "derby"))
+    [(updated,)] = store._conn.execute("SELECT updated_at FROM chats").fetchall()
+    assert updated == "2026-07-01T00:30:00+00:00"
+    store.close()
+
+
+def test_the_calculator_flow_round_trips_and_reads_earlier_rows(store: Store) -> None:
+    flow = CalcFlow("tribunal-appeal", {"decision_letter": "2026-03-03", "certificate": None}, "certificate")
+    assert CalcFlow.from_json(flow.to_json()) == flow
+    # the JSON earlier versions wrote to the flow column
+    old = '{"calc": {"timeline": "annual-review", "answers": {"last_reviewed": "2026-03-04"}, "asking": "meeting"}}'
+    assert ChatState.flow_from_json(old) == CalcFlow("annual-review", {"last_reviewed": "2026-03-04"}, "meeting")
+    assert ChatState.flow_from_json('{"forgotten": true}') is None
+    assert ChatState.flow_from_json("not json") is None
+
+
+def test_chat_state_and_reminders_round_trip_through_json() -> None:
+    import json
+    from datetime import datetime, timezone
+
+    from sendbot.reminders.model import Reminder
+
+    state = ChatState(CHAT, "en", "derby", FLOW, forgotten=True)
+    again = ChatState.from_json(json.loads(json.dumps(state.to_json())))
+    assert again == ChatState(CHAT, "en", "derby", FLOW)  # forgotten is never kept
+    reminder = Reminder(3, CHAT, datetime(2026, 3, 7, 9, 0, tzinfo=timezone.utc), "⏰ Reminder")
+    assert Reminder.from_json(json.loads(json.dumps(reminder.to_json()))) == reminder
+    with pytest.raises(ValueError):
+        Reminder.from_json({"id": 1, "chat_id": 2, "due_at": "2026-03-07T09:00:00", "text": "x"})

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from sendbot.core import Conversation
+from sendbot.channels.terminal import TERMINAL_CHAT_ID, render, run_terminal
+from sendbot.conversation.dialogue import Conversation
+from sendbot.conversation.replies import Button, Reply
 from sendbot.i18n import I18n
-from sendbot.knowledge import load_knowledge
-from sendbot.replies import Button, Reply
-from sendbot.storage import Store
-from sendbot.terminal import TERMINAL_CHAT_ID, render, run_terminal
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.store.base import Store
 
 TESTS = Path(__file__).resolve().parent
 KB_SMALL = TESTS / "fixtures" / "kb_small"
@@ -108,7 +108,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 def test_chat_command_as_a_process(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "sendbot.cli", "chat"],
+        [sys.executable, "-m", "sendbot.channels.cli", "chat"],
         input="2\n" + QUESTION + "\nthank you\n",
         env=_env(tmp_path),
         capture_output=True,
@@ -128,7 +128,7 @@ def test_chat_command_as_a_process(tmp_path: Path) -> None:
 
 def test_chat_command_with_stdin_closed_exits_cleanly(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "sendbot.cli", "chat"],
+        [sys.executable, "-m", "sendbot.channels.cli", "chat"],
         stdin=subprocess.DEVNULL,
         env=_env(tmp_path),
         capture_output=True,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sendbot.deadlines import DEFAULT_TIMELINES_DIR, load_timelines
-from sendbot.deadlines.rules import load_timeline
+from sendbot.deadlines.loader import load_timeline
 
 BROKEN = Path(__file__).resolve().parent / "fixtures" / "timelines_broken"
 EXPECTED_IDS = {

@@ -25,16 +25,9 @@ from sendbot.deadlines.dateparse import (
 )
 from sendbot.deadlines.dates import DateRange, SchoolCalendar
 from sendbot.deadlines.ics import build_ics
-from sendbot.deadlines.rules import (
-    DEFAULT_TIMELINES_DIR,
-    EntryLink,
-    Input,
-    Source,
-    Step,
-    Timeline,
-    check_entry_links,
-    load_timelines,
-)
+from sendbot.deadlines.loader import DEFAULT_TIMELINES_DIR, check_entry_links, load_timelines
+from sendbot.deadlines.model import EntryLink, Input, Step, Timeline
+from sendbot.knowledge.model import Source
 
 __all__ = [
     "DEFAULT_TIMELINES_DIR",

@@ -31,11 +31,13 @@ from sendbot.deadlines.dates import (
     apply_tribunal_rule,
     months_with_counting,
 )
-from sendbot.deadlines.rules import Input, Source, Step, Timeline
+from sendbot.deadlines.model import Input, Step, Timeline
+from sendbot.knowledge.model import Source
 
 InputValue = date | bool | int | tuple[DateRange, ...]
 """date for kind date, bool for bool, int for year and count, ranges for dates-list."""
 
+Day = date  # the type, inside classes whose field `date` hides it
 NOT_GIVEN_ANSWERS = frozenset(
     {
         "no",
@@ -78,7 +80,7 @@ class Event:
     if_missed: str
     is_estimate: bool
     passed: bool
-    unadjusted: date | None = None  # the date before a tribunal rule moved it
+    unadjusted: Day | None = None  # the date before a tribunal rule moved it
 
 
 @dataclass(frozen=True)
@@ -169,10 +171,10 @@ def check_inputs(timeline: Timeline, inputs: Mapping[str, InputValue | None]) ->
 class _Worked:
     """A step's date as worked out so far, before it becomes an Event."""
 
-    date: date | None
+    date: Day | None
     is_estimate: bool = False
     notes: tuple[str, ...] = ()  # why the date moved or is uncertain
-    unadjusted: date | None = None
+    unadjusted: Day | None = None
     incomplete: bool = False  # an answer the step could use was not given
 
 
@@ -189,7 +191,8 @@ def _school_calendar(timeline: Timeline, inputs: Mapping[str, InputValue]) -> Sc
 
 def _count(step: Step, start: date, timeline: Timeline, inputs: Mapping[str, InputValue]) -> _Worked:
     """Count ``step.duration`` ``step.unit`` from ``start`` in the step's counting."""
-    assert step.duration is not None and step.unit is not None  # the loader guarantees it
+    if step.duration is None or step.unit is None:  # the loader refuses such a step
+        raise ValueError(f"step '{step.id}' counts from an anchor but has no duration and unit")
     n, counting = step.duration, step.counting
     if step.unit == "calendar days":
         return _Worked(add_days(start, n, counting))
@@ -213,6 +216,7 @@ def _from_anchor(
 ) -> _Worked:
     """Count from the first anchor that has a date; a later anchor means an estimate."""
     for index, name in enumerate(step.anchors):
+        start: date | int | None
         if name in worked:
             start, inherited = worked[name].date, worked[name].is_estimate
         else:
@@ -221,12 +225,12 @@ def _from_anchor(
             inherited = False
         if start is None:
             continue
-        if step.month_day is not None:
-            assert isinstance(start, int) and not isinstance(start, date)
+        if isinstance(start, date):
+            result = _count(step, start, timeline, inputs)
+        elif step.month_day is not None:  # a year: the loader pairs year inputs with month_day steps
             result = _Worked(date(start, *step.month_day))
         else:
-            assert isinstance(start, date)
-            result = _count(step, start, timeline, inputs)
+            raise ValueError(f"step '{step.id}' counts from a year but gives no month and day")
         if index > 0 or inherited:
             return _Worked(result.date, True, result.notes, incomplete=index > 0)
         return result

@@ -41,7 +41,8 @@ def build_ics(result: Result) -> bytes:
     calendar.add("x-wr-calname", result.timeline.title)
     stamp = datetime.combine(result.today, time(), tzinfo=timezone.utc)
     for event in result.dated_events:
-        assert event.date is not None
+        if event.date is None:  # dated_events holds only events with a date
+            continue
         item = CalendarEvent()
         item.add("uid", event_uid(result, event))
         item.add("dtstamp", stamp)
@@ -54,4 +55,5 @@ def build_ics(result: Result) -> bytes:
             item.add("url", event.source.url)
         item.add("transp", "TRANSPARENT")
         calendar.add_component(item)
-    return calendar.to_ical()
+    data: bytes = calendar.to_ical()
+    return data

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sendbot.clock import Clock, london_today, utc_now
 from sendbot.deadlines import (
     DEFAULT_TIMELINES_DIR,
     Ambiguous,
@@ -36,6 +37,7 @@ from sendbot.deadlines import (
     load_timelines,
     parse_input,
 )
+from sendbot.deadlines.render import encode_value, event_marks
 
 PROG = "sendbot deadline"
 EXIT_DATA = 1
@@ -47,13 +49,36 @@ class UsageError(Exception):
     """An answer or option that cannot be used: reported in one line, exit 2."""
 
 
+METAVARS = {"date": "DATE", "bool": "", "year": "YEAR", "count": "N", "dates-list": "DATES"}
+
+
 def _dest(cli: str) -> str:
     return "opt_" + cli.replace("-", "_")
 
 
-def add_deadline_parser(subparsers: Any) -> None:
-    """Add the ``deadline`` subcommand; its options come from the timeline data files."""
-    timelines, _ = load_timelines(DEFAULT_TIMELINES_DIR)
+def option(spec: Input) -> str:
+    """The command-line option of a timeline's input: ``--draft-sent``."""
+    return f"--{spec.cli}"
+
+
+def metavar(spec: Input) -> str:
+    return METAVARS[spec.kind]
+
+
+def usage(timeline: Timeline) -> str:
+    """``ehc-assessment REQUEST_RECEIVED [--draft-sent DATE]``, for ``--list`` and help."""
+    parts = [timeline.id, timeline.main_input.cli.upper().replace("-", "_")]
+    for spec in timeline.inputs[1:]:
+        text = f"{option(spec)} {metavar(spec)}".strip()
+        parts.append(text if spec.required else f"[{text}]")
+    return " ".join(parts)
+
+
+def add_deadline_parser(subparsers: Any, timelines_dir: Path | None = DEFAULT_TIMELINES_DIR) -> None:
+    """Add the ``deadline`` subcommand; its options come from the timeline data files in
+    ``timelines_dir`` (None: the subcommand alone, for the other commands, which need not
+    read the timelines)."""
+    timelines, _ = load_timelines(timelines_dir) if timelines_dir is not None else ({}, [])
     parser = subparsers.add_parser(
         "deadline",
         help="work out statutory deadlines (EHC assessment, annual review, appeals, ...)",
@@ -65,7 +90,9 @@ def add_deadline_parser(subparsers: Any) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--ics", type=Path, metavar="FILE", help="also write a calendar file")
     parser.add_argument("--today", metavar="YYYY-MM-DD", help="count 'passed' from this day instead of today")
-    parser.add_argument("--timelines", type=Path, default=DEFAULT_TIMELINES_DIR, metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--timelines", type=Path, default=timelines_dir or DEFAULT_TIMELINES_DIR, metavar="DIR", help=argparse.SUPPRESS
+    )
     seen: set[str] = set()
     for timeline in timelines.values():
         for spec in timeline.inputs[1:]:
@@ -74,17 +101,18 @@ def add_deadline_parser(subparsers: Any) -> None:
             seen.add(spec.cli)
             if spec.kind == "bool":
                 parser.add_argument(
-                    spec.option, dest=_dest(spec.cli), action="store_const", const=True, default=None, help=spec.help
+                    option(spec), dest=_dest(spec.cli), action="store_const", const=True, default=None, help=spec.help
                 )
             else:
                 parser.add_argument(
-                    spec.option, dest=_dest(spec.cli), metavar=spec.metavar, default=None, help=spec.help
+                    option(spec), dest=_dest(spec.cli), metavar=metavar(spec), default=None, help=spec.help
                 )
     parser.set_defaults(func=run_deadline)
 
 
-def run_deadline(args: argparse.Namespace) -> int:
-    """Run ``sendbot deadline`` with parsed arguments; returns the exit code."""
+def run_deadline(args: argparse.Namespace, clock: Clock = utc_now) -> int:
+    """Run ``sendbot deadline`` with parsed arguments; returns the exit code. "Today" is the
+    date in London by ``clock`` unless ``--today`` says otherwise."""
     timelines, problems = load_timelines(args.timelines)
     errors = [problem for problem in problems if not problem.warning]
     for problem in problems:
@@ -92,7 +120,7 @@ def run_deadline(args: argparse.Namespace) -> int:
     if errors:
         return EXIT_DATA
     try:
-        today = _today(args.today)
+        today = _today(args.today, clock)
         if args.list:
             print(_list_json(timelines) if args.json else _list_text(timelines))
             return 0
@@ -107,9 +135,9 @@ def run_deadline(args: argparse.Namespace) -> int:
     return 0
 
 
-def _today(text: str | None) -> date:
+def _today(text: str | None, clock: Clock) -> date:
     if text is None:
-        return date.today()
+        return london_today(clock)
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -138,7 +166,7 @@ def _inputs(timeline: Timeline, args: argparse.Namespace, today: date) -> dict[s
     """The timeline's answers from the arguments; options of other timelines are refused
     so that a typo'd or misplaced option is never silently ignored."""
     if args.date is None:
-        raise UsageError(f"missing {timeline.main_input.help}; usage: {PROG} {timeline.usage}")
+        raise UsageError(f"missing {timeline.main_input.help}; usage: {PROG} {usage(timeline)}")
     inputs = {timeline.main_input.name: _answer(timeline.main_input, args.date, today)}
     own = {spec.cli: spec for spec in timeline.inputs[1:]}
     for name, value in vars(args).items():
@@ -146,7 +174,7 @@ def _inputs(timeline: Timeline, args: argparse.Namespace, today: date) -> dict[s
         if not name.startswith("opt_") or value is None:
             continue
         if cli not in own:
-            raise UsageError(f"--{cli} is not used by {timeline.id}; usage: {timeline.usage}")
+            raise UsageError(f"--{cli} is not used by {timeline.id}; usage: {usage(timeline)}")
         spec = own[cli]
         inputs[spec.name] = value if spec.kind == "bool" else _answer(spec, value, today)
     return inputs
@@ -158,7 +186,7 @@ def _short_date(day: date) -> str:
 
 def _event_text(event: Event) -> list[str]:
     when = _short_date(event.date) if event.date else "No fixed date"
-    marks = [mark for mark, on in (("estimate", event.is_estimate), ("passed", event.passed)) if on]
+    marks = event_marks(event)
     heading = f"{when:<16} {event.label}" + "".join(f" ({mark})" for mark in marks)
     wrap = textwrap.TextWrapper(
         WIDTH, initial_indent="    ", subsequent_indent="    ", break_long_words=False, break_on_hyphens=False
@@ -200,14 +228,6 @@ def _result_text(result: Result) -> str:
     return "\n".join(lines)
 
 
-def _json_value(value: InputValue) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return [[item.first.isoformat(), item.last.isoformat()] for item in value]
-    return value
-
-
 def _result_json(result: Result) -> str:
     events = [
         {
@@ -231,7 +251,7 @@ def _result_json(result: Result) -> str:
             "timeline": result.timeline.id,
             "title": result.timeline.title,
             "today": result.today.isoformat(),
-            "inputs": {name: _json_value(value) for name, value in result.inputs.items()},
+            "inputs": {name: encode_value(value) for name, value in result.inputs.items()},
             "events": events,
         },
         ensure_ascii=False,
@@ -242,13 +262,13 @@ def _result_json(result: Result) -> str:
 def _list_text(timelines: dict[str, Timeline]) -> str:
     lines = [f"usage: {PROG} TIMELINE DATE [options] [--json] [--ics FILE] [--today YYYY-MM-DD]", ""]
     for timeline in timelines.values():
-        lines.append(f"{timeline.usage}")
+        lines.append(usage(timeline))
         lines.append(f"    {timeline.title}")
         for spec in timeline.inputs:
             name = (
                 spec.cli.upper().replace("-", "_")
                 if spec is timeline.main_input
-                else f"{spec.option} {spec.metavar}".strip()
+                else f"{option(spec)} {metavar(spec)}".strip()
             )
             lines.append(f"    {name:<26} {spec.help}")
         lines.append("")
@@ -262,7 +282,7 @@ def _list_json(timelines: dict[str, Timeline]) -> str:
                 {
                     "id": timeline.id,
                     "title": timeline.title,
-                    "usage": timeline.usage,
+                    "usage": usage(timeline),
                     "inputs": [
                         {
                             "name": spec.name,
@@ -284,7 +304,7 @@ def _list_json(timelines: dict[str, Timeline]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point until ``sendbot.cli`` wires ``deadline`` in."""
+    """Stand-alone entry point until ``sendbot.channels.cli`` wires ``deadline`` in."""
     parser = argparse.ArgumentParser(prog="sendbot")
     subparsers = parser.add_subparsers(dest="command", required=True)
     add_deadline_parser(subparsers)

@@ -6,16 +6,17 @@ asked for. Every row carries its chat id so `/forget` can delete all of it."""
 
 from __future__ import annotations
 
-import json
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from sendbot.clock import Clock, utc_now, utc_text
+from sendbot.reminders.model import Reminder
+from sendbot.store.state import ChatState
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS chats (
@@ -49,33 +50,6 @@ INDEXES = "CREATE INDEX IF NOT EXISTS reminders_due_at ON reminders (due_at);"
 CHAT_TABLES = ("chats", "feedback", "reminders")
 
 
-def default_db_path() -> Path:
-    """Per-user data directory, so two users of one machine never share a database."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "sendbot" / "sendbot.db"
-
-
-@dataclass
-class ChatState:
-    """What the bot remembers about one chat between messages."""
-
-    chat_id: int
-    lang: str | None = None
-    area: str | None = None
-    flow: dict[str, Any] = field(default_factory=dict)  # the calculator step, when one is running
-
-
-@dataclass(frozen=True)
-class Reminder:
-    """A message to send at ``due_at`` (timezone-aware, UTC). ``text`` is built from
-    timeline labels and dates only, never from anything the parent typed."""
-
-    id: int
-    chat_id: int
-    due_at: datetime
-    text: str
-
-
 def _utc_text(moment: datetime) -> str:
     """The stored form of a time; naive datetimes are refused so no local time slips in."""
     if moment.tzinfo is None:
@@ -83,11 +57,12 @@ def _utc_text(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
-class Store:
-    """A thin layer over sqlite3: short transactions, safe to share between PTB's tasks."""
+class SqliteStore:
+    """The `Store` on one SQLite file: short transactions, safe to share between PTB's tasks."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, clock: Clock = utc_now) -> None:
         self.path = Path(path)
+        self.clock = clock
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
@@ -121,7 +96,7 @@ class Store:
         if row is None:
             return ChatState(chat_id)
         lang, area, flow = row
-        return ChatState(chat_id, lang, area, json.loads(flow) if flow else {})
+        return ChatState(chat_id, lang, area, ChatState.flow_from_json(flow))
 
     def save_chat(self, state: ChatState) -> None:
         with self._tx() as conn:
@@ -133,8 +108,8 @@ class Store:
                     state.chat_id,
                     state.lang,
                     state.area,
-                    json.dumps(state.flow) if state.flow else None,
-                    datetime.now().isoformat(timespec="seconds"),
+                    state.flow_json(),
+                    utc_text(self.clock()),
                 ),
             )
 

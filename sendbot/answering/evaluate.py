@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sendbot.answers import Answerer
-from sendbot.problems import DataError, Problem
-from sendbot.yamlfile import LineDict, LineList, load_yaml
+from sendbot.answering.decide import Decider
+from sendbot.knowledge.problems import DataError, Problem
+from sendbot.knowledge.yamlfile import LineDict, LineList, load_yaml
 
 
 @dataclass(frozen=True)
@@ -91,10 +91,10 @@ def load_eval(paths: list[Path], known_ids: set[str]) -> list[EvalItem]:
     return items
 
 
-def evaluate(answerer: Answerer, items: list[EvalItem]) -> EvalReport:
+def evaluate(decider: Decider, items: list[EvalItem]) -> EvalReport:
     report = EvalReport()
     for item in items:
-        result = answerer.answer(item.question, None, "en").result  # what a parent would see
+        result = decider.decide(item.question, None, "en").shown  # what a parent would see
         shown = [c.entry_id for c in result.candidates] if result.status != "fallback" else []
         where = f"{item.file.name}:{item.line}"
         if not item.ids:

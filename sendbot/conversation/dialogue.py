@@ -1,32 +1,35 @@
 """The conversation core: one message or button press plus the chat's state in, replies out.
 
 No transport lives here: Telegram and the terminal both call `Conversation.handle`, so they
-behave the same and the whole dialogue is testable without a network. Commands, answers,
-suggestions, the fallback, small talk, areas and feedback are decided here; the deadline
-calculator and reminders are in `sendbot.calculator`, which this dispatches to."""
+behave the same and the whole dialogue is testable without a network. What to answer is
+decided once by `sendbot.answering.decide` and worded by `sendbot.conversation.presenter`;
+this module turns that into replies with buttons, and handles commands, areas, languages and
+feedback. The deadline calculator (`calculator`) and reminders (`reminders`) are dialogues of
+their own that this dispatches to; button codes are `actions`'."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sendbot.answers import Answer, Answerer
-from sendbot.calculator import Calculator
+from sendbot.answering.decide import Decider, Decision
+from sendbot.answering.matcher import MatchSettings
+from sendbot.answering.normalise import normalise
+from sendbot.clock import Clock, utc_now
+from sendbot.conversation.actions import Action, action, dispatch_table, merge_handlers, parse_action
+from sendbot.conversation.calculator import ButtonHandler, Calculator
+from sendbot.conversation.presenter import N_, Presenter
+from sendbot.conversation.reminders import ReminderDialogue
+from sendbot.conversation.replies import Button, ButtonIn, Incoming, Kind, Reply, short_label
 from sendbot.deadlines import Timeline
 from sendbot.i18n import I18n
-from sendbot.knowledge import ENGLAND, Entry, KnowledgeBase
-from sendbot.matcher import MatchSettings
-from sendbot.normalise import normalise
-from sendbot.replies import Button, ButtonIn, Incoming, Reply, action, parse_action, short_label
-from sendbot.storage import ChatState, Reminder, Store
+from sendbot.knowledge.model import ENGLAND, Entry, KnowledgeBase
+from sendbot.reminders.model import Reminder
+from sendbot.store.base import Store
+from sendbot.store.state import ChatState
 
 MAX_INPUT_CHARS = 2000  # longer messages are read from both ends, where questions usually sit
 MAX_RELATED_BUTTONS = 3
-
-
-def N_(message: str) -> str:
-    """Mark a string for the catalogue without translating it yet (translated when shown)."""
-    return message
 
 
 # The Telegram command menu, in the order parents see it.
@@ -44,11 +47,6 @@ COMMAND_MENU = (
 )
 
 
-def utc_now() -> datetime:
-    """The default clock: timezone-aware, so reminder times compare without guessing zones."""
-    return datetime.now(timezone.utc)
-
-
 class Conversation:
     """The dialogue. Holds the loaded knowledge, the matcher and the store; no I/O besides the store.
 
@@ -61,16 +59,18 @@ class Conversation:
         store: Store,
         i18n: I18n,
         settings: MatchSettings | None = None,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = utc_now,
         timelines: Mapping[str, Timeline] | None = None,
     ) -> None:
         self.kb = kb
         self.store = store
         self.i18n = i18n
         self.clock = clock
-        self.answers = Answerer(kb, i18n, settings)
-        self.calculator = Calculator(timelines or {}, store, i18n, clock)
-        self._commands: dict[str, Callable[[ChatState, str], list[Reply]]] = {
+        self.decider = Decider(kb, settings)
+        self.presenter = Presenter(kb, i18n)
+        self.reminders = ReminderDialogue(store, i18n, clock)
+        self.calculator = Calculator(timelines or {}, i18n, clock, self.reminders)
+        commands: dict[str, Callable[[ChatState, str], list[Reply]]] = {
             "start": self._cmd_start,
             "help": self._cmd_help,
             "contacts": self._cmd_contacts,
@@ -78,17 +78,18 @@ class Conversation:
             "forget": self._cmd_forget,
             "area": self._cmd_area,
             "language": self._cmd_language,
-            **self.calculator.commands,
         }
-        self._buttons: dict[str, Callable[[ChatState, list[str]], list[Reply]]] = {
-            "a": self._btn_answer,
-            "m": self._btn_more,
-            "f": self._btn_feedback,
-            "ar": self._btn_area,
-            "lg": self._btn_language,
-            "n": self._btn_none,
-            **self.calculator.buttons,
+        menu = [name for name, _text in COMMAND_MENU]  # every command in the menu must work
+        self._commands = merge_handlers("command", (commands, self.calculator.commands, self.reminders.commands), menu)
+        own: dict[Action, ButtonHandler] = {
+            Action.ANSWER: self._btn_answer,
+            Action.MORE: self._btn_more,
+            Action.FEEDBACK: self._btn_feedback,
+            Action.AREA: self._btn_area,
+            Action.LANGUAGE: self._btn_language,
+            Action.NONE_OF_THESE: self._btn_none,
         }
+        self._buttons = dispatch_table(own, self.calculator.buttons, self.reminders.buttons)
 
     # --- entry point ---------------------------------------------------------------------
 
@@ -100,17 +101,18 @@ class Conversation:
             replies = self._on_button(state, incoming.data)
         else:
             replies = self._on_text(state, incoming.text)
-        if not state.flow.get("forgotten"):
+        if not state.forgotten:
             self.store.save_chat(state)
         return replies
 
     def due_reminders(self, now: datetime, chat_id: int | None = None) -> list[tuple[Reminder, Reply]]:
         """Reminders to deliver now, with their messages; call ``reminder_delivered`` after
         sending each, so the database (the only record of them) forgets it."""
-        return self.calculator.due(now, chat_id)
+        return [(reminder, Reply(reminder.text)) for reminder in self.store.due_reminders(now, chat_id)]
 
     def reminder_delivered(self, reminder: Reminder) -> None:
-        self.calculator.delivered(reminder)
+        """Delete a reminder once sent: the store keeps nothing it no longer needs."""
+        self.store.cancel_reminders(reminder.chat_id, reminder.id)
 
     def command_menu(self, lang: str | None) -> list[tuple[str, str]]:
         """The commands and their one-line descriptions, in the chat's language."""
@@ -155,8 +157,9 @@ class Conversation:
                     )
                 ]
             return handler(state, rest.strip())
-        if self.calculator.is_waiting(state):
-            return self.calculator.answer_text(state, stripped)
+        answered = self.calculator.answer_text(state, stripped)  # None: no question is open
+        if answered is not None:
+            return answered
         if not normalise(stripped):
             return [
                 Reply(
@@ -166,11 +169,6 @@ class Conversation:
                     )
                 )
             ]
-        intent = self.answers.smalltalk(stripped)
-        if intent == "help":
-            return self._cmd_help(state, "")
-        if intent:
-            return [Reply(self.answers.smalltalk_text(intent, state.lang))]
         notes: list[Reply] = []
         if len(stripped) > MAX_INPUT_CHARS:
             half = MAX_INPUT_CHARS // 2
@@ -184,63 +182,79 @@ class Conversation:
                     )
                 )
             )
-        danger = self.answers.urgent(stripped, state.area)
+        decision = self.decider.decide(stripped, state.area, state.lang)
+        if decision.smalltalk == "help":
+            return self._cmd_help(state, "")
+        if decision.smalltalk:
+            return [Reply(self.presenter.smalltalk_text(decision.smalltalk, state.lang))]
+        danger = decision.urgent
         if danger is not None:  # safety first, then whatever else the message asks
             notes.insert(0, self._entry_reply(danger, state, with_more=False))
-        answer = self.answers.answer(stripped, state.area, state.lang, check_urgent=False)
-        if danger is not None and (answer.entry is None or answer.entry.id == danger.id):
-            return notes
-        offers = self.calculator.offer(state, answer.entry.id, stripped) if answer.entry else ()
-        return notes + self.reply_for(answer, state, offers)
+            if decision.entry is None or decision.entry.id == danger.id:
+                return notes
+        offers = self.calculator.offer(state, decision.entry.id, stripped) if decision.entry else ()
+        return notes + self.reply_for(decision, state, offers)
 
-    def reply_for(self, answer: Answer, state: ChatState, offers: tuple[Button, ...] = ()) -> list[Reply]:
-        """The reply to an answer; ``offers`` (e.g. "Work out my dates") go first on an answer."""
+    def reply_for(self, decision: Decision, state: ChatState, offers: tuple[Button, ...] = ()) -> list[Reply]:
+        """The reply to a decision (leaving out any safety entry, which the caller shows first);
+        ``offers`` (e.g. "Work out my dates") go first on an answer."""
         _ = self._(state)
         lang = state.lang or "en"
-        if answer.result.status == "answer" and answer.entry is not None:
-            return [self._entry_reply(answer.entry, state, with_more=False, offers=offers)]
-        if answer.result.status == "suggest":
+        if decision.kind == "answer" and decision.entry is not None:
+            return [self._entry_reply(decision.entry, state, with_more=False, offers=offers)]
+        if decision.kind == "suggest":
             buttons = (
                 *(
-                    (Button(short_label(self.kb.entries[c.entry_id].title.get_text(lang)), action("a", c.entry_id)),)
-                    for c in answer.result.candidates
+                    (
+                        Button(
+                            short_label(self.kb.entries[c.entry_id].title.get_text(lang)),
+                            action(Action.ANSWER, c.entry_id),
+                        ),
+                    )
+                    for c in decision.candidates
                 ),
-                (Button(_("None of these"), action("n")),),
+                (Button(_("None of these"), action(Action.NONE_OF_THESE)),),
             )
-            return [Reply(_("I'm not completely sure what you're asking. Did you mean one of these?"), buttons=buttons)]
-        return [Reply(answer.text)]
+            return [Reply(self.presenter.suggest_intro(state.lang), buttons=buttons)]
+        return [Reply(self.presenter.fallback_text(state.area, state.lang, decision.out_of_scope))]
 
     def _entry_reply(
-        self, entry: Entry, state: ChatState, *, with_more: bool, kind: str = "message", offers: tuple[Button, ...] = ()
+        self,
+        entry: Entry,
+        state: ChatState,
+        *,
+        with_more: bool,
+        kind: Kind = "message",
+        offers: tuple[Button, ...] = (),
     ) -> Reply:
         _ = self._(state)
         lang = state.lang or "en"
         rows: list[tuple[Button, ...]] = [(offer,) for offer in offers]
         if entry.more and not with_more:
-            rows.append((Button(_("More detail"), action("m", entry.id)),))
+            rows.append((Button(_("More detail"), action(Action.MORE, entry.id)),))
         for rel in entry.related[:MAX_RELATED_BUTTONS]:
-            rows.append((Button(short_label(self.kb.entries[rel].title.get_text(lang)), action("a", rel)),))
+            rows.append((Button(short_label(self.kb.entries[rel].title.get_text(lang)), action(Action.ANSWER, rel)),))
         rows.append(
             (
-                Button(_("👍 Helpful"), action("f", entry.id, "1")),
-                Button(_("👎 Not helpful"), action("f", entry.id, "0")),
+                Button(_("👍 Helpful"), action(Action.FEEDBACK, entry.id, "1")),
+                Button(_("👎 Not helpful"), action(Action.FEEDBACK, entry.id, "0")),
             )
         )
-        text = self.answers.answer_text(entry, lang, with_more=with_more) + "\n\n" + _("Was this helpful?")
-        return Reply(text, title=entry.title.get_text(lang), buttons=tuple(rows), kind=kind)  # type: ignore[arg-type]
+        text = self.presenter.answer_text(entry, lang, with_more=with_more) + "\n\n" + _("Was this helpful?")
+        return Reply(text, title=entry.title.get_text(lang), buttons=tuple(rows), kind=kind)
 
     # --- commands ------------------------------------------------------------------------
 
     def _area_buttons(self, state: ChatState) -> tuple[tuple[Button, ...], ...]:
         _ = self._(state)
         lang = state.lang or "en"
-        rows = [(Button(area.name.get_text(lang), action("ar", area.id)),) for area in self.kb.areas.values()]
-        rows.append((Button(_("Elsewhere in England"), action("ar", ENGLAND)),))
+        rows = [(Button(area.name.get_text(lang), action(Action.AREA, area.id)),) for area in self.kb.areas.values()]
+        rows.append((Button(_("Elsewhere in England"), action(Action.AREA, ENGLAND)),))
         return tuple(rows)
 
     def _cmd_start(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
-        state.flow = {}
+        state.calc = None
         text = _(
             "Hello, I'm SENDbot. I help parents and carers in England with special educational "
             "needs and disabilities (SEND): EHC plans, annual reviews, school places, tribunals, "
@@ -252,28 +266,16 @@ class Conversation:
         return [Reply(text, buttons=self._area_buttons(state))]
 
     def _cmd_help(self, state: ChatState, _args: str) -> list[Reply]:
+        """Examples, then the command menu itself (the one Telegram shows), so the two agree."""
         _ = self._(state)
-        return [
-            Reply(
-                _(
-                    "Ask me a question in your own words, for example:\n"
-                    "• How do I ask for an EHC needs assessment?\n"
-                    "• The council (local authority) refused to assess my son. Can I appeal?\n"
-                    "• When should the annual review happen?\n\n"
-                    "Commands:\n"
-                    "/start – start again and choose your area\n"
-                    "/deadlines – work out your legal deadlines and get reminders\n"
-                    "/reminders – see or cancel your reminders\n"
-                    "/cancel – stop working out dates\n"
-                    "/contacts – who to contact, locally and nationally\n"
-                    "/area – change your area\n"
-                    "/language – change the language\n"
-                    "/privacy – what I keep about you\n"
-                    "/forget – delete everything I keep about this chat\n"
-                    "/help – this message"
-                )
-            )
-        ]
+        examples = _(
+            "Ask me a question in your own words, for example:\n"
+            "• How do I ask for an EHC needs assessment?\n"
+            "• The council (local authority) refused to assess my son. Can I appeal?\n"
+            "• When should the annual review happen?"
+        )
+        commands = "\n".join(f"/{name} – {text}" for name, text in self.command_menu(state.lang))
+        return [Reply(examples + "\n\n" + _("Commands:") + "\n" + commands)]
 
     def _cmd_contacts(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
@@ -285,7 +287,7 @@ class Conversation:
         else:
             heading = _("National contacts. Choose your area with /area to see local ones first.")
         contacts = self.kb.contacts_for(state.area)
-        return [Reply(heading + "\n\n" + "\n\n".join(self.answers.contact_text(c, lang) for c in contacts))]
+        return [Reply(heading + "\n\n" + "\n\n".join(self.presenter.contact_text(c, lang) for c in contacts))]
 
     def _cmd_privacy(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
@@ -302,7 +304,8 @@ class Conversation:
     def _cmd_forget(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
         self.store.forget(state.chat_id)
-        state.flow = {"forgotten": True}
+        state.calc = None
+        state.forgotten = True
         return [
             Reply(
                 _(
@@ -318,14 +321,16 @@ class Conversation:
 
     def _cmd_language(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
-        rows = tuple((Button(self.i18n.language_name(code), action("lg", code)),) for code in self.i18n.languages)
+        rows = tuple(
+            (Button(self.i18n.language_name(code), action(Action.LANGUAGE, code)),) for code in self.i18n.languages
+        )
         return [Reply(_("Choose your language:"), buttons=rows)]
 
     # --- buttons -------------------------------------------------------------------------
 
     def _on_button(self, state: ChatState, data: str) -> list[Reply]:
-        verb, args = parse_action(data)
-        handler = self._buttons.get(verb)
+        name, args = parse_action(data)
+        handler = self._buttons.get(name) if name is not None else None
         replies = handler(state, args) if handler else None
         return replies if replies is not None else self._stale(state)
 
@@ -396,4 +401,4 @@ class Conversation:
         ]
 
     def _btn_none(self, state: ChatState, _args: list[str]) -> list[Reply]:
-        return [Reply(self.answers.fallback_text(state.area, state.lang))]
+        return [Reply(self.presenter.fallback_text(state.area, state.lang))]

@@ -1,4 +1,4 @@
-"""Timelines as data: the dataclasses and the loader for ``knowledge/timelines/*.yaml``.
+"""The loader for ``knowledge/timelines/*.yaml`` (the dataclasses are in `sendbot.deadlines.model`).
 
 Volunteers who are not programmers edit these files, so the loader checks every rule the
 calculator relies on and reports each problem as ``file:line: what is wrong (how to fix)``
@@ -9,23 +9,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import Any, cast, get_args
 
-from sendbot.checker import Checker
 from sendbot.deadlines.dates import Counting, TribunalRule
-from sendbot.problems import Problem
-from sendbot.yamlfile import LineDict, LineList, line_of, load_yaml
+from sendbot.deadlines.model import (
+    DEFAULT_MAX_YEARS_AGO,
+    DEFAULT_MAX_YEARS_AHEAD,
+    Adjustment,
+    EntryLink,
+    Input,
+    InputKind,
+    SchoolCalendarInputs,
+    Step,
+    Timeline,
+    Unit,
+)
+from sendbot.knowledge.checker import Checker
+from sendbot.knowledge.model import ID_PATTERN, Source, Status
+from sendbot.knowledge.problems import Problem
+from sendbot.knowledge.yamlfile import LineDict, LineList, line_of, load_yaml
 
 DEFAULT_TIMELINES_DIR = Path(__file__).resolve().parents[2] / "knowledge" / "timelines"
 
-InputKind = Literal["date", "bool", "year", "count", "dates-list"]
-Unit = Literal["calendar days", "weeks", "months", "working days", "school days"]
-Status = Literal["P", "CoP", "S"]
-
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 MONTH_DAY_PATTERN = re.compile(r"^(\d\d)-(\d\d)$")
 # Options the command line already uses for itself; a timeline input may not take them.
@@ -86,213 +93,12 @@ _CALENDAR_KEYS = {
     "estimate_note": True,
     "beyond_terms_note": True,
 }
-DEFAULT_MAX_YEARS_AGO = 30
-DEFAULT_MAX_YEARS_AHEAD = 2
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a rule comes from, and how sure the research is (P, CoP or S; never UNVERIFIED)."""
-
-    cite: str
-    url: str
-    status: Status
-
-
-@dataclass(frozen=True)
-class Input:
-    """One question a timeline needs answered, as the conversation and the CLI ask it."""
-
-    name: str
-    kind: InputKind
-    required: bool
-    prompt: str
-    cli: str
-    help: str
-    not_after_today: bool = False
-    max_years_ago: int = DEFAULT_MAX_YEARS_AGO
-    max_years_ahead: int = DEFAULT_MAX_YEARS_AHEAD
-    not_before: str | None = None
-    line: int = 0
-
-    @property
-    def option(self) -> str:
-        return f"--{self.cli}"
-
-    @property
-    def metavar(self) -> str:
-        return {
-            "date": "DATE",
-            "bool": "",
-            "year": "YEAR",
-            "count": "N",
-            "dates-list": "DATES",
-        }[self.kind]
-
-
-@dataclass(frozen=True)
-class Adjustment:
-    """A tribunal rule that may move the step's date, with the sentence that says so."""
-
-    rule: TribunalRule
-    note: str  # may contain {unadjusted}: the date before the move
-
-
-@dataclass(frozen=True)
-class Step:
-    """One date in a timeline, computed in exactly one of four ways.
-
-    ``anchors`` + ``duration``/``unit``: from the first anchor (an input or an earlier step)
-    that has a date; ``anchors`` + ``month_day``: a fixed day in the year given; ``latest_of``:
-    the later of other steps; ``no_fixed_date``: the law sets no date, the note says why."""
-
-    id: str
-    label: str
-    who: str
-    source: Source
-    note: str
-    if_missed: str
-    anchors: tuple[str, ...] = ()
-    duration: int | None = None
-    unit: Unit | None = None
-    counting: Counting = "after"
-    month_day: tuple[int, int] | None = None
-    latest_of: tuple[str, ...] = ()
-    no_fixed_date: bool = False
-    only_if: str | None = None
-    unless: str | None = None
-    adjust: tuple[Adjustment, ...] = ()
-    missing_note: str = ""  # said when an anchor (or a latest_of step) has no date
-    estimate_note: str = ""  # said when the date is an estimate
-    show: bool = True
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class SchoolCalendarInputs:
-    """Which inputs describe the school's calendar, for steps counted in school days, and
-    what to say when they do not give an exact answer."""
-
-    terms: str | None = None
-    closures: str | None = None
-    closed_days: str | None = None
-    estimate_note: str = ""  # no calendar given: weekdays minus bank holidays only
-    beyond_terms_note: str = ""  # the term dates given end too soon
-
-
-@dataclass(frozen=True)
-class EntryLink:
-    """A knowledge-base entry whose answer offers this calculator ("Work out my dates");
-    the line lets `sendbot check` point at an id that no longer exists."""
-
-    entry_id: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Timeline:
-    id: str
-    title: str
-    summary: str
-    trigger: str
-    reviewed: date
-    inputs: tuple[Input, ...]
-    steps: tuple[Step, ...]
-    school_calendar: SchoolCalendarInputs = field(default_factory=SchoolCalendarInputs)
-    file: Path = Path()
-    entries: tuple[EntryLink, ...] = ()
-
-    @property
-    def main_input(self) -> Input:
-        """The input the command line takes as its positional DATE (always required)."""
-        return self.inputs[0]
-
-    def input(self, name: str) -> Input:
-        return next(spec for spec in self.inputs if spec.name == name)
-
-    @property
-    def usage(self) -> str:
-        """``ehc-assessment REQUEST_RECEIVED [--draft-sent DATE]``, for ``--list`` and help."""
-        parts = [self.id, self.main_input.cli.upper().replace("-", "_")]
-        for spec in self.inputs[1:]:
-            option = f"{spec.option} {spec.metavar}".strip()
-            parts.append(option if spec.required else f"[{option}]")
-        return " ".join(parts)
 
 
 # --- loading -----------------------------------------------------------------------------
 
 
-class _Checker(Checker):
-    """Timeline field checks on top of the shared ones."""
-
-    def fields(self, data: Any, allowed: dict[str, Any], where: str, line: int) -> bool:
-        """Check a mapping: keys marked True in ``allowed`` are required, the others optional."""
-        if not isinstance(data, LineDict):
-            self.error(line, f"{where} must be a mapping of keys to values", "see README.md")
-            return False
-        self.keys(
-            data, [k for k, v in allowed.items() if v is True], [k for k, v in allowed.items() if v is not True], where
-        )
-        return True
-
-    def text(self, data: LineDict, key: str, where: str) -> str:
-        value = data.get(key)
-        if value is None:
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            self.error(
-                data.line_of(key),
-                f"'{key}' in {where} must be non-empty text",
-                "write the text, quoting it if it contains ': '",
-            )
-            return ""
-        return value.strip()
-
-    def boolean(self, data: LineDict, key: str, where: str, default: bool) -> bool:
-        value = data.get(key, default)
-        if not isinstance(value, bool):
-            self.error(data.line_of(key), f"'{key}' in {where} must be true or false", "write true or false")
-            return default
-        return value
-
-    def number(self, data: LineDict, key: str, where: str, default: int | None) -> int | None:
-        value = data.get(key, default)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            self.error(
-                data.line_of(key), f"'{key}' in {where} must be a whole number, 0 or more", "write a number such as 6"
-            )
-            return default
-        return value
-
-    def choice(self, data: LineDict, key: str, where: str, choices: tuple[str, ...]) -> str | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if value not in choices:
-            options = ", ".join(choices)
-            self.error(
-                data.line_of(key), f"'{key}' in {where} is '{value}', which is not allowed", f"use one of: {options}"
-            )
-            return None
-        return cast(str, value)
-
-    def names(self, data: LineDict, key: str, where: str) -> tuple[str, ...]:
-        value = data.get(key)
-        if value is None:
-            return ()
-        items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not all(isinstance(i, str) for i in items) or not items:
-            self.error(
-                data.line_of(key),
-                f"'{key}' in {where} must be a name or a list of names",
-                "write e.g. [certificate, decision_letter]",
-            )
-            return ()
-        return tuple(items)
-
-
-def _load_source(check: _Checker, step: LineDict, where: str) -> Source | None:
+def _load_source(check: Checker, step: LineDict, where: str) -> Source | None:
     data = step.get("source")
     if data is None:
         return None  # already reported as a missing key
@@ -321,7 +127,7 @@ def _load_source(check: _Checker, step: LineDict, where: str) -> Source | None:
     return Source(cite, url, cast(Status, status))
 
 
-def _load_input(check: _Checker, data: Any, line: int) -> Input | None:
+def _load_input(check: Checker, data: Any, line: int) -> Input | None:
     where = f"input at line {line}"
     if not check.fields(data, _INPUT_KEYS, where, line):
         return None
@@ -383,7 +189,7 @@ def _load_input(check: _Checker, data: Any, line: int) -> Input | None:
     )
 
 
-def _load_adjust(check: _Checker, step: LineDict, where: str) -> tuple[Adjustment, ...]:
+def _load_adjust(check: Checker, step: LineDict, where: str) -> tuple[Adjustment, ...]:
     data = step.get("adjust")
     if data is None:
         return ()
@@ -411,7 +217,7 @@ def _load_adjust(check: _Checker, step: LineDict, where: str) -> tuple[Adjustmen
     return tuple(found)
 
 
-def _load_month_day(check: _Checker, data: LineDict, where: str) -> tuple[int, int] | None:
+def _load_month_day(check: Checker, data: LineDict, where: str) -> tuple[int, int] | None:
     value = data.get("month_day")
     if value is None:
         return None
@@ -430,7 +236,7 @@ def _load_month_day(check: _Checker, data: LineDict, where: str) -> tuple[int, i
     return None
 
 
-def _load_step(check: _Checker, data: Any, line: int) -> Step | None:
+def _load_step(check: Checker, data: Any, line: int) -> Step | None:
     where = f"step at line {line}"
     problems_before = len(check.problems)
     if not check.fields(data, _STEP_KEYS, where, line):
@@ -501,7 +307,7 @@ def _load_step(check: _Checker, data: Any, line: int) -> Step | None:
     )
 
 
-def _load_list(check: _Checker, data: LineDict, key: str, loader: Any) -> list[Any]:
+def _load_list(check: Checker, data: LineDict, key: str, loader: Any) -> list[Any]:
     items = data.get(key)
     if not isinstance(items, LineList) or not items:
         check.error(data.line_of(key), f"'{key}' must be a non-empty list", f"add at least one item under '{key}:'")
@@ -510,7 +316,7 @@ def _load_list(check: _Checker, data: LineDict, key: str, loader: Any) -> list[A
     return [item for item in loaded if item is not None]
 
 
-def _load_calendar(check: _Checker, data: LineDict, inputs: dict[str, Input]) -> SchoolCalendarInputs:
+def _load_calendar(check: Checker, data: LineDict, inputs: dict[str, Input]) -> SchoolCalendarInputs:
     cal = data.get("school_calendar")
     if cal is None:
         return SchoolCalendarInputs()
@@ -536,7 +342,7 @@ def _load_calendar(check: _Checker, data: LineDict, inputs: dict[str, Input]) ->
     )
 
 
-def _load_entries(check: _Checker, data: LineDict) -> tuple[EntryLink, ...]:
+def _load_entries(check: Checker, data: LineDict) -> tuple[EntryLink, ...]:
     """The optional ``entries:`` list; whether each id exists is checked against the
     knowledge base by ``check_entry_links``, which the timeline loader cannot see."""
     items = data.get("entries")
@@ -575,7 +381,7 @@ def check_entry_links(timelines: Mapping[str, Timeline], entry_ids: Collection[s
     ]
 
 
-def _check_references(check: _Checker, timeline: Timeline) -> None:
+def _check_references(check: Checker, timeline: Timeline) -> None:
     """Names must point at inputs or earlier steps, so steps compute in file order."""
     inputs = {spec.name: spec for spec in timeline.inputs}
     seen_steps: set[str] = set()
@@ -633,7 +439,7 @@ def load_timeline(path: Path) -> tuple[Timeline | None, list[Problem]]:
     data, problems = load_yaml(path)
     if data is None:
         return None, problems
-    check = _Checker(path)
+    check = Checker(path)
     if not check.fields(data, _TOP_KEYS, "the timeline", line_of(data)):
         return None, check.problems
     timeline_id = data.get("id")

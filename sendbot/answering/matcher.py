@@ -31,8 +31,8 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from sendbot.knowledge import DEFAULT_LANG, NATIONAL, KnowledgeBase
-from sendbot.normalise import Normaliser, normalise
+from sendbot.answering.normalise import Normaliser, normalise
+from sendbot.knowledge.model import DEFAULT_LANG, NATIONAL, KnowledgeBase
 
 Status = Literal["answer", "suggest", "fallback"]
 

@@ -1,14 +1,15 @@
 """What the core hands to a transport: texts, buttons and files, with no Telegram in sight.
 
-Callback data is built and parsed only here, so the 64-byte Telegram limit is enforced in
-one place and a stale or forged button is recognised as such."""
+Callback data is built and parsed in `sendbot.conversation.actions`; a `Button` refuses data
+over Telegram's 64 bytes whatever built it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
 
-MAX_CALLBACK_BYTES = 64  # Telegram's limit on callback_data
+from sendbot.conversation.actions import MAX_CALLBACK_BYTES
+
 BUTTON_LABEL_CHARS = 60  # longer labels are cut on narrow phone screens anyway
 
 Kind = Literal["message", "edit", "notice"]
@@ -60,16 +61,6 @@ class ButtonIn:
 
 
 Incoming = TextIn | ButtonIn
-
-
-def action(verb: str, *args: str) -> str:
-    """Callback data: a short verb and its arguments joined by ':' (ids never contain ':')."""
-    return ":".join((verb, *args))
-
-
-def parse_action(data: str) -> tuple[str, list[str]]:
-    verb, *args = data.split(":")
-    return verb, args
 
 
 def short_label(text: str) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from sendbot.core import Conversation
-from sendbot.replies import Button, ButtonIn, Reply, TextIn
+from sendbot.conversation.dialogue import Conversation
+from sendbot.conversation.replies import Button, ButtonIn, Reply, TextIn
 
 TERMINAL_CHAT_ID = 0  # one local user; Telegram chat ids are never 0
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from telegram import (
@@ -36,9 +34,10 @@ from telegram.ext import (
     filters,
 )
 
+from sendbot.clock import Clock
 from sendbot.config import Settings
-from sendbot.core import Conversation
-from sendbot.replies import ButtonIn, Incoming, Reply, TextIn
+from sendbot.conversation.dialogue import Conversation
+from sendbot.conversation.replies import ButtonIn, Incoming, Reply, TextIn
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +45,9 @@ MAX_MESSAGE_CHARS = 4096
 SAFE_CHUNK_CHARS = 3500  # leaves room for escaping and the bold title
 CONVERSATION_KEY = "conversation"
 CLOCK_KEY = "clock"
+
+# PTB's Application with its default context types.
+App = Application[Any, Any, Any, Any, Any, Any]
 
 
 # --- rendering ----------------------------------------------------------------------------
@@ -109,7 +111,8 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 def _conversation(context: ContextTypes.DEFAULT_TYPE) -> Conversation:
-    return context.application.bot_data[CONVERSATION_KEY]
+    conversation: Conversation = context.application.bot_data[CONVERSATION_KEY]
+    return conversation
 
 
 async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
@@ -214,20 +217,20 @@ async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
         conversation.reminder_delivered(reminder)
 
 
-async def _post_init(application: Application) -> None:
+async def _post_init(application: App) -> None:
     menu = application.bot_data[CONVERSATION_KEY].command_menu(None)
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in menu])
 
 
 def build_application(
-    conversation: Conversation, settings: Settings, clock: Callable[[], datetime] | None = None
-) -> Application:
+    conversation: Conversation, settings: Settings, clock: Clock | None = None
+) -> App:
     """The PTB Application with every handler and the reminder job; `settings.api_base_url`
     is PTB's base_url. ``clock`` (timezone-aware; the conversation's by default) decides
     when reminders are due, so tests can move time on."""
     if not settings.token:
         raise ValueError("a Telegram token is needed")
-    builder: ApplicationBuilder = (
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder()
         .token(settings.token)
         .base_url(settings.api_base_url)
@@ -237,7 +240,8 @@ def build_application(
     application = builder.build()
     application.bot_data[CONVERSATION_KEY] = conversation
     application.bot_data[CLOCK_KEY] = clock or conversation.clock
-    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+    if application.job_queue is None:
+        raise RuntimeError("reminders need the job queue: install python-telegram-bot[job-queue]")
     application.job_queue.run_repeating(
         send_due_reminders, interval=settings.reminder_interval, first=0, name="reminders"
     )

@@ -6,214 +6,35 @@ fix the data alone. The bot refuses to start on errors; warnings are shown but a
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sendbot.checker import Checker
-from sendbot.normalise import normalise
-from sendbot.problems import DataError, Problem
-from sendbot.yamlfile import LineDict, LineList, line_of, load_yaml
+from sendbot.answering.normalise import normalise
+from sendbot.knowledge.checker import Checker, Schema
+from sendbot.knowledge.model import (
+    DEFAULT_LANG,
+    ENGLAND,
+    NATIONAL,
+    SMALLTALK_INTENTS,
+    Area,
+    Contact,
+    Entry,
+    KnowledgeBase,
+    OutOfScope,
+    SmallTalk,
+    Source,
+    Urgent,
+)
+from sendbot.knowledge.problems import DataError, Problem
+from sendbot.knowledge.yamlfile import LineDict, LineList, line_of, load_yaml
 
-DEFAULT_LANG = "en"
-NATIONAL = "national"
-ENGLAND = "england"  # built-in area: "elsewhere in England", no local contacts of its own
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_ID_LENGTH = 40  # keeps every callback datum under Telegram's 64-byte limit
-LANG_PATTERN = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
 MIN_QUESTIONS = 6
 LONG_ANSWER_WORDS = 170
 
 
-class LocalText(dict[str, str]):
-    """A text with translations; falls back to English so a missing translation never hides an answer."""
-
-    def get_text(self, lang: str) -> str:
-        return self.get(lang) or self.get(lang.split("_")[0]) or self[DEFAULT_LANG]
-
-
-@dataclass(frozen=True)
-class Source:
-    cite: str | None
-    url: str | None
-
-    def __str__(self) -> str:
-        if self.cite and self.url:
-            return f"{self.cite} ({self.url})"
-        return self.cite or self.url or ""
-
-
-@dataclass(frozen=True)
-class Entry:
-    id: str
-    topic: str
-    title: LocalText
-    area: str
-    reviewed: date
-    questions: Mapping[str, tuple[str, ...]]
-    answer: LocalText
-    more: LocalText | None
-    sources: tuple[Source, ...]
-    related: tuple[str, ...]
-    file: Path
-    line: int
-
-    def phrasings(self, lang: str) -> tuple[str, ...]:
-        return self.questions.get(lang, ()) or self.questions[DEFAULT_LANG]
-
-
-@dataclass(frozen=True)
-class Area:
-    id: str
-    name: LocalText
-    council: LocalText
-    note: LocalText | None
-    places: tuple[str, ...] = ()  # normalised place names that show a message is about this area
-
-
-@dataclass(frozen=True)
-class Contact:
-    id: str
-    area: str
-    name: LocalText
-    what: LocalText
-    phone: str | None
-    email: str | None
-    website: str | None
-    hours: LocalText | None
-    source: str
-    checked: date
-    helpline: bool
-
-
-@dataclass(frozen=True)
-class OutOfScope:
-    """A kind of question we must not answer (medical, benefit rates, other countries):
-    matched like an entry, so such questions get an honest "not me" instead of a wrong answer."""
-
-    id: str
-    reply: LocalText
-    questions: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Urgent:
-    """Words that mean a child or parent may be in danger, and the entry to show at once
-    (per area, with a national one)."""
-
-    id: str
-    entries: dict[str, str]  # area (or "national") -> entry id
-    words: tuple[str, ...]  # normalised
-
-
-@dataclass(frozen=True)
-class KnowledgeBase:
-    entries: dict[str, Entry]
-    areas: dict[str, Area]
-    contacts: tuple[Contact, ...]
-    synonyms: dict[str, str]  # normalised variant -> canonical form
-    spellings: dict[str, str]  # normalised word -> British form
-    smalltalk: dict[str, tuple[str, ...]]  # intent -> phrasings
-    out_of_scope: dict[str, OutOfScope]
-    domain: tuple[str, ...]  # words that show a message is about SEND at all
-    urgent: tuple[Urgent, ...]
-    root: Path
-    warnings: tuple[Problem, ...] = field(default=())
-
-    def contacts_for(self, area: str | None, *, helplines_only: bool = False) -> list[Contact]:
-        """Local contacts first (for the chosen area), then national ones."""
-        chosen = [c for c in self.contacts if area and c.area == area]
-        national = [c for c in self.contacts if c.area == NATIONAL]
-        picked = chosen + national
-        return [c for c in picked if c.helpline] if helplines_only else picked
-
-
 # --- generic field checking -------------------------------------------------------------
-
-
-class _Checker(Checker):
-    """The knowledge base's field checks on top of the shared ones."""
-
-    def text(self, value: Any, line: int, what: str) -> LocalText | None:
-        """A string, or a mapping of language code to string with English present."""
-        if isinstance(value, str) and value.strip():
-            return LocalText({DEFAULT_LANG: value.strip()})
-        if isinstance(value, LineDict):
-            result = LocalText()
-            for lang, text in value.items():
-                if not LANG_PATTERN.match(lang):
-                    self.error(
-                        value.line_of(lang),
-                        f"{what}: '{lang}' is not a language code",
-                        "use a code such as en, pl, ur or pa",
-                    )
-                elif not isinstance(text, str) or not text.strip():
-                    self.error(
-                        value.line_of(lang),
-                        f"{what} ({lang}) must be non-empty text",
-                        "write the text, or remove this language",
-                    )
-                else:
-                    result[lang] = text.strip()
-            if DEFAULT_LANG not in result:
-                self.error(line, f"{what} has no English text", "add 'en: ...'")
-                return None
-            return result
-        self.error(line, f"{what} must be text", "write a non-empty string, or {en: ..., pl: ...}")
-        return None
-
-    def date_value(self, value: Any, line: int, what: str) -> date | None:
-        if isinstance(value, date):
-            return value
-        if isinstance(value, (list, dict)):
-            self.error(
-                line, f"{what} must be one date, not a list or mapping", "write it as YYYY-MM-DD, e.g. 2026-11-22"
-            )
-            return None
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        self.error(line, f"{what} '{value}' is not a valid date", "write it as YYYY-MM-DD, e.g. 2026-11-22")
-        return None
-
-    def ident(self, value: Any, line: int, what: str) -> str | None:
-        if not isinstance(value, str) or not ID_PATTERN.match(value):
-            self.error(
-                line,
-                f"{what} '{value}' is not a valid id",
-                "use lowercase letters, digits and single hyphens, e.g. ehc-request-how",
-            )
-            return None
-        if len(value) > MAX_ID_LENGTH:
-            self.error(
-                line,
-                f"{what} '{value}' is longer than {MAX_ID_LENGTH} characters",
-                "shorten it (ids travel inside Telegram buttons)",
-            )
-            return None
-        return value
-
-    def string_list(self, value: Any, line: int, what: str) -> list[str] | None:
-        if not isinstance(value, list) or not value:
-            self.error(line, f"{what} must be a non-empty list", "write one item per line, each starting with '- '")
-            return None
-        items: list[str] = []
-        for i, item in enumerate(value):
-            item_line = value.line_of(i) if isinstance(value, LineList) else line
-            if not isinstance(item, str) or not item.strip():
-                self.error(
-                    item_line,
-                    f"{what}: item {i + 1} must be non-empty text",
-                    "quote it if it contains ':' or starts with a special character",
-                )
-            else:
-                items.append(item.strip())
-        return items
 
 
 def _load_top(path: Path, top_key: str, kind: type[LineList] | type[LineDict], problems: list[Problem]) -> Any:
@@ -247,22 +68,32 @@ def _load_top(path: Path, top_key: str, kind: type[LineList] | type[LineDict], p
 
 # --- entries -----------------------------------------------------------------------------
 
-ENTRY_REQUIRED = {"id", "topic", "title", "area", "reviewed", "questions", "answer", "sources"}
-ENTRY_OPTIONAL = {"more", "related"}
+ENTRY_KEYS: Schema = {
+    "id": True,
+    "topic": True,
+    "title": True,
+    "area": True,
+    "reviewed": True,
+    "questions": True,
+    "answer": True,
+    "sources": True,
+    "more": False,
+    "related": False,
+}
 
 
-def _parse_entry(raw: Any, line: int, chk: _Checker) -> Entry | None:
+def _parse_entry(raw: Any, line: int, chk: Checker) -> Entry | None:
     if not isinstance(raw, LineDict):
         chk.error(line, "an entry must be a mapping of keys", "start the entry with '- id: ...'")
         return None
-    if not chk.keys(raw, ENTRY_REQUIRED, ENTRY_OPTIONAL, f"entry '{raw.get('id', '?')}'"):
+    if not chk.keys(raw, ENTRY_KEYS, f"entry '{raw.get('id', '?')}'"):
         return None
     what = f"entry '{raw['id']}'"
     entry_id = chk.ident(raw["id"], raw.line_of("id"), "id")
     topic = chk.ident(raw["topic"], raw.line_of("topic"), f"{what}: topic")
-    title = chk.text(raw["title"], raw.line_of("title"), f"{what}: title")
-    answer = chk.text(raw["answer"], raw.line_of("answer"), f"{what}: answer")
-    more = chk.text(raw["more"], raw.line_of("more"), f"{what}: more") if raw.get("more") else None
+    title = chk.local_text(raw["title"], raw.line_of("title"), f"{what}: title")
+    answer = chk.local_text(raw["answer"], raw.line_of("answer"), f"{what}: answer")
+    more = chk.local_text(raw["more"], raw.line_of("more"), f"{what}: more") if raw.get("more") else None
     reviewed = chk.date_value(raw["reviewed"], raw.line_of("reviewed"), f"{what}: reviewed")
     area = raw["area"] if isinstance(raw["area"], str) else None
     if area is None:
@@ -280,25 +111,34 @@ def _parse_entry(raw: Any, line: int, chk: _Checker) -> Entry | None:
                 f"{what}: answer has {words} words",
                 f"keep it under {LONG_ANSWER_WORDS} (about 120) and move detail into 'more'",
             )
-    if None in (entry_id, topic, title, answer, reviewed, area, questions, sources):
+    if (
+        entry_id is None
+        or topic is None
+        or title is None
+        or answer is None
+        or reviewed is None
+        or area is None
+        or questions is None
+        or sources is None
+    ):
         return None
     return Entry(
         id=entry_id,
         topic=topic,
         title=title,
         area=area,
-        reviewed=reviewed,  # type: ignore[arg-type]
+        reviewed=reviewed,
         questions=questions,
         answer=answer,
         more=more,
-        sources=sources,  # type: ignore[arg-type]
+        sources=sources,
         related=tuple(related),
         file=chk.file,
         line=raw.line,
     )
 
 
-def _parse_questions(value: Any, line: int, what: str, chk: _Checker) -> dict[str, tuple[str, ...]] | None:
+def _parse_questions(value: Any, line: int, what: str, chk: Checker) -> dict[str, tuple[str, ...]] | None:
     by_lang: dict[str, tuple[str, ...]] = {}
     if isinstance(value, LineDict):
         for lang, items in value.items():
@@ -323,7 +163,7 @@ def _parse_questions(value: Any, line: int, what: str, chk: _Checker) -> dict[st
     return by_lang
 
 
-def _parse_sources(value: Any, line: int, what: str, chk: _Checker) -> tuple[Source, ...] | None:
+def _parse_sources(value: Any, line: int, what: str, chk: Checker) -> tuple[Source, ...] | None:
     if not isinstance(value, LineList) or not value:
         chk.error(line, f"{what} has no source", "add 'sources:' with at least one '- cite: ...' and/or 'url: ...'")
         return None
@@ -333,7 +173,7 @@ def _parse_sources(value: Any, line: int, what: str, chk: _Checker) -> tuple[Sou
         if not isinstance(item, LineDict):
             chk.error(item_line, f"{what}: source {i + 1} must be a mapping", "write '- cite: ...' and/or 'url: ...'")
             continue
-        chk.keys(item, set(), {"cite", "url"}, f"{what}: source {i + 1}")
+        chk.keys(item, {"cite": False, "url": False}, f"{what}: source {i + 1}")
         cite, url = item.get("cite"), item.get("url")
         if not cite and not url:
             chk.error(
@@ -352,14 +192,15 @@ def _parse_sources(value: Any, line: int, what: str, chk: _Checker) -> tuple[Sou
 
 # --- contacts, synonyms, small talk ------------------------------------------------------
 
-AREA_KEYS = ({"id", "name", "council"}, {"note", "places"})
-CONTACT_KEYS = (
-    {"id", "area", "name", "what", "source", "checked"},
-    {"phone", "email", "website", "hours", "helpline"},
-)
+SYNONYM_FILE_KEYS: Schema = {"synonyms": True, "spellings": False, "domain": False}
+AREA_KEYS: Schema = {"id": True, "name": True, "council": True, "note": False, "places": False}
+CONTACT_KEYS: Schema = {
+    **dict.fromkeys(("id", "area", "name", "what", "source", "checked"), True),
+    **dict.fromkeys(("phone", "email", "website", "hours", "helpline"), False),
+}
 
 
-def _optional_str(raw: LineDict, key: str, what: str, chk: _Checker) -> str | None:
+def _optional_str(raw: LineDict, key: str, what: str, chk: Checker) -> str | None:
     value = raw.get(key)
     if value is None:
         return None
@@ -370,14 +211,14 @@ def _optional_str(raw: LineDict, key: str, what: str, chk: _Checker) -> str | No
 
 
 def _load_contacts(path: Path, problems: list[Problem]) -> tuple[dict[str, Area], list[Contact]]:
-    chk = _Checker(path)
+    chk = Checker(path)
     areas: dict[str, Area] = {}
     contacts: list[Contact] = []
     data, syntax = load_yaml(path)
     if syntax:
         problems.extend(syntax)
         return areas, contacts
-    if not isinstance(data, LineDict) or not chk.keys(data, {"areas", "contacts"}, set(), "contacts file"):
+    if not isinstance(data, LineDict) or not chk.keys(data, {"areas": True, "contacts": True}, "contacts file"):
         if not isinstance(data, LineDict):
             chk.error(1, "the file must be a mapping", "start it with 'areas:' and 'contacts:'")
         problems.extend(chk.problems)
@@ -391,12 +232,12 @@ def _load_contacts(path: Path, problems: list[Problem]) -> tuple[dict[str, Area]
         if not isinstance(raw, LineDict):
             chk.error(line, "an area must be a mapping of keys", "start it with '- id: ...'")
             continue
-        if not chk.keys(raw, *AREA_KEYS, f"area '{raw.get('id', '?')}'"):
+        if not chk.keys(raw, AREA_KEYS, f"area '{raw.get('id', '?')}'"):
             continue
         area_id = chk.ident(raw["id"], raw.line_of("id"), "area id")
-        name = chk.text(raw["name"], raw.line_of("name"), "area name")
-        council = chk.text(raw["council"], raw.line_of("council"), "area council")
-        note = chk.text(raw["note"], raw.line_of("note"), "area note") if raw.get("note") else None
+        name = chk.local_text(raw["name"], raw.line_of("name"), "area name")
+        council = chk.local_text(raw["council"], raw.line_of("council"), "area council")
+        note = chk.local_text(raw["note"], raw.line_of("note"), "area note") if raw.get("note") else None
         if area_id in (NATIONAL, ENGLAND):
             chk.error(line, f"area id '{area_id}' is built in", "choose another id")
         elif area_id in areas:
@@ -413,7 +254,7 @@ def _load_contacts(path: Path, problems: list[Problem]) -> tuple[dict[str, Area]
             chk.error(line, "a contact must be a mapping of keys", "start it with '- id: ...'")
             continue
         what = f"contact '{raw.get('id', '?')}'"
-        if not chk.keys(raw, *CONTACT_KEYS, what):
+        if not chk.keys(raw, CONTACT_KEYS, what):
             continue
         contact_id = chk.ident(raw["id"], raw.line_of("id"), "contact id")
         if contact_id in seen:
@@ -427,9 +268,9 @@ def _load_contacts(path: Path, problems: list[Problem]) -> tuple[dict[str, Area]
                 f"use national or one of: {', '.join(sorted(areas)) or '(none defined)'}",
             )
             continue
-        name = chk.text(raw["name"], raw.line_of("name"), f"{what}: name")
-        what_text = chk.text(raw["what"], raw.line_of("what"), f"{what}: what")
-        hours = chk.text(raw["hours"], raw.line_of("hours"), f"{what}: hours") if raw.get("hours") else None
+        name = chk.local_text(raw["name"], raw.line_of("name"), f"{what}: name")
+        what_text = chk.local_text(raw["what"], raw.line_of("what"), f"{what}: what")
+        hours = chk.local_text(raw["hours"], raw.line_of("hours"), f"{what}: hours") if raw.get("hours") else None
         checked = chk.date_value(raw["checked"], raw.line_of("checked"), f"{what}: checked")
         source = _optional_str(raw, "source", what, chk)
         if source and not source.startswith(("http://", "https://")):
@@ -473,14 +314,16 @@ class WordMap:
 
 def _load_word_map(path: Path, normalise: Callable[[str], str], problems: list[Problem]) -> WordMap:
     """Synonyms, spellings and domain words, all normalised."""
-    chk = _Checker(path)
+    chk = Checker(path)
     synonyms: dict[str, str] = {}
     spellings: dict[str, str] = {}
     data, syntax = load_yaml(path)
     if syntax:
         problems.extend(syntax)
         return WordMap(synonyms, spellings, ())
-    if not isinstance(data, LineDict) or not chk.keys(data, {"synonyms"}, {"spellings", "domain"}, "synonyms file"):
+    if not isinstance(data, LineDict) or not chk.keys(
+        data, {"synonyms": True, "spellings": False, "domain": False}, "synonyms file"
+    ):
         if not isinstance(data, LineDict):
             chk.error(1, "the file must be a mapping", "start it with 'synonyms:'")
         problems.extend(chk.problems)
@@ -519,17 +362,17 @@ def _load_word_map(path: Path, normalise: Callable[[str], str], problems: list[P
     return WordMap(synonyms, spellings, tuple(domain))
 
 
-def _load_smalltalk(path: Path, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
-    chk = _Checker(path)
+def _load_smalltalk(path: Path, problems: list[Problem]) -> dict[SmallTalk, tuple[str, ...]]:
+    chk = Checker(path)
     data, syntax = load_yaml(path)
     problems.extend(syntax)
-    result: dict[str, tuple[str, ...]] = {}
+    result: dict[SmallTalk, tuple[str, ...]] = {}
     if syntax:
         return result
-    intents = {"greeting", "thanks", "help", "goodbye"}
+    intents = set(SMALLTALK_INTENTS)
     if not isinstance(data, LineDict):
         chk.error(1, "the file must be a mapping", f"use keys: {', '.join(sorted(intents))}")
-    elif chk.keys(data, intents, set(), "small talk"):
+    elif chk.keys(data, dict.fromkeys(intents, True), "small talk"):
         for intent in sorted(intents):
             result[intent] = tuple(chk.string_list(data[intent], data.line_of(intent), intent) or ())
     problems.extend(chk.problems)
@@ -537,7 +380,7 @@ def _load_smalltalk(path: Path, problems: list[Problem]) -> dict[str, tuple[str,
 
 
 def _load_out_of_scope(path: Path, problems: list[Problem]) -> dict[str, OutOfScope]:
-    chk = _Checker(path)
+    chk = Checker(path)
     result: dict[str, OutOfScope] = {}
     topics = _load_top(path, "topics", LineDict, problems)
     for topic_id, raw in (topics or {}).items():
@@ -547,9 +390,9 @@ def _load_out_of_scope(path: Path, problems: list[Problem]) -> dict[str, OutOfSc
         if not isinstance(raw, LineDict):
             chk.error(line, f"topic '{topic_id}' must be a mapping", "give it 'reply:' and 'questions:'")
             continue
-        if not chk.keys(raw, {"reply", "questions"}, set(), f"topic '{topic_id}'"):
+        if not chk.keys(raw, {"reply": True, "questions": True}, f"topic '{topic_id}'"):
             continue
-        reply = chk.text(raw["reply"], raw.line_of("reply"), f"topic '{topic_id}': reply")
+        reply = chk.local_text(raw["reply"], raw.line_of("reply"), f"topic '{topic_id}': reply")
         questions = chk.string_list(raw["questions"], raw.line_of("questions"), f"topic '{topic_id}': questions")
         if reply and questions:
             result[topic_id] = OutOfScope(topic_id, reply, tuple(questions))
@@ -558,7 +401,7 @@ def _load_out_of_scope(path: Path, problems: list[Problem]) -> dict[str, OutOfSc
 
 
 def _load_urgent(path: Path, problems: list[Problem]) -> list[Urgent]:
-    chk = _Checker(path)
+    chk = Checker(path)
     result: list[Urgent] = []
     items = _load_top(path, "urgent", LineList, problems) or LineList()
     for i, raw in enumerate(items):
@@ -566,7 +409,7 @@ def _load_urgent(path: Path, problems: list[Problem]) -> list[Urgent]:
         if not isinstance(raw, LineDict):
             chk.error(line, "an urgent item must be a mapping", "give it id, entries and words")
             continue
-        if not chk.keys(raw, {"id", "entries", "words"}, set(), f"urgent '{raw.get('id', '?')}'"):
+        if not chk.keys(raw, dict.fromkeys(("id", "entries", "words"), True), f"urgent '{raw.get('id', '?')}'"):
             continue
         entries = raw["entries"]
         if not isinstance(entries, LineDict) or NATIONAL not in entries:
@@ -587,11 +430,14 @@ def _load_urgent(path: Path, problems: list[Problem]) -> list[Urgent]:
 # --- the whole knowledge base -------------------------------------------------------------
 
 
-def check_knowledge(root: Path, *, collisions: bool = False) -> tuple[KnowledgeBase | None, list[Problem]]:
-    """Load and check everything under ``root``; the base is None when there are errors.
+# A check over every entry with the synonyms and spellings, e.g. the slower all-pairs phrasing
+# comparison of `sendbot.answering.collisions` (warnings), which `sendbot check` passes in and
+# start-up skips. Passed in so that the knowledge base does not import the answering layer.
+EntryCheck = Callable[[Iterable["Entry"], Mapping[str, str], Mapping[str, str]], list[Problem]]
 
-    ``collisions`` adds the slower all-pairs phrasing comparison (warnings only), which
-    `sendbot check` runs and start-up skips."""
+
+def check_knowledge(root: Path, *, collisions: EntryCheck | None = None) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Load and check everything under ``root``; the base is None when there are errors."""
 
     problems: list[Problem] = []
     entries: dict[str, Entry] = {}
@@ -600,9 +446,9 @@ def check_knowledge(root: Path, *, collisions: bool = False) -> tuple[KnowledgeB
         problems.append(Problem(root / "entries", 1, "no entry files found", "add knowledge/entries/*.yaml"))
     for path in entry_files:
         items = _load_top(path, "entries", LineList, problems)
-        chk = _Checker(path)
+        chk = Checker(path)
         for i, raw in enumerate(items or []):
-            entry = _parse_entry(raw, items.line_of(i), chk)  # type: ignore[union-attr]
+            entry = _parse_entry(raw, items.line_of(i), chk)
             if entry is None:
                 continue
             if entry.id in entries:
@@ -641,7 +487,7 @@ def check_knowledge(root: Path, *, collisions: bool = False) -> tuple[KnowledgeB
     out_of_scope = _load_out_of_scope(oos_path, problems) if oos_path.exists() else {}
 
     for entry in entries.values():
-        chk = _Checker(entry.file)
+        chk = Checker(entry.file)
         if entry.area not in (NATIONAL, *areas):
             chk.error(
                 entry.line,
@@ -659,10 +505,8 @@ def check_knowledge(root: Path, *, collisions: bool = False) -> tuple[KnowledgeB
                 chk.error(entry.line, f"entry '{entry.id}' is related to itself", "remove it from 'related'")
         problems.extend(chk.problems)
 
-    if collisions:
-        from sendbot.collisions import phrasing_collisions
-
-        problems.extend(phrasing_collisions(entries.values(), synonyms, spellings))
+    if collisions is not None:
+        problems.extend(collisions(entries.values(), synonyms, spellings))
 
     errors = [p for p in problems if not p.warning]
     warnings = tuple(p for p in problems if p.warning)

@@ -10,18 +10,23 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from sendbot.answers import Answer, Answerer
+from sendbot.answering.collisions import phrasing_collisions
+from sendbot.answering.decide import Decider, Decision
+from sendbot.channels.deadline_cli import add_deadline_parser, run_deadline
 from sendbot.config import Settings
-from sendbot.deadline_cli import add_deadline_parser, run_deadline
+from sendbot.conversation.presenter import Presenter
 from sendbot.deadlines import check_entry_links, load_timelines
 from sendbot.i18n import I18n, check_locales
-from sendbot.knowledge import check_knowledge, load_knowledge
-from sendbot.problems import DataError
+from sendbot.knowledge.loader import check_knowledge, load_knowledge
+from sendbot.knowledge.model import KnowledgeBase
+from sendbot.knowledge.problems import DataError
 
 log = logging.getLogger("sendbot")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(timelines_dir: Path | None) -> argparse.ArgumentParser:
+    """The whole command line; ``timelines_dir`` gives `deadline` its per-timeline options
+    (None when another command runs, so it need not read the timeline files)."""
     parser = argparse.ArgumentParser(prog="sendbot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("chat", help="chat with the bot in this terminal")
@@ -35,13 +40,14 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="measure answer accuracy on labelled questions")
     ev.add_argument("files", nargs="+", type=Path, help="eval YAML files or folders")
     ev.add_argument("--quiet", action="store_true", help="print the figures only, not the misses")
-    add_deadline_parser(sub)
+    add_deadline_parser(sub, timelines_dir)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
     settings = Settings.from_env()
+    words = sys.argv[1:] if argv is None else argv
+    args = _parser(settings.timelines_dir if "deadline" in words[:1] else None).parse_args(argv)
     command = args.command or ("telegram" if settings.token else "chat")
     try:
         if command == "check":
@@ -68,8 +74,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(settings: Settings) -> int:
-    kb, problems = check_knowledge(settings.knowledge_dir, collisions=True)
-    timelines_dir = settings.knowledge_dir / "timelines"
+    kb, problems = check_knowledge(settings.knowledge_dir, collisions=phrasing_collisions)
+    timelines_dir = settings.timelines_dir
     timelines, timeline_problems = load_timelines(timelines_dir) if timelines_dir.exists() else ({}, [])
     problems += timeline_problems + check_locales(settings.locales_dir)
     if kb is not None:
@@ -101,22 +107,22 @@ def _questions(args: argparse.Namespace) -> Iterable[str]:
             yield line.rstrip("\n")
 
 
-def answer_json(answer: Answer, answerer: Answerer, lang: str) -> dict[str, object]:
-    """The stable `ask --json` record."""
-    result = answer.result
-    entry = answer.entry
-    answered = result.status == "answer" and entry is not None
+def answer_json(decision: Decision, text: str, kb: KnowledgeBase, lang: str) -> dict[str, object]:
+    """The stable `ask --json` record: ``text`` is what the parent is told."""
+    result = decision.shown
+    entry = decision.first
+    answered = entry if result.status == "answer" else None
     return {
-        "question": answer.question,
+        "question": decision.question,
         "status": result.status,
         "id": entry.id if entry else None,
         "title": entry.title.get_text(lang) if entry else None,
         "score": result.best.score if result.best and entry else None,
-        "answer": answer.text,
-        "more": entry.more.get_text(lang) if answered and entry.more else None,
-        "sources": [str(s) for s in entry.sources] if answered else [],
+        "answer": text,
+        "more": answered.more.get_text(lang) if answered and answered.more else None,
+        "sources": [str(s) for s in answered.sources] if answered else [],
         "suggestions": [
-            {"id": c.entry_id, "title": answerer.kb.entries[c.entry_id].title.get_text(lang), "score": c.score}
+            {"id": c.entry_id, "title": kb.entries[c.entry_id].title.get_text(lang), "score": c.score}
             for c in result.candidates
         ]
         if result.status != "fallback"
@@ -126,27 +132,29 @@ def answer_json(answer: Answer, answerer: Answerer, lang: str) -> dict[str, obje
 
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
     kb = load_knowledge(settings.knowledge_dir)
-    answerer = Answerer(kb, I18n(settings.locales_dir))
+    decider = Decider(kb)
+    presenter = Presenter(kb, I18n(settings.locales_dir))
     if args.area and args.area not in kb.areas and args.area != "england":
         print(f"unknown area '{args.area}'; use one of: {', '.join([*kb.areas, 'england'])}", file=sys.stderr)
         return 2
     for question in _questions(args):
-        answer = answerer.answer(question, args.area, args.lang)
+        decision = decider.decide(question, args.area, args.lang)
+        text = presenter.text(decision, args.area, args.lang)
         if args.json:
-            print(json.dumps(answer_json(answer, answerer, args.lang), ensure_ascii=False), flush=True)
+            print(json.dumps(answer_json(decision, text, kb, args.lang), ensure_ascii=False), flush=True)
         else:
-            title = answer.entry.title.get_text(args.lang) if answer.entry else "-"
-            score = answer.result.best.score if answer.result.best else 0.0
-            print(f"Q: {question}\n[{answer.result.status}] {title} ({score:.2f})\n{answer.text}\n", flush=True)
+            entry, shown = decision.first, decision.shown
+            title = entry.title.get_text(args.lang) if entry else "-"
+            score = shown.best.score if shown.best else 0.0
+            print(f"Q: {question}\n[{shown.status}] {title} ({score:.2f})\n{text}\n", flush=True)
     return 0
 
 
 def _eval(settings: Settings, args: argparse.Namespace) -> int:
-    from sendbot.evaluate import evaluate, load_eval
+    from sendbot.answering.evaluate import evaluate, load_eval
 
     kb = load_knowledge(settings.knowledge_dir)
-    answerer = Answerer(kb, I18n(settings.locales_dir))
-    report = evaluate(answerer, load_eval(args.files, set(kb.entries)))
+    report = evaluate(Decider(kb), load_eval(args.files, set(kb.entries)))
     print(report.summary())
     if not args.quiet and report.misses:
         print(f"misses ({len(report.misses)}):")
@@ -157,7 +165,7 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
 
 def _chat(settings: Settings) -> int:
     from sendbot.app import build_conversation
-    from sendbot.terminal import run_terminal
+    from sendbot.channels.terminal import run_terminal
 
     conversation = build_conversation(settings)
     return run_terminal(conversation, sys.stdin, sys.stdout)
@@ -171,7 +179,7 @@ def _telegram(settings: Settings) -> int:
         return 2
     configure_logging(settings.token)
     from sendbot.app import build_conversation
-    from sendbot.telegram_adapter import run_telegram
+    from sendbot.channels.telegram import run_telegram
 
     run_telegram(build_conversation(settings), settings)
     return 0

@@ -4,15 +4,12 @@ so a parent asking exactly that gets a coin toss. Reported by `sendbot check` as
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from sendbot.normalise import Normaliser
-from sendbot.problems import Problem
-
-if TYPE_CHECKING:
-    from sendbot.knowledge import Entry
+from sendbot.answering.normalise import Normaliser
+from sendbot.knowledge.model import Entry
+from sendbot.knowledge.problems import Problem
 
 COLLISION_SCORE = 95.0  # token_sort_ratio at or above which two phrasings count as the same
 

@@ -11,13 +11,13 @@ from typing import Any
 
 import yaml
 
-from sendbot.problems import Problem
+from sendbot.knowledge.problems import Problem
 
 # libyaml's C loader when present: same safe tags, several times faster on the whole base.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class LineDict(dict):
+class LineDict(dict[str, Any]):
     """A mapping that knows the line it starts on and the line of each key."""
 
     line: int
@@ -28,7 +28,7 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class LineList(list):
+class LineList(list[Any]):
     """A sequence that knows the line it starts on and the line of each item."""
 
     line: int

@@ -1,0 +1,43 @@
+"""The calendar picker: a month of day buttons for a date question, with the months before
+and after while they are allowed. Pressing a day answers the question like a typed date."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+from sendbot.conversation.actions import Action, action
+from sendbot.conversation.replies import Button, Reply
+from sendbot.deadlines import Bounds, Input
+from sendbot.i18n import I18n
+
+CALENDAR_ROW = 7
+
+
+def parse_month(token: str) -> date | None:
+    """'2026-03' as the first day of that month, or None for anything else."""
+    try:
+        return date.fromisoformat(token + "-01") if len(token) == 7 else None
+    except ValueError:
+        return None
+
+
+def month_grid(spec: Input, month: date, bounds: Bounds, i18n: I18n, lang: str | None) -> Reply:
+    """The days of ``month`` the question allows, as buttons, in place of the last message."""
+    _ = i18n.translator(lang).gettext
+    last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    days = [month + timedelta(days=n) for n in range(last.day)]
+    allowed = [day for day in days if bounds.earliest <= day <= bounds.latest]
+    buttons = [Button(str(day.day), action(Action.CALENDAR, spec.name, day.isoformat())) for day in allowed]
+    rows = [tuple(buttons[i : i + CALENDAR_ROW]) for i in range(0, len(buttons), CALENDAR_ROW)]
+    before, after = month - timedelta(days=1), last + timedelta(days=1)
+    nav = []
+    if before >= bounds.earliest:
+        nav.append(Button("« " + i18n.month(before, lang), action(Action.CALENDAR, spec.name, f"{before:%Y-%m}")))
+    if after <= bounds.latest:
+        nav.append(Button(i18n.month(after, lang) + " »", action(Action.CALENDAR, spec.name, f"{after:%Y-%m}")))
+    if nav:
+        rows.append(tuple(nav))
+    rows.append((Button(_("Cancel"), action(Action.CANCEL)),))
+    text = spec.prompt + "\n\n" + _("Choose a day in {month}:").format(month=i18n.month(month, lang))
+    return Reply(text, buttons=tuple(rows), kind="edit")

@@ -1,0 +1,133 @@
+"""The knowledge base as plain data: entries, areas, contacts, out-of-scope topics, urgent
+words, and the one `Source` type every cited fact uses (entries and timelines alike).
+Loaded and checked by `sendbot.knowledge.loader`; nothing here reads a file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal, get_args
+
+from sendbot.knowledge.problems import Problem
+
+DEFAULT_LANG = "en"
+NATIONAL = "national"
+ENGLAND = "england"  # built-in area: "elsewhere in England", no local contacts of its own
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ID_LENGTH = 40  # keeps every callback datum under Telegram's 64-byte limit
+# The kinds of small talk: each has its phrasings in smalltalk.yaml and its reply in
+# `sendbot.conversation.presenter`; defined here once, checked by the loader.
+SmallTalk = Literal["greeting", "thanks", "help", "goodbye"]
+SMALLTALK_INTENTS: tuple[SmallTalk, ...] = get_args(SmallTalk)
+Status = Literal["P", "CoP", "S"]  # primary law, Code of Practice, secondary source
+LANG_PATTERN = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
+
+
+class LocalText(dict[str, str]):
+    """A text with translations; falls back to English so a missing translation never hides an answer."""
+
+    def get_text(self, lang: str) -> str:
+        return self.get(lang) or self.get(lang.split("_")[0]) or self[DEFAULT_LANG]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact comes from: a citation and/or the page it was read on. A timeline's rules
+    also say how sure the research is (``status``: P, CoP or S; never unverified)."""
+
+    cite: str | None
+    url: str | None
+    status: Status | None = None
+
+    def __str__(self) -> str:
+        if self.cite and self.url:
+            return f"{self.cite} ({self.url})"
+        return self.cite or self.url or ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    topic: str
+    title: LocalText
+    area: str
+    reviewed: date
+    questions: Mapping[str, tuple[str, ...]]
+    answer: LocalText
+    more: LocalText | None
+    sources: tuple[Source, ...]
+    related: tuple[str, ...]
+    file: Path
+    line: int
+
+    def phrasings(self, lang: str) -> tuple[str, ...]:
+        return self.questions.get(lang, ()) or self.questions[DEFAULT_LANG]
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    name: LocalText
+    council: LocalText
+    note: LocalText | None
+    places: tuple[str, ...] = ()  # normalised place names that show a message is about this area
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    area: str
+    name: LocalText
+    what: LocalText
+    phone: str | None
+    email: str | None
+    website: str | None
+    hours: LocalText | None
+    source: str
+    checked: date
+    helpline: bool
+
+
+@dataclass(frozen=True)
+class OutOfScope:
+    """A kind of question we must not answer (medical, benefit rates, other countries):
+    matched like an entry, so such questions get an honest "not me" instead of a wrong answer."""
+
+    id: str
+    reply: LocalText
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Urgent:
+    """Words that mean a child or parent may be in danger, and the entry to show at once
+    (per area, with a national one)."""
+
+    id: str
+    entries: dict[str, str]  # area (or "national") -> entry id
+    words: tuple[str, ...]  # normalised
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    entries: dict[str, Entry]
+    areas: dict[str, Area]
+    contacts: tuple[Contact, ...]
+    synonyms: dict[str, str]  # normalised variant -> canonical form
+    spellings: dict[str, str]  # normalised word -> British form
+    smalltalk: dict[SmallTalk, tuple[str, ...]]  # intent -> phrasings
+    out_of_scope: dict[str, OutOfScope]
+    domain: tuple[str, ...]  # words that show a message is about SEND at all
+    urgent: tuple[Urgent, ...]
+    root: Path
+    warnings: tuple[Problem, ...] = field(default=())
+
+    def contacts_for(self, area: str | None, *, helplines_only: bool = False) -> list[Contact]:
+        """Local contacts first (for the chosen area), then national ones."""
+        chosen = [c for c in self.contacts if area and c.area == area]
+        national = [c for c in self.contacts if c.area == NATIONAL]
+        picked = chosen + national
+        return [c for c in picked if c.helpline] if helplines_only else picked

@@ -1,0 +1,1 @@
+"""What the bot keeps between messages: chat settings, reminders and feedback counts."""

@@ -1,0 +1,36 @@
+"""The `Store` interface: everything the conversation keeps between messages goes through
+these methods, so another database (or an in-memory one in tests) can stand in for SQLite."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from sendbot.reminders.model import Reminder
+from sendbot.store.state import ChatState
+
+
+class Store(Protocol):
+    def load_chat(self, chat_id: int) -> ChatState: ...
+
+    def save_chat(self, state: ChatState) -> None: ...
+
+    def forget(self, chat_id: int) -> None:
+        """Delete every row about the chat, in every table."""
+        ...
+
+    def rows_about(self, chat_id: int) -> int: ...
+
+    def record_feedback(self, chat_id: int, entry_id: str, helpful: bool) -> None: ...
+
+    def feedback_counts(self) -> dict[str, tuple[int, int]]: ...
+
+    def add_reminder(self, chat_id: int, due_at: datetime, text: str) -> int: ...
+
+    def pending_reminders(self, chat_id: int | None = None) -> list[Reminder]: ...
+
+    def due_reminders(self, now: datetime, chat_id: int | None = None) -> list[Reminder]: ...
+
+    def cancel_reminders(self, chat_id: int, reminder_id: int | None = None) -> int: ...
+
+    def close(self) -> None: ...
