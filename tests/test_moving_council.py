@@ -24,7 +24,7 @@ TODAY = "2026-12-02"  # pinned: the inputs are only accepted within a few years 
 
 def deadline(*argv: str) -> dict[str, str | None]:
     done = subprocess.run(
-        [sys.executable, "-m", "sendbot.cli", "deadline", "moving-council", *argv, "--json", "--today", TODAY],
+        [sys.executable, "-m", "sendbot.channels.cli", "deadline", "moving-council", *argv, "--json", "--today", TODAY],
         cwd=ROOT,
         capture_output=True,
         text=True,
