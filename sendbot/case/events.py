@@ -52,18 +52,27 @@ EVENT_SPECS: dict[EventKind, EventSpec] = {
     for spec in (
         EventSpec(E.ASSESSMENT_REQUESTED, "The council received the request for an EHC needs assessment"),
         EventSpec(
-            E.ASSESSMENT_DECISION, "The council said it will carry out an EHC needs assessment", False,
+            E.ASSESSMENT_DECISION,
+            "The council said it will carry out an EHC needs assessment",
+            False,
             (E.ASSESSMENT_REQUESTED,),
         ),
-        EventSpec(E.ASSESSMENT_REFUSED, "The council refused to carry out an EHC needs assessment", False,
-                  (E.ASSESSMENT_REQUESTED,)),
-        EventSpec(E.NO_PLAN_DECISION, "The council decided not to issue an EHC plan", False,
-                  (E.ASSESSMENT_REQUESTED,)),
+        EventSpec(
+            E.ASSESSMENT_REFUSED,
+            "The council refused to carry out an EHC needs assessment",
+            False,
+            (E.ASSESSMENT_REQUESTED,),
+        ),
+        EventSpec(E.NO_PLAN_DECISION, "The council decided not to issue an EHC plan", False, (E.ASSESSMENT_REQUESTED,)),
         EventSpec(E.DRAFT_PLAN_RECEIVED, "The draft EHC plan was sent to you", False, (E.ASSESSMENT_REQUESTED,)),
         EventSpec(E.FINAL_PLAN_RECEIVED, "The final EHC plan was issued", False, (E.ASSESSMENT_REQUESTED,)),
         EventSpec(E.ANNUAL_REVIEW_MEETING, "Annual review meeting", True),
-        EventSpec(E.REVIEW_DECISION_RECEIVED, "The council's decision after the annual review was sent", False,
-                  (E.ANNUAL_REVIEW_MEETING,)),
+        EventSpec(
+            E.REVIEW_DECISION_RECEIVED,
+            "The council's decision after the annual review was sent",
+            False,
+            (E.ANNUAL_REVIEW_MEETING,),
+        ),
         EventSpec(E.DECISION_LETTER, "A council decision you can appeal was sent"),
         EventSpec(E.MEDIATION_CERTIFICATE, "The mediation certificate was issued"),
         EventSpec(E.APPEAL_LODGED, "The appeal was sent to the SEND Tribunal"),
@@ -134,8 +143,13 @@ STEP_RULES: dict[str, StepRule] = {
         StepRule(
             "ehc-assessment/decision-to-assess",
             met_by=frozenset(
-                {E.ASSESSMENT_DECISION, E.ASSESSMENT_REFUSED, E.NO_PLAN_DECISION, E.DRAFT_PLAN_RECEIVED,
-                 E.FINAL_PLAN_RECEIVED}
+                {
+                    E.ASSESSMENT_DECISION,
+                    E.ASSESSMENT_REFUSED,
+                    E.NO_PLAN_DECISION,
+                    E.DRAFT_PLAN_RECEIVED,
+                    E.FINAL_PLAN_RECEIVED,
+                }
             ),
             since="request_received",
             can_miss=True,

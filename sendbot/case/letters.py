@@ -142,7 +142,8 @@ def _load_fits(check: DataChecker, data: LineDict) -> Fits:
         for item in dates[key]:
             if item not in STEP_RULES:
                 check.error(
-                    fits.line_of(key), f"fits.{key}: '{item}' is not a date a case follows",
+                    fits.line_of(key),
+                    f"fits.{key}: '{item}' is not a date a case follows",
                     f"use one of: {', '.join(sorted(STEP_RULES))}",
                 )
     kinds: dict[str, tuple[EventKind, ...]] = {}
@@ -152,7 +153,8 @@ def _load_fits(check: DataChecker, data: LineDict) -> Fits:
             kind = parse_event(item)
             if kind is None:
                 check.error(
-                    fits.line_of(key), f"fits.{key}: unknown event '{item}'",
+                    fits.line_of(key),
+                    f"fits.{key}: unknown event '{item}'",
                     f"use one of: {', '.join(k.value for k in EventKind)}",
                 )
             else:

@@ -62,8 +62,11 @@ def _compile(check: DataChecker, data: LineDict, key: str, where: str) -> tuple[
         try:
             patterns.append(re.compile(text))
         except re.error as exc:
-            check.error(data.line_of(key), f"{where}: pattern '{text}' is not a regular expression ({exc})",
-                        "fix the pattern; escape ( ) [ ] . ? * + with a backslash when meant literally")
+            check.error(
+                data.line_of(key),
+                f"{where}: pattern '{text}' is not a regular expression ({exc})",
+                "fix the pattern; escape ( ) [ ] . ? * + with a backslash when meant literally",
+            )
     return tuple(patterns)
 
 
@@ -89,8 +92,11 @@ def load_patterns(path: Path = DEFAULT_PATTERNS_FILE) -> tuple[LetterPatterns | 
         event_text = check.text(item, "event", where)
         event = parse_event(event_text)
         if event_text and event is None:
-            check.error(item.line_of("event"), f"{where}: unknown event '{event_text}'",
-                        f"use one of: {', '.join(k.value for k in EventKind)}")
+            check.error(
+                item.line_of("event"),
+                f"{where}: unknown event '{event_text}'",
+                f"use one of: {', '.join(k.value for k in EventKind)}",
+            )
         says = check.text(item, "says", where)
         any_patterns, none_patterns = _compile(check, item, "any", where), _compile(check, item, "none", where)
         if event is not None and kind_id and says and any_patterns:

@@ -87,9 +87,7 @@ def check_name(name: str) -> str:
     """A nickname or initial: up to 20 letters, digits, spaces, dots, hyphens, apostrophes."""
     cleaned = " ".join(name.split())
     if not NAME_PATTERN.match(cleaned):
-        raise CaseError(
-            f"'{name}' cannot be a case name: use a nickname or an initial of up to 20 letters or digits"
-        )
+        raise CaseError(f"'{name}' cannot be a case name: use a nickname or an initial of up to 20 letters or digits")
     return cleaned
 
 
@@ -100,9 +98,7 @@ def forget_cases(conn: sqlite3.Connection, chat_id: int) -> int:
         return 0
     deleted = 0
     for table in CASE_TABLES:
-        cur = conn.execute(
-            f"DELETE FROM {table} WHERE case_id IN (SELECT id FROM cases WHERE chat_id = ?)", (chat_id,)
-        )
+        cur = conn.execute(f"DELETE FROM {table} WHERE case_id IN (SELECT id FROM cases WHERE chat_id = ?)", (chat_id,))
         deleted += cur.rowcount
     deleted += conn.execute("DELETE FROM cases WHERE chat_id = ?", (chat_id,)).rowcount
     return deleted
@@ -276,7 +272,7 @@ class CaseStore:
             claimed_at, sent_at = row
             if sent_at is not None:
                 return False
-            age = (now.astimezone(timezone.utc).replace(tzinfo=None) - datetime.fromisoformat(claimed_at))
+            age = now.astimezone(timezone.utc).replace(tzinfo=None) - datetime.fromisoformat(claimed_at)
             if age.total_seconds() < lease_seconds:
                 return False
             conn.execute(

@@ -102,9 +102,9 @@ def _calculate(timeline: Timeline, given: dict[str, CaseEvent], today: date) -> 
             del inputs[exc.input]
 
 
-def _status(rule: StepRule, event: Event, given: Mapping[str, CaseEvent], case: Case, today: date) -> tuple[
-    Status | None, date | None
-]:
+def _status(
+    rule: StepRule, event: Event, given: Mapping[str, CaseEvent], case: Case, today: date
+) -> tuple[Status | None, date | None]:
     """(status, met on); status None means the date is not shown for this case."""
     anchor = given.get(rule.since) if rule.since else None
     for recorded in case.events:
