@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sendbot.answers import Answer, Answerer
+from sendbot.case.cli import add_case_parser
+from sendbot.case.data import check_case_data
 from sendbot.config import Settings
 from sendbot.deadline_cli import add_deadline_parser, run_deadline
 from sendbot.deadlines import check_entry_links, load_timelines
@@ -36,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("files", nargs="+", type=Path, help="eval YAML files or folders")
     ev.add_argument("--quiet", action="store_true", help="print the figures only, not the misses")
     add_deadline_parser(sub)
+    add_case_parser(sub)
     return parser
 
 
@@ -52,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
             return _eval(settings, args)
         if command == "deadline":
             return run_deadline(args)
+        if command == "case":
+            return int(args.func(args))
         if command == "telegram":
             return _telegram(settings)
         return _chat(settings)
@@ -71,7 +76,7 @@ def _check(settings: Settings) -> int:
     kb, problems = check_knowledge(settings.knowledge_dir, collisions=True)
     timelines_dir = settings.knowledge_dir / "timelines"
     timelines, timeline_problems = load_timelines(timelines_dir) if timelines_dir.exists() else ({}, [])
-    problems += timeline_problems + check_locales(settings.locales_dir)
+    problems += timeline_problems + check_locales(settings.locales_dir) + check_case_data(settings.knowledge_dir)
     if kb is not None:
         problems += check_entry_links(timelines, kb.entries)
     errors = [p for p in problems if not p.warning]

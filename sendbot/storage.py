@@ -17,6 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from sendbot.case.store import case_rows_about, forget_cases
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS chats (
     chat_id INTEGER PRIMARY KEY,
@@ -143,11 +145,12 @@ class Store:
         with self._tx() as conn:
             for table in CHAT_TABLES:
                 conn.execute(f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,))
+            forget_cases(conn, chat_id)  # the case tables (sendbot/case/store.py), same transaction
 
     def rows_about(self, chat_id: int) -> int:
         """How many rows mention the chat: what /forget must bring to zero."""
         with self._lock:
-            return sum(
+            return case_rows_about(self._conn, chat_id) + sum(
                 self._conn.execute(f"SELECT COUNT(*) FROM {t} WHERE chat_id = ?", (chat_id,)).fetchone()[0]
                 for t in CHAT_TABLES
             )

@@ -21,10 +21,11 @@ class CaseKnowledge:
 
 
 def check_case_data(knowledge_dir: Path) -> list[Problem]:
-    """Problems in ``letters/*.yaml`` and ``letter-patterns.yaml``, for ``sendbot check``."""
-    _, problems = load_letters(knowledge_dir / "letters")
-    _, pattern_problems = load_patterns(knowledge_dir / "letter-patterns.yaml")
-    return problems + pattern_problems
+    """Problems in ``letters/*.yaml`` and ``letter-patterns.yaml``, for ``sendbot check``
+    (a knowledge folder without them, such as a test fixture, has none to report)."""
+    letters_dir, patterns_file = knowledge_dir / "letters", knowledge_dir / "letter-patterns.yaml"
+    problems = load_letters(letters_dir)[1] if letters_dir.is_dir() else []
+    return problems + (load_patterns(patterns_file)[1] if patterns_file.is_file() else [])
 
 
 def load_case_knowledge(knowledge_dir: Path) -> CaseKnowledge:
