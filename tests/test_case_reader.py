@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sendbot.case.events import EventKind
-from sendbot.case.reader import LetterPatterns, load_patterns, read_letter
+from sendbot.case.reader import LetterPatterns, load_patterns, pdf_text, read_letter
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTERS = ROOT / "tests" / "fixtures" / "case_letters"
@@ -80,3 +80,33 @@ def test_broken_pattern_reports_file_and_line(tmp_path: Path) -> None:
     text = [str(p) for p in problems]
     assert any(":5: kind 'x': unknown event 'nope'" in p for p in text)
     assert any(":7: kind 'x': pattern '(unclosed' is not a regular expression" in p for p in text)
+
+
+def minimal_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF with a text layer, built by hand (no PDF writer needed in tests)."""
+    content = "BT /F1 12 Tf 72 720 Td 14 TL " + " ".join(f"({line}) '" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def test_a_pdf_letter_is_read(patterns: LetterPatterns) -> None:
+    text = pdf_text(minimal_pdf(["Date: 14 April 2026", "The panel has decided not to assess your child."]))
+    reading = read_letter(text, patterns, TODAY)
+    assert reading.kind is not None and reading.kind.id == "refusal-to-assess"
+    assert reading.date == date(2026, 4, 14)
