@@ -8,8 +8,11 @@ the chat that pressed it:
 | data | meaning |
 |---|---|
 | ``cv:CASE`` | show a case |
+| ``ce:CASE:`` | ask which event to record in CASE |
 | ``ce:CASE:EVENT`` | record EVENT in CASE (the chat then asks for its date; CASE ``new``: a new case) |
-| ``ca:CASE:EVENT:DATE`` | record EVENT on DATE (offered after reading a council letter) |
+| ``ca:CASE:EVENT:DATE`` | record EVENT on DATE (offered after reading a council letter or a message) |
+
+CASE ``ask`` in ``ce``/``ca``: the chat has several cases, so ask which one first.
 | ``cl:CASE:LETTER`` | make LETTER for CASE |
 | ``cc:CASE`` | the chronology (.docx) and every date (.ics) |
 | ``cy:CASE:STEP`` / ``cn:CASE:STEP`` | the watch's "Yes, on ..." / "Not yet" |
@@ -26,6 +29,7 @@ from datetime import date
 from functools import lru_cache
 
 from sendbot.case import chronology
+from sendbot.case.capture import capture
 from sendbot.case.data import CaseKnowledge, load_case_knowledge
 from sendbot.case.events import EVENT_SPECS, STEP_RULES, EventKind
 from sendbot.case.letters import fitting, render, to_docx
@@ -43,6 +47,7 @@ STALE = "That button belongs to an older message. Send /mycase to see your cases
 __all__ = [
     "WatchNotice",
     "add_event",
+    "capture_reply",
     "case_menu",
     "case_view",
     "chronology_replies",
@@ -323,3 +328,27 @@ def read_letter_reply(
     else:
         button = Button(label, action("ce", target, event.value))
     return Reply(f"{reading.kind.says}\n{when}", buttons=((button,),))
+
+
+def capture_reply(
+    store: CaseStore, chat_id: int, text: str, today: date, knowledge: CaseKnowledge | None = None
+) -> Reply | None:
+    """A message that tells of an event ("the draft plan came yesterday"): offer to add it
+    (one tap), or None when the message is not one (a question, or nothing clear), so the
+    chat answers it as usual. Nothing is written here."""
+    knowledge = knowledge or default_knowledge()
+    found = capture(text, knowledge.phrases, today)
+    if found is None:
+        return None
+    names = store.case_names(chat_id)
+    target = str(store.find(chat_id, names[0]).id) if len(names) == 1 else "new" if not names else "ask"
+    label = EVENT_SPECS[found.kind].label
+    if found.date is None:
+        return Reply(
+            f"It sounds like this happened: {label}. Shall I add it to your case? Tap, then tell me the date.",
+            buttons=((Button("Add it", action("ce", target, found.kind.value)),),),
+        )
+    return Reply(
+        f"It sounds like this happened: {label}, {format_day(found.date)}. Shall I add it to your case?",
+        buttons=((Button("Add it", action("ca", target, found.kind.value, found.date.isoformat())),),),
+    )
