@@ -118,3 +118,21 @@ def test_broken_letter_reports_file_line_and_fix(tmp_path: Path) -> None:
 
 def test_project_case_data_has_no_problems() -> None:
     assert check_case_data(ROOT / "knowledge") == []
+
+
+def test_sendbot_check_reports_a_broken_letter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from sendbot.cli import main
+
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "kb_small", knowledge)
+    shutil.copytree(ROOT / "knowledge" / "letters", knowledge / "letters")
+    broken = knowledge / "letters" / "complain-20-weeks.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("{final_plan_due}", "{final_due}"), encoding="utf-8")
+    monkeypatch.setenv("SENDBOT_KNOWLEDGE", str(knowledge))
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert f"{broken}:19: 'text' uses unknown field {{final_due}} (use one of:" in out

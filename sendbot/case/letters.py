@@ -115,16 +115,25 @@ def _fields_in(text: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
 
 
+def _line_in(data: LineDict, key: str, raw: str, needle: str) -> int:
+    """The file line of ``needle`` inside a multi-line (block) value, else the key's line."""
+    position = raw.find(needle)
+    if "\n" not in raw.strip() or position < 0:
+        return data.line_of(key)
+    return data.line_of(key) + 1 + raw[:position].count("\n")
+
+
 def _check_template_text(check: DataChecker, data: LineDict, key: str, text: str) -> None:
     try:
         names = _fields_in(text)
     except ValueError as exc:
         check.error(data.line_of(key), f"'{key}' has a broken {{field}}: {exc}", "write fields as {child_name}")
         return
+    raw = str(data.get(key, ""))
     for name in names:
         if name not in FIELDS:
             check.error(
-                data.line_of(key),
+                _line_in(data, key, raw, "{" + name),
                 f"'{key}' uses unknown field {{{name}}}",
                 f"use one of: {', '.join(sorted(FIELDS))}",
             )
