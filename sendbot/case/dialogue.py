@@ -230,6 +230,10 @@ def export_data(store: CaseStore, chat_id: int, today: date, knowledge: CaseKnow
                 "case": case.name,
                 "events": [{"event": e.kind.value, "date": e.date.isoformat()} for e in case.events],
                 "letters_made": [{"letter": m.letter, "date": m.made_on.isoformat()} for m in case.letters],
+                "missed_date_questions": [
+                    {"date": step, "due": due, "sent": sent is not None}
+                    for _, step, due, sent in store.watch_rows(case.id)
+                ],
             }
         )
         texts.append(chronology.as_text(timeline, knowledge.letters))

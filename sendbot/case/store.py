@@ -288,8 +288,11 @@ class CaseStore:
                 (_utc(now), case_id, step, due.isoformat()),
             )
 
-    def watch_rows(self) -> list[tuple[int, str, str, str | None]]:
-        """(case id, step, due, sent_at) of every claimed notice, for tests and export."""
+    def watch_rows(self, case_id: int | None = None) -> list[tuple[int, str, str, str | None]]:
+        """(case id, step, due, sent_at) of every claimed notice (of one case), for export."""
+        where, args = ("WHERE case_id = ?", (case_id,)) if case_id is not None else ("", ())
         with self._lock:
-            rows = self._conn.execute("SELECT case_id, step, due, sent_at FROM case_watch ORDER BY case_id, step")
+            rows = self._conn.execute(
+                f"SELECT case_id, step, due, sent_at FROM case_watch {where} ORDER BY case_id, step", args
+            )
             return [(int(a), str(b), str(c), None if d is None else str(d)) for a, b, c, d in rows]
