@@ -210,6 +210,9 @@ def _write_atomically(path: Path, content: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(content)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # as an ordinary new file (mkstemp makes it 0600)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
