@@ -12,6 +12,8 @@ from pathlib import Path
 
 from sendbot.answering.collisions import phrasing_collisions
 from sendbot.answering.decide import Decider, Decision
+from sendbot.case.cli import add_case_parser
+from sendbot.case.data import check_case_data
 from sendbot.channels.deadline_cli import add_deadline_parser, run_deadline
 from sendbot.config import Settings
 from sendbot.conversation.presenter import Presenter
@@ -41,6 +43,7 @@ def _parser(timelines_dir: Path | None) -> argparse.ArgumentParser:
     ev.add_argument("files", nargs="+", type=Path, help="eval YAML files or folders")
     ev.add_argument("--quiet", action="store_true", help="print the figures only, not the misses")
     add_deadline_parser(sub, timelines_dir)
+    add_case_parser(sub)
     return parser
 
 
@@ -58,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
             return _eval(settings, args)
         if command == "deadline":
             return run_deadline(args)
+        if command == "case":
+            return int(args.func(args))
         if command == "telegram":
             return _telegram(settings)
         return _chat(settings)
@@ -77,7 +82,7 @@ def _check(settings: Settings) -> int:
     kb, problems = check_knowledge(settings.knowledge_dir, collisions=phrasing_collisions)
     timelines_dir = settings.timelines_dir
     timelines, timeline_problems = load_timelines(timelines_dir) if timelines_dir.exists() else ({}, [])
-    problems += timeline_problems + check_locales(settings.locales_dir)
+    problems += timeline_problems + check_locales(settings.locales_dir) + check_case_data(settings.knowledge_dir)
     if kb is not None:
         problems += check_entry_links(timelines, kb.entries)
     errors = [p for p in problems if not p.warning]

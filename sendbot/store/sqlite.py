@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from sendbot.case.store import case_rows_about, forget_cases
 from sendbot.clock import Clock, utc_now, utc_text
 from sendbot.reminders.model import Reminder
 from sendbot.store.state import ChatState
@@ -118,12 +119,13 @@ class SqliteStore:
         with self._tx() as conn:
             for table in CHAT_TABLES:
                 conn.execute(f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,))
+            forget_cases(conn, chat_id)  # the case tables (sendbot/case/store.py), same transaction
 
     def rows_about(self, chat_id: int) -> int:
         """How many rows mention the chat: what /forget must bring to zero."""
         with self._lock:
-            return sum(
-                self._conn.execute(f"SELECT COUNT(*) FROM {t} WHERE chat_id = ?", (chat_id,)).fetchone()[0]
+            return case_rows_about(self._conn, chat_id) + sum(
+                int(self._conn.execute(f"SELECT COUNT(*) FROM {t} WHERE chat_id = ?", (chat_id,)).fetchone()[0])
                 for t in CHAT_TABLES
             )
 

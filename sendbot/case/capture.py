@@ -1,0 +1,132 @@
+"""Noticing, in a parent's own words, an event to add to their case ("we sent the EHC
+request on 3rd March", "the draft plan came yesterday"), from phrases kept as data in
+``knowledge/case-phrases.yaml``. Exact or silent: one event and a real date, or nothing; the
+chat only ever offers the event, the parent taps to add it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+
+from sendbot.case.datacheck import DataChecker
+from sendbot.case.events import EVENT_SPECS, EventKind, parse_event
+from sendbot.case.record import MAX_YEARS_AGO, MAX_YEARS_AHEAD
+from sendbot.deadlines import Bounds, ParsedDate, parse_date
+from sendbot.knowledge.problems import Problem
+from sendbot.knowledge.yamlfile import LineDict, line_of, load_yaml
+
+DEFAULT_PHRASES_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "case-phrases.yaml"
+MAX_DATE_WORDS = 4
+_TOKEN = re.compile(r"[a-z0-9/.-]+")
+
+
+@dataclass(frozen=True)
+class EventPhrases:
+    kind: EventKind
+    any: tuple[re.Pattern[str], ...]
+    none: tuple[re.Pattern[str], ...] = ()
+
+
+@dataclass(frozen=True)
+class CasePhrases:
+    question_starts: frozenset[str]
+    events: tuple[EventPhrases, ...]
+
+
+@dataclass(frozen=True)
+class Capture:
+    kind: EventKind
+    date: date | None  # None: the message named no clear date; ask for it
+
+
+def _patterns(check: DataChecker, data: LineDict, key: str, where: str) -> tuple[re.Pattern[str], ...]:
+    found = []
+    for text in check.strings(data, key, where):
+        try:
+            found.append(re.compile(text))
+        except re.error as exc:
+            check.error(
+                data.line_of(key),
+                f"{where}: pattern '{text}' is not a regular expression ({exc})",
+                "fix the pattern; escape ( ) [ ] . ? * + with a backslash when meant literally",
+            )
+    return tuple(found)
+
+
+def load_phrases(path: Path = DEFAULT_PHRASES_FILE) -> tuple[CasePhrases | None, list[Problem]]:
+    data, problems = load_yaml(path)
+    if data is None:
+        return None, problems
+    check = DataChecker(path)
+    if not check.mapping(data, ("reviewed", "question_starts", "events"), (), "the phrases file", line_of(data)):
+        return None, check.problems
+    check.day(data, "reviewed", "the phrases file")
+    starts = frozenset(word.lower() for word in check.strings(data, "question_starts", "the phrases file"))
+    events: list[EventPhrases] = []
+    for item, line in check.items(data, "events", "the phrases file"):
+        if not check.mapping(item, ("event", "any"), ("none",), "an event's phrases", line):
+            continue
+        if not isinstance(item, LineDict):
+            continue
+        text = check.text(item, "event", "an event's phrases")
+        kind = parse_event(text)
+        if kind is None:
+            check.error(
+                item.line_of("event"), f"unknown event '{text}'", f"use one of: {', '.join(k.value for k in EventKind)}"
+            )
+            continue
+        where = f"event '{kind.value}'"
+        events.append(EventPhrases(kind, _patterns(check, item, "any", where), _patterns(check, item, "none", where)))
+    if check.problems:
+        return None, check.problems
+    return CasePhrases(starts, tuple(events)), []
+
+
+def is_question(text: str, phrases: CasePhrases) -> bool:
+    words = text.strip().lower().split()
+    return text.rstrip().endswith("?") or (bool(words) and words[0].strip(",.") in phrases.question_starts)
+
+
+def find_day(text: str, kind: EventKind, today: date) -> date | None:
+    """The one date the message names ("on 3rd March", "yesterday", "03/03/2026"); several
+    different dates, or none, give None."""
+    latest = today + relativedelta(years=MAX_YEARS_AHEAD) if EVENT_SPECS[kind].may_be_future else today
+    bounds = Bounds(today - relativedelta(years=MAX_YEARS_AGO), latest, today)
+    tokens = [token.strip(".") for token in _TOKEN.findall(text.lower())]
+    found: set[date] = set()
+    start = 0
+    while start < len(tokens):
+        for size in range(min(MAX_DATE_WORDS, len(tokens) - start), 0, -1):
+            window = " ".join(tokens[start : start + size])
+            if (
+                not any(ch.isdigit() for ch in window)
+                and window not in ("today", "yesterday", "tomorrow")
+                and not (size == 2 and tokens[start] == "last")
+            ):
+                continue
+            result = parse_date(window, bounds)
+            if isinstance(result, ParsedDate):
+                found.add(result.value)
+                start += size - 1
+                break
+        start += 1
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def capture(text: str, phrases: CasePhrases, today: date) -> Capture | None:
+    """The event a message tells of, with its date, or None."""
+    if is_question(text, phrases):
+        return None
+    flat = " ".join(text.lower().split())
+    kinds = [
+        item.kind
+        for item in phrases.events
+        if any(p.search(flat) for p in item.any) and not any(p.search(flat) for p in item.none)
+    ]
+    if len(kinds) != 1:
+        return None
+    return Capture(kinds[0], find_day(text, kinds[0], today))

@@ -1,0 +1,168 @@
+"""Recognising a council's letter: its kind and its date, from patterns kept as data in
+``knowledge/letter-patterns.yaml``. Exact or silent: when no kind matches, nothing is
+guessed. The letter's text is only read here, never stored or logged."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+
+from sendbot.case.datacheck import DataChecker
+from sendbot.case.events import EventKind, parse_event
+from sendbot.deadlines import Bounds, ParsedDate, parse_date
+from sendbot.knowledge.problems import Problem
+from sendbot.knowledge.yamlfile import LineDict, line_of, load_yaml
+
+DEFAULT_PATTERNS_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "letter-patterns.yaml"
+MAX_LETTER_YEARS = 5  # an older date on a letter is a reference, not the letter's date
+HEADER_LINES = 15  # a date standing alone on a line counts only near the top
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+DATE_IN_TEXT = re.compile(
+    rf"\b(\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b",
+    re.IGNORECASE,
+)
+_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+
+
+@dataclass(frozen=True)
+class LetterKind:
+    id: str
+    event: EventKind
+    says: str
+    any: tuple[re.Pattern[str], ...]
+    none: tuple[re.Pattern[str], ...] = ()
+
+
+@dataclass(frozen=True)
+class LetterPatterns:
+    date_labels: tuple[str, ...]
+    kinds: tuple[LetterKind, ...]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What was recognised: ``kind`` None means "not recognised"; ``date`` None means no
+    clear date was found (the parent is asked for it)."""
+
+    kind: LetterKind | None
+    date: date | None
+
+
+def _compile(check: DataChecker, data: LineDict, key: str, where: str) -> tuple[re.Pattern[str], ...]:
+    patterns = []
+    for text in check.strings(data, key, where):
+        try:
+            patterns.append(re.compile(text))
+        except re.error as exc:
+            check.error(
+                data.line_of(key),
+                f"{where}: pattern '{text}' is not a regular expression ({exc})",
+                "fix the pattern; escape ( ) [ ] . ? * + with a backslash when meant literally",
+            )
+    return tuple(patterns)
+
+
+def load_patterns(path: Path = DEFAULT_PATTERNS_FILE) -> tuple[LetterPatterns | None, list[Problem]]:
+    data, problems = load_yaml(path)
+    if data is None:
+        return None, problems
+    check = DataChecker(path)
+    if not check.mapping(data, ("reviewed", "date_labels", "kinds"), (), "the patterns file", line_of(data)):
+        return None, check.problems
+    check.day(data, "reviewed", "the patterns file")
+    labels = tuple(label.lower() for label in check.strings(data, "date_labels", "the patterns file"))
+    kinds: list[LetterKind] = []
+    for item, line in check.items(data, "kinds", "the patterns file"):
+        if not check.mapping(item, ("id", "event", "says", "any"), ("none",), "a letter kind", line):
+            continue
+        if not isinstance(item, LineDict):
+            continue
+        kind_id = check.entry_id(item, "id", "a letter kind")
+        where = f"kind '{kind_id}'"
+        if kind_id in {kind.id for kind in kinds}:
+            check.error(item.line_of("id"), f"{where} appears twice", "keep one of them")
+        event_text = check.text(item, "event", where)
+        event = parse_event(event_text)
+        if event_text and event is None:
+            check.error(
+                item.line_of("event"),
+                f"{where}: unknown event '{event_text}'",
+                f"use one of: {', '.join(k.value for k in EventKind)}",
+            )
+        says = check.text(item, "says", where)
+        any_patterns, none_patterns = _compile(check, item, "any", where), _compile(check, item, "none", where)
+        if event is not None and kind_id and says and any_patterns:
+            kinds.append(LetterKind(kind_id, event, " ".join(says.split()), any_patterns, none_patterns))
+    if check.problems:
+        return None, check.problems
+    return LetterPatterns(labels, tuple(kinds)), []
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def recognise_kind(text: str, patterns: LetterPatterns) -> LetterKind | None:
+    flat = _flat(text)
+    best: tuple[int, int, LetterKind] | None = None
+    for order, kind in enumerate(patterns.kinds):
+        if any(p.search(flat) for p in kind.none):
+            continue
+        score = sum(1 for p in kind.any if p.search(flat))
+        if score and (best is None or score > best[0]):
+            best = (score, -order, kind)
+    return best[2] if best else None
+
+
+def _read_date(text: str, today: date) -> date | None:
+    bounds = Bounds(today - relativedelta(years=MAX_LETTER_YEARS), today, today)
+    result = parse_date(text, bounds)
+    return result.value if isinstance(result, ParsedDate) else None
+
+
+def find_date(text: str, patterns: LetterPatterns, today: date) -> date | None:
+    """The letter's own date: on a "Date:" line, or alone on a line near the top. Several
+    different candidates, or none, give None: the parent is asked rather than guessed for."""
+    labelled: set[date] = set()
+    alone: set[date] = set()
+    labels = sorted(patterns.date_labels, key=len, reverse=True)
+    for number, raw in enumerate(text.splitlines()):
+        line = raw.strip().lower()
+        label = next((lab for lab in labels if re.match(rf"{re.escape(lab)}\b\s*:?\s*", line)), None)
+        if label is not None:
+            rest = re.sub(rf"^{re.escape(label)}\b\s*:?\s*", "", line)
+            found = DATE_IN_TEXT.search(rest)
+            day = _read_date(found.group(1), today) if found else None
+            if day is not None:
+                labelled.add(day)
+            continue
+        if number < HEADER_LINES and (match := re.fullmatch(rf"{_WEEKDAY}{DATE_IN_TEXT.pattern}", line, re.I)):
+            day = _read_date(match.group(1), today)
+            if day is not None:
+                alone.add(day)
+    for candidates in (labelled, alone):
+        if len(candidates) == 1:
+            return next(iter(candidates))
+        if candidates:
+            return None
+    return None
+
+
+def read_letter(text: str, patterns: LetterPatterns, today: date) -> Reading:
+    return Reading(recognise_kind(text, patterns), find_date(text, patterns, today))
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF the parent sent (pypdf). Scanned letters have no text: empty."""
+    from pypdf import PdfReader  # imported here: only needed when a PDF arrives
+
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() or "" for page in reader.pages)

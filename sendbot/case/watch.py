@@ -1,0 +1,78 @@
+"""The daily missed-deadline watch: the day after a date the council had to meet passes with
+nothing recorded, ask the parent once whether it happened.
+
+Claim before send: ``due_watch`` claims each notice in the database (one transaction per
+notice) and only returns the notices it claimed; the sender calls ``mark_sent`` after the
+message has gone. A notice marked sent is never returned again, across restarts and when two
+jobs run at once. A notice claimed by a sender that died before sending (no ``sent_at``) is
+returned again once its lease has run out, so a crash loses nothing; the only duplicate
+possible is a crash in the instant between the send succeeding and ``mark_sent``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from sendbot.case.data import CaseKnowledge, default_knowledge
+from sendbot.case.events import EventKind
+from sendbot.case.store import CaseStore
+from sendbot.case.timeline import Status, case_timeline
+from sendbot.deadlines import format_day
+
+DEFAULT_LEASE_SECONDS = 600.0  # a claim not marked sent within 10 minutes is offered again
+
+
+@dataclass(frozen=True)
+class WatchNotice:
+    """One question to send: "The council had to ... by 14 April 2026 ... Did it?"."""
+
+    chat_id: int
+    case_id: int
+    case_name: str
+    step: str  # "timeline/step"
+    due: date
+    question: str
+    yes_event: EventKind | None
+    letter: str | None
+
+
+def due_watch(
+    store: CaseStore,
+    today: date,
+    knowledge: CaseKnowledge | None = None,
+    *,
+    now: datetime | None = None,
+    lease_seconds: float = DEFAULT_LEASE_SECONDS,
+) -> list[WatchNotice]:
+    """Claim and return every notice due on ``today``: council dates of every case that
+    are missed and were not asked about before."""
+    if knowledge is None:
+        knowledge = default_knowledge()
+    moment = now or datetime.now(timezone.utc)
+    notices: list[WatchNotice] = []
+    for case in store.all_cases():
+        for item in case_timeline(case, knowledge.timelines, today).dates:
+            if item.status is not Status.MISSED or not item.council_duty or not item.rule.ask:
+                continue
+            if not store.claim(case.id, item.id, item.date, moment, lease_seconds):
+                continue
+            question = item.rule.ask.format(date=format_day(item.date))
+            if len(store.case_names(case.chat_id)) > 1:
+                question = f"{case.name}: {question}"
+            notices.append(
+                WatchNotice(
+                    case.chat_id,
+                    case.id,
+                    case.name,
+                    item.id,
+                    item.date,
+                    question,
+                    item.rule.yes_event,
+                    item.rule.letter,
+                )
+            )
+    return notices
+
+
+def mark_sent(store: CaseStore, notice: WatchNotice, now: datetime | None = None) -> None:
+    store.mark_sent(notice.case_id, notice.step, notice.due, now or datetime.now(timezone.utc))

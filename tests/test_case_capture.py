@@ -1,0 +1,68 @@
+"""Noticing an event in a parent's own words: offered, never added without a tap."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sendbot.case.capture import CasePhrases, capture, load_phrases
+from sendbot.case.data import load_case_knowledge
+from sendbot.case.dialogue import capture_reply
+from sendbot.case.events import EventKind
+from sendbot.case.store import CaseStore
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 4, 20)  # a Monday
+E = EventKind
+
+
+@pytest.fixture(scope="module")
+def phrases() -> CasePhrases:
+    loaded, problems = load_phrases(ROOT / "knowledge" / "case-phrases.yaml")
+    assert problems == [] and loaded is not None
+    return loaded
+
+
+@pytest.mark.parametrize(
+    ("message", "kind", "day"),
+    [
+        ("we sent the EHC request on 3rd March", E.ASSESSMENT_REQUESTED, date(2026, 3, 3)),
+        ("the draft plan came yesterday", E.DRAFT_PLAN_RECEIVED, date(2026, 4, 19)),
+        ("Final EHCP arrived on 14/04/2026", E.FINAL_PLAN_RECEIVED, date(2026, 4, 14)),
+        ("They refused to assess him on 10 April", E.ASSESSMENT_REFUSED, date(2026, 4, 10)),
+        ("Sam was excluded last Tuesday", E.EXCLUSION, date(2026, 4, 14)),
+        ("We lodged the appeal today", E.APPEAL_LODGED, TODAY),
+        ("The council agreed to assess on 2 April 2026", E.ASSESSMENT_DECISION, date(2026, 4, 2)),
+        ("the annual review meeting is on 5 May", E.ANNUAL_REVIEW_MEETING, date(2026, 5, 5)),
+        ("we got the mediation certificate", E.MEDIATION_CERTIFICATE, None),
+    ],
+)
+def test_events_in_own_words(phrases: CasePhrases, message: str, kind: EventKind, day: date | None) -> None:
+    found = capture(message, phrases, TODAY)
+    assert found is not None and found.kind is kind and found.date == day
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["When will the draft plan come?", "Should we send the EHC request?", "we want to appeal", "my son loves trains"],
+)
+def test_questions_and_other_messages_are_left_alone(phrases: CasePhrases, message: str) -> None:
+    assert capture(message, phrases, TODAY) is None
+
+
+def test_two_dates_are_not_guessed(phrases: CasePhrases) -> None:
+    found = capture("we sent the EHC request on 3 March or maybe 4 March", phrases, TODAY)
+    assert found is not None and found.date is None
+
+
+def test_capture_reply_offers_and_writes_nothing(tmp_path: Path) -> None:
+    knowledge = load_case_knowledge(ROOT / "knowledge")
+    store = CaseStore(tmp_path / "db.sqlite")
+    reply = capture_reply(store, 5, "the draft plan came yesterday", TODAY, knowledge)
+    assert reply is not None and "19 April 2026" in reply.text
+    assert reply.buttons[0][0].data == "ca:new:draft-plan-received:2026-04-19"
+    assert store.case_names(5) == []
+    assert capture_reply(store, 5, "what is a draft plan?", TODAY, knowledge) is None
+    store.close()
