@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sendbot.answering.decide import Decider
 from sendbot.knowledge.loader import load_knowledge
 from sendbot.knowledge.model import KnowledgeBase
 from sendbot.store.base import Store
@@ -22,6 +23,12 @@ LOCALES = ROOT / "locales"
 def full_kb() -> KnowledgeBase:
     """The project's own knowledge base, loaded once (tests only read it)."""
     return load_knowledge(ROOT / "knowledge")
+
+
+@pytest.fixture(scope="session")
+def full_decider(full_kb: KnowledgeBase) -> Decider:
+    """The real answering path over the real knowledge base, built once."""
+    return Decider(full_kb)
 
 
 @pytest.fixture

@@ -59,7 +59,7 @@ def test_question_words_are_joined(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_several_questions_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    questions = [QUESTION, "the LA refused to asess my dd", OFF_TOPIC, "council"]
+    questions = [QUESTION, "the LA refused to asess my dd", OFF_TOPIC, "assessment"]
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join([questions[0], "", "   ", *questions[1:]]) + "\n"))
     assert main(["ask", "--json"]) == 0
     got = records(capsys.readouterr().out)
@@ -86,7 +86,7 @@ def test_fallback_record(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_suggestion_record(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["ask", "--json", "council"]) == 0
+    assert main(["ask", "--json", "assessment"]) == 0
     [record] = records(capsys.readouterr().out)
     assert record["status"] == "suggest"
     assert record["id"] == record["suggestions"][0]["id"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sendbot.answering.matcher import Matcher, MatchSettings
+from sendbot.answering.matcher import FEATURE_NAMES, Calibration, Matcher, MatchSettings
 from sendbot.answering.normalise import Normaliser, normalise
 from sendbot.knowledge.loader import load_knowledge
 from sendbot.knowledge.model import KnowledgeBase
@@ -77,7 +77,7 @@ def test_typos_and_acronyms_reach_the_right_entry(matcher: Matcher, question: st
 
 
 def test_synonyms_and_spellings_are_folded(matcher: Matcher) -> None:
-    tokens = matcher.normaliser.tokens("Can the LA do an Education, Health and Care Plan asessment?")
+    tokens = matcher.tokeniser.words("Can the LA do an Education, Health and Care Plan asessment?")
     assert "council" in tokens
     assert "ehcp" in tokens
     assert "assessment" in tokens
@@ -211,62 +211,83 @@ def test_national_entries_are_not_penalised(matcher: Matcher) -> None:
 # --- settings ------------------------------------------------------------------------------
 
 
-def test_thresholds_are_named_settings() -> None:
-    settings = MatchSettings()
-    assert 0 < settings.suggest_threshold < settings.answer_threshold <= 1
-    assert settings.ambiguity_margin >= 0
-    assert settings.max_suggestions >= 1
+def test_the_decision_is_calibrated_data() -> None:
+    calibration = Calibration.load()
+    assert len(calibration.weights) == len(FEATURE_NAMES)
+    assert 0 < calibration.suggest_at <= calibration.answer_at < 1
+    assert 0 <= calibration.also_at <= 1
+
+
+def _never_answer(kb: KnowledgeBase) -> Calibration:
+    return replace(Calibration.load(), answer_at=1.0)
 
 
 def test_raising_the_answer_threshold_turns_an_answer_into_a_suggestion(kb: KnowledgeBase) -> None:
     question = "do i need the skool to apply for an EHC plan"
     default = Matcher(kb).match(question)
     assert default.status == "answer"
-    assert default.best is not None
-    strict = Matcher(kb, replace(MatchSettings(), answer_threshold=default.best.score + 0.01)).match(question)
+    strict = Matcher(kb, calibration=_never_answer(kb)).match(question)
     assert strict.status == "suggest"
     assert strict.best == default.best
 
 
 def test_raising_the_suggest_threshold_turns_it_into_a_fallback(kb: KnowledgeBase) -> None:
     question = "do i need the skool to apply for an EHC plan"
-    score = Matcher(kb).match(question).best.score  # type: ignore[union-attr]
-    settings = replace(MatchSettings(), answer_threshold=score + 0.1, suggest_threshold=score + 0.05)
-    assert Matcher(kb, settings).match(question).status == "fallback"
+    calibration = replace(_never_answer(kb), suggest_at=1.0)
+    assert Matcher(kb, calibration=calibration).match(question).status == "fallback"
+
+
+def test_a_short_message_about_send_gets_choices_not_a_fallback(kb: KnowledgeBase) -> None:
+    """'ehcp' or 'tribunal?' alone never gets "I don't know", whatever the thresholds."""
+    calibration = replace(_never_answer(kb), suggest_at=1.0)
+    result = Matcher(kb, calibration=calibration).match("ehcp assessment?")
+    assert result.status in ("suggest", "fallback") and (result.status == "suggest" or not kb.menu)
+
+
+def test_a_vague_short_message_gets_the_topic_menu(full_matcher: Matcher) -> None:
+    result = full_matcher.match("my son")
+    assert result.status == "suggest" and result.menu
+    assert [c.entry_id for c in result.candidates][-len(full_matcher.kb.menu) :] == list(full_matcher.kb.menu)
 
 
 def test_lowering_the_thresholds_answers_a_vague_question(kb: KnowledgeBase) -> None:
     question = "help with school"
-    assert Matcher(kb).match(question).status == "suggest"
-    lenient = replace(MatchSettings(), answer_threshold=0.05, suggest_threshold=0.01)
-    result = Matcher(kb, lenient).match(question)
+    lenient = replace(Calibration.load(), answer_at=0.0, suggest_at=0.0)
+    result = Matcher(kb, calibration=lenient).match(question)
     assert result.status == "answer"
     assert result.best is not None
     assert result.best.entry_id == "ehc-request-how"
 
 
-def test_ambiguity_margin_turns_a_close_call_into_suggestions(kb: KnowledgeBase) -> None:
-    question = "the LA refused to asess my dd"
-    default = Matcher(kb).match(question)
-    assert default.status == "answer"
-    wide = Matcher(kb, replace(MatchSettings(), ambiguity_margin=1.0)).match(question)
-    assert wide.status == "suggest"
-    assert wide.candidates[0].entry_id == "ehc-refused-assessment"
-
-
 def test_max_suggestions_limits_candidates(kb: KnowledgeBase) -> None:
-    settings = replace(MatchSettings(), max_suggestions=1, ambiguity_margin=1.0)
-    result = Matcher(kb, settings).match("the LA refused to asess my dd")
-    assert len(result.candidates) == 1
+    matcher = Matcher(kb, replace(MatchSettings(), max_suggestions=1), calibration=_never_answer(kb))
+    assert len(matcher.match("the LA refused to asess my dd").candidates) == 1
 
 
 def test_runners_up_need_only_the_lower_bar_to_be_suggested(kb: KnowledgeBase) -> None:
     question = "the LA refused to asess my dd"
-    close_call = replace(MatchSettings(), ambiguity_margin=1.0)
-    everyone = Matcher(kb, replace(close_call, also_suggest_threshold=0.0)).match(question)
-    assert 2 <= len(everyone.candidates) <= close_call.max_suggestions
-    best_only = Matcher(kb, replace(close_call, also_suggest_threshold=1.0)).match(question)
+    everyone = Matcher(kb, calibration=replace(_never_answer(kb), also_at=0.0)).match(question)
+    assert 2 <= len(everyone.candidates) <= MatchSettings().max_suggestions
+    best_only = Matcher(kb, calibration=replace(_never_answer(kb), also_at=1.0)).match(question)
     assert best_only.candidates == everyone.candidates[:1]
+
+
+def test_explain_names_every_signal_of_the_top_candidates(full_matcher: Matcher) -> None:
+    signals, features = full_matcher.explain("the LA refused to assess my son, can I appeal?")
+    assert signals and signals[0].entry_id == "ehc-refused-assessment"
+    assert features is not None and features.confidence == signals[0].confidence
+
+
+def test_a_story_that_raises_two_things_offers_the_other_one(full_matcher: Matcher) -> None:
+    result = full_matcher.match(
+        "The council refused to assess my son for an EHCP last week and I want to appeal. "
+        "Separately, how do we get help with transport to his school, he can't walk that far?"
+    )
+    assert result.status in ("answer", "suggest")
+    topics = {full_matcher.kb.entries[c.entry_id].topic for c in result.also}
+    assert "transport" in topics or any(
+        full_matcher.kb.entries[c.entry_id].topic == "transport" for c in result.candidates
+    )
 
 
 def test_a_place_named_in_the_message_rules_out_the_other_councils_entries(full_matcher: Matcher) -> None:

@@ -108,7 +108,12 @@ class Decider:
             intent = self.smalltalk(question)
             if intent:
                 return Decision(question, "smalltalk", NO_MATCH, smalltalk=intent)
-        result = self.matcher_for(lang).match(question, area)
+        matcher = self.matcher_for(lang)
+        result = matcher.match(question, area)
+        if danger is not None and not result.candidates:
+            # Beside the safety entry, what else the message may ask, however unsure.
+            ranked = tuple(c for c in matcher.rank(question, area) if c.entry_id in self.kb.entries)
+            result = MatchResult("suggest", ranked[:URGENT_OTHERS], result.out_of_scope)
         best = self.kb.entries[result.best.entry_id] if result.best else None
         if result.status in ("answer", "suggest") and best is not None:
             return Decision(question, result.status, result, best, danger)

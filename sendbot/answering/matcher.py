@@ -1,62 +1,54 @@
-"""Find the knowledge-base entry a parent is asking about.
+"""Find the knowledge-base entry a parent is asking about, in four named steps.
 
 Parents rarely type a tidy question: they tell their story, and the question sits somewhere
-inside it, misspelt. Every message goes through the same normalisation as the knowledge
-base (spellings, synonyms, acronyms), unknown words are corrected to the closest known word
-with rapidfuzz, and words are reduced to a rough stem ("assessed", "assessing" ->
-"assess"). Entries are then **ranked** by three signals, each scaled to the best entry:
+inside it, misspelt. Matching a message is:
 
-* BM25 over all of an entry's phrasings and its title: rare words ("cease", "tribunal")
-  weigh more than common ones ("school", "child"), and extra story words cost little;
-* BM25 over the entry's answer text, a weaker hint for words parents use that no phrasing has;
-* the best single phrasing's weighted overlap with the message (recall and precision);
-* rapidfuzz's ``token_sort_ratio`` with the closest phrasing, which rewards near-identical wording.
+1. **normalise** (`Tokeniser`): the same spellings, synonyms and acronyms as the knowledge
+   base, unknown words corrected to the closest known word with rapidfuzz, Snowball stems
+   (PyStemmer), an age turned into its stage of life;
+2. **index** (`Index`, built once): sparse matrices over every phrasing, every entry's
+   phrasings together, and every entry's answer, so that scoring a message is a handful of
+   sparse matrix products, never a Python loop over phrasings;
+3. **rank** (`Matcher.rank`): BM25 over the entry's phrasings and over its answer, and the
+   best single phrasing's weighted overlap, for the whole message and for each sentence of a
+   story at once (one product for all of them);
+4. **decide** (`Matcher.match`): the named features of the best candidates (`Features`) go
+   through a small logistic model fitted on the development questions
+   (`benchmarks/calibrate.py`, coefficients in `sendbot/calibration.json`): answer, offer
+   choices, or decline. Out-of-scope kinds of question (medical, benefits, other countries)
+   are indexed like entries: when one explains the message better, the parent gets the
+   honest "not me".
 
-How **sure** we are is a separate, absolute figure: how much of the best phrasing the
-message covers and how much of the message the entry explains, taken over the whole message
-and over each sentence (a clear question sentence inside a long story counts). Named
-thresholds in `MatchSettings` turn it into answer, suggest or fallback. Small data files of
-out-of-scope topics (medical questions, benefit rates, other countries) are indexed too: a
-message closest to one of them gets the honest fallback. Everything is deterministic."""
+Everything is deterministic."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
+import numpy as np
+import Stemmer
+from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
+from scipy import sparse
 
 from sendbot.answering.normalise import Normaliser, normalise
 from sendbot.knowledge.model import DEFAULT_LANG, NATIONAL, KnowledgeBase
 
 Status = Literal["answer", "suggest", "fallback"]
+FloatArray = NDArray[np.float64]
 
 _SENTENCE_END = re.compile(r"(?<=[.?!\n])\s+|\n+")
-_SUFFIXES = (
-    "ational",
-    "ation",
-    "ments",
-    "ment",
-    "ness",
-    "ings",
-    "ing",
-    "ies",
-    "ied",
-    "ed",
-    "es",
-    "er",
-    "ly",
-    "al",
-    "s",
-)
 REJECT_PREFIX = "~"  # ids of out-of-scope topics in the index; never shown as entries
-EXACT = 0.999  # a phrasing score this high means the message says exactly that phrasing
-
+SHORT_WORDS = 3  # a message of at most this many meaningful words is "short"
+EXACT = 0.999  # a phrasing overlap this high means the message says exactly that phrasing
+CALIBRATION = Path(__file__).with_name("calibration.json")
 
 _AGE_BEFORE = frozenset({"child", "aged", "age", "turns", "turning", "turned"})
 _AGE_AFTER = frozenset({"year", "years", "yr", "yrs", "yo"})
@@ -74,7 +66,8 @@ def _age_stage(years: int) -> str | None:
 
 
 def _age_stages(words: list[str]) -> list[str]:
-    """The stage of life of every age a message gives: "dd is 17", "a 22 year old", "my 19yo"."""
+    """The stage of life of every age a message gives: "dd is 17", "a 22 year old", "my 19yo".
+    Kept because it is what tells transport at 16 to 18 from transport at 19 and over."""
     stages = []
     for i, word in enumerate(words):
         glued = _YEARS_OLD.match(word)
@@ -92,48 +85,79 @@ def _age_stages(words: list[str]) -> list[str]:
     return stages
 
 
-def _by_initial(words: Iterable[str]) -> dict[str, list[str]]:
-    """Words grouped by their first letter, sorted: where typo correction looks."""
-    groups: dict[str, list[str]] = {}
-    for word in sorted(words):
-        groups.setdefault(word[0], []).append(word)
-    return groups
-
-
-def stem(word: str) -> str:
-    """A deliberately rough stem: consistent on both sides is all matching needs."""
-    if len(word) <= 4 or word.isdigit():
-        return word
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
-    return word
-
-
 @dataclass(frozen=True)
 class MatchSettings:
-    """Tuned on the evaluation set in tests/eval (see `sendbot eval` and the README)."""
+    """Ranking weights and the typo cut-off; the answer/choices/decline decision is calibrated
+    (`Calibration`)."""
 
-    answer_threshold: float = 0.45  # confidence at or above which we answer directly
-    suggest_threshold: float = 0.22  # at or above: offer "Did you mean ..." buttons
-    also_suggest_threshold: float = 0.1  # beside a suggestion, the runners-up worth a button
-    ambiguity_margin: float = 0.04  # ranking gap below which two entries are a toss-up
-    max_suggestions: int = 3
     typo_cutoff: float = 84.0  # rapidfuzz ratio needed to correct an unknown word
-    misspelling_cutoff: float = 90.0  # a word used once in the phrasings this close to a common one is a typo
     answer_text_weight: float = 0.3  # weight of the answer-text BM25 in the ranking
     phrasing_weight: float = 1.5  # weight of the best-phrasing overlap in the ranking
-    fuzzy_weight: float = 0.7  # weight of rapidfuzz token_sort_ratio with the closest phrasing
-    other_area_penalty: float = 0.15  # entries about another council than the chosen one rank lower
-    named_area_penalty: float = 0.5  # ... and much lower when the message names a place in another
-    unknown_area_penalty: float = 0.05  # entries about one council, when we don't know the parent's
-    full_evidence: float = 1.4  # matched word weight needed for full confidence, in typical words
-    off_topic_factor: float = 0.5  # confidence kept when a message has no SEND domain word
     sentence_weight: float = 1.0  # in a long message, how much its sentences add to the whole
     question_sentence_weight: float = 2.0  # a sentence with "?" counts this many times more
     exact_bonus: float = 0.5  # a message that is one of an entry's phrasings ranks that entry first
+    other_area_penalty: float = 0.15  # entries about another council than the chosen one rank lower
+    named_area_penalty: float = 0.5  # ... and much lower when the message names a place in another
+    unknown_area_penalty: float = 0.05  # entries about one council, when we don't know the parent's
+    full_evidence: float = 1.4  # matched word weight needed for full evidence, in typical words
+    max_suggestions: int = 3
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the decision looks at for the best candidate, each 0 to about 1 (named so that
+    `sendbot ask --explain` and the calibration script speak of the same things)."""
+
+    confidence: float  # (best phrasing overlap + share of the message explained) x evidence
+    phrasing: float  # the best single phrasing's weighted overlap with the message
+    coverage: float  # share of the message's word weight the entry's phrasings explain
+    evidence: float  # explained word weight, in typical words, capped at 1
+    margin: float  # ranking gap to the second entry
+    off_topic: float  # the closest out-of-scope kind's confidence minus the entry's
+    on_topic: float  # 1 when the message has a SEND word at all
+    short: float  # 1 for a message of at most SHORT_WORDS meaningful words
+    sentences: float  # number of sentences, divided by 10, capped at 1
+    unknown: float  # share of the message's word weight in words the knowledge base never uses
+
+    def vector(self) -> FloatArray:
+        return np.array([getattr(self, f.name) for f in fields(self)], dtype=np.float64)
+
+
+FEATURE_NAMES = tuple(f.name for f in fields(Features))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A logistic model: P(the best entry is right) from `Features`; fitted by
+    `benchmarks/calibrate.py` on the development questions and stored as data."""
+
+    weights: tuple[float, ...]
+    bias: float
+    answer_at: float  # probability at or above which we answer
+    suggest_at: float  # at or above: offer choices
+    also_at: float  # a runner-up's confidence needed to be offered beside the best
+    also_topic_at: float  # a sentence's own entry's confidence needed to offer it as "you also asked"
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION) -> Calibration:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        names = tuple(data["features"])
+        if names != FEATURE_NAMES:
+            raise ValueError(f"{path}: features {names} do not match the code's {FEATURE_NAMES}; re-run calibrate.py")
+        return cls(
+            tuple(data["weights"]),
+            data["bias"],
+            data["answer_at"],
+            data["suggest_at"],
+            data["also_at"],
+            data["also_topic_at"],
+        )
+
+    def probability(self, features: Features) -> float:
+        z = float(np.dot(np.asarray(self.weights), features.vector())) + self.bias
+        return 1.0 / (1.0 + math.exp(-z))
 
 
 @dataclass(frozen=True)
@@ -147,54 +171,226 @@ class MatchResult:
     status: Status
     candidates: tuple[Candidate, ...]  # best first; empty when nothing is close
     out_of_scope: str | None = None  # the out-of-scope topic the message is closest to
+    also: tuple[Candidate, ...] = ()  # other things the same message asks about
+    features: Features | None = None
+    menu: bool = False  # the candidates are the topic menu (a short or vague message), not a guess
 
     @property
     def best(self) -> Candidate | None:
         return self.candidates[0] if self.candidates else None
 
 
-class _BM25:
-    """Okapi BM25 over one document per entry."""
+# --- 1. normalise ----------------------------------------------------------------------------
 
-    def __init__(self, docs: dict[str, list[str]], k1: float, b: float) -> None:
-        n = len(docs)
-        df = Counter(t for d in docs.values() for t in set(d))
-        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
-        self.tf = {k: Counter(d) for k, d in docs.items()}
-        avg = sum(len(d) for d in docs.values()) / max(n, 1)
-        self.norm = {k: k1 * (1 - b + b * len(d) / avg) for k, d in docs.items()}
-        self.postings: dict[str, list[str]] = {}
-        for key, counts in self.tf.items():
-            for term in counts:
-                self.postings.setdefault(term, []).append(key)
-        self.k1 = k1
 
-    def scores(self, terms: Iterable[str]) -> dict[str, float]:
-        out: dict[str, float] = {}
-        for term in set(terms):
-            idf = self.idf.get(term)
-            if idf is None:
-                continue
-            for key in self.postings[term]:
-                f = self.tf[key][term]
-                out[key] = out.get(key, 0.0) + idf * f * (self.k1 + 1) / (f + self.norm[key])
+class Tokeniser:
+    """Message text to stems: normalised, typos corrected towards known words, stemmed."""
+
+    def __init__(self, normaliser: Normaliser, known: set[str], typo_cutoff: float) -> None:
+        self.normaliser = normaliser
+        self.known = frozenset(known)
+        # Typos rarely hit the first letter, and "turning" must not become "return".
+        by_initial: dict[str, list[str]] = {}
+        for word in sorted(known):
+            by_initial.setdefault(word[0], []).append(word)
+        self._by_initial = by_initial
+        self._cutoff = typo_cutoff
+        self._stemmer = Stemmer.Stemmer("english")
+        self._correct = lru_cache(maxsize=16384)(self._correct_uncached)
+
+    def _correct_uncached(self, word: str) -> str:
+        if word in self.known or len(word) < 4:
+            return word
+        candidates = self._by_initial.get(word[0], ())
+        found = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=self._cutoff)
+        return found[0] if found else word
+
+    def words(self, text: str) -> list[str]:
+        """Normalised meaningful words, before correction."""
+        return self.normaliser.tokens(text)
+
+    def stems(self, words: list[str]) -> list[str]:
+        """Numbers are left out (dates in a story are noise), but an age becomes its stage."""
+        corrected = [self._correct(w) for w in words if not w.isdigit()]
+        return list(self._stemmer.stemWords(corrected)) + _age_stages(words)
+
+    def __call__(self, text: str) -> list[str]:
+        return self.stems(self.words(text))
+
+
+# --- 2. index --------------------------------------------------------------------------------
+
+
+def _bm25_matrix(docs: Sequence[list[int]], vocab_size: int, k1: float, b: float) -> sparse.csr_matrix:
+    """Okapi BM25 weights of every (document, term): a binary query's scores are one product."""
+    rows, cols, tfs = [], [], []
+    for row, doc in enumerate(docs):
+        counts: dict[int, int] = {}
+        for t in doc:
+            counts[t] = counts.get(t, 0) + 1
+        rows += [row] * len(counts)
+        cols += list(counts)
+        tfs += list(counts.values())
+    tf = np.asarray(tfs, dtype=np.float64)
+    n = len(docs)
+    df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=vocab_size).astype(np.float64)
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+    lengths = np.asarray([len(d) for d in docs], dtype=np.float64)
+    norm = k1 * (1 - b + b * lengths / max(lengths.mean(), 1.0))
+    data = idf[cols] * tf * (k1 + 1) / (tf + norm[rows])
+    return sparse.csr_matrix((data, (rows, cols)), shape=(n, vocab_size))
+
+
+class Index:
+    """Sparse matrices over one language's phrasings, built once per language."""
+
+    def __init__(
+        self,
+        keys: list[str],
+        phrasing_keys: list[str],
+        phrasings: list[list[int]],
+        answers: dict[str, list[int]],
+        vocab: dict[str, int],
+        settings: MatchSettings,
+    ) -> None:
+        s = settings
+        self.keys = keys  # entry ids (and out-of-scope ids) in row order
+        self.vocab = vocab
+        v = len(vocab)
+        row_of = {k: i for i, k in enumerate(keys)}
+        per_key: list[list[int]] = [[] for _ in keys]
+        for key, tokens in zip(phrasing_keys, phrasings, strict=True):
+            per_key[row_of[key]].extend(tokens)
+        self.questions = _bm25_matrix(per_key, v, s.bm25_k1, s.bm25_b)  # keys x vocab
+        self.answers = _bm25_matrix([answers.get(k, []) for k in keys], v, s.bm25_k1, s.bm25_b)
+        # Word weight: the idf of the phrasing BM25 (rare words weigh more).
+        df = np.asarray((self.questions > 0).sum(axis=0)).ravel()
+        n = len(keys)
+        self.idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+        self.typical_weight = float(np.median(self.idf[df > 0])) if (df > 0).any() else 1.0
+        # Which words each key's phrasings use, weighted by idf: "explained" is one product.
+        self.explains = sparse.csr_matrix((self.questions > 0).astype(np.float64))  # keys x vocab (binary)
+        # Every phrasing as a binary row, sorted by key so a per-key max is a reduceat.
+        order = sorted(range(len(phrasings)), key=lambda i: row_of[phrasing_keys[i]])
+        rows, cols = [], []
+        for r, i in enumerate(order):
+            unique = sorted(set(phrasings[i]))
+            rows += [r] * len(unique)
+            cols += unique
+        self.phrasing_rows = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(order), v))
+        self.phrasing_weight = np.asarray(self.phrasing_rows @ self.idf).ravel()
+        self.phrasing_weight[self.phrasing_weight == 0] = 1.0
+        first_of: list[int] = []
+        previous = -1
+        for r, i in enumerate(order):
+            key_row = row_of[phrasing_keys[i]]
+            if key_row != previous:
+                first_of.append(r)
+                previous = key_row
+        self._segment_starts = np.asarray(first_of, dtype=np.int64)
+        present = sorted({row_of[phrasing_keys[i]] for i in order})
+        self._segment_keys = np.asarray(present, dtype=np.int64)
+        # Every signal side by side, so a batch of texts is scored by one sparse product:
+        # [BM25 over phrasings | BM25 over answers | explained weight | per-phrasing overlap].
+        idf = sparse.diags(self.idf)
+        self.signals = sparse.hstack(
+            [self.questions.T, self.answers.T, idf @ self.explains.T, idf @ self.phrasing_rows.T]
+        ).tocsr()
+
+    def score(self, q: sparse.csr_matrix) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """(BM25 phrasings, BM25 answers, explained weight) per text and key, and the word
+        overlap per text and phrasing: one sparse product."""
+        k = len(self.keys)
+        out = (q @ self.signals).toarray()
+        return out[:, :k], out[:, k : 2 * k], out[:, 2 * k : 3 * k], out[:, 3 * k :]
+
+    def query_matrix(self, token_lists: Sequence[list[str]]) -> tuple[sparse.csr_matrix, FloatArray, FloatArray]:
+        """Binary rows (one per text) over the vocabulary, each row's word weight, where a word
+        the index has never seen costs a typical word's weight, and the share of that weight
+        in words the index has never seen."""
+        rows, cols = [], []
+        unknown = np.zeros(len(token_lists))
+        for r, tokens in enumerate(token_lists):
+            seen = set()
+            for t in tokens:
+                col = self.vocab.get(t)
+                if col is None:
+                    if t not in seen:
+                        unknown[r] += 1
+                elif col not in seen:
+                    rows.append(r)
+                    cols.append(col)
+                seen.add(col if col is not None else t)
+        q = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(token_lists), len(self.vocab)))
+        weight = np.asarray(q @ self.idf).ravel() + unknown * self.typical_weight
+        return q, weight, unknown * self.typical_weight / np.maximum(weight, 1e-9)
+
+    def best_phrasing(self, overlap: FloatArray, query_weight: FloatArray) -> FloatArray:
+        """Per text and key, the best single phrasing's weighted overlap: a blend of recall
+        (how much of the phrasing the message says) and precision (how much of the message
+        the phrasing says). Shape: texts x keys."""
+        recall = overlap / self.phrasing_weight
+        precision = overlap / np.maximum(query_weight, 1e-9)[:, None]
+        f1 = np.divide(
+            2 * recall * precision, recall + precision, out=np.zeros_like(overlap), where=(recall + precision) > 0
+        )
+        score = 0.5 * f1 + 0.3 * recall + 0.2 * precision
+        best = np.maximum.reduceat(score, self._segment_starts, axis=1)
+        out = np.zeros((overlap.shape[0], len(self.keys)))
+        out[:, self._segment_keys] = best
         return out
 
 
+# --- 3. rank and 4. decide -------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class _Phrasing:
+class _Analysis:
+    """Every signal for every key, for the whole message (row 0) and each sentence (rows 1..)."""
+
+    tokens: list[str]
+    ranking: FloatArray  # keys: whole message plus its weighted sentences, less area penalties
+    per_text: FloatArray  # texts x keys: the combined ranking of each text alone
+    bm25: FloatArray  # texts x keys, BM25 over phrasings, each row scaled to its best
+    answer_bm25: FloatArray  # texts x keys, BM25 over answers, scaled likewise
+    phrasing: FloatArray  # texts x keys: the best single phrasing's overlap
+    explained: FloatArray  # texts x keys: word weight of the text the key's phrasings explain
+    query_weight: FloatArray  # texts
+    penalties: FloatArray  # keys: the area penalty
+    on_topic: bool  # the message has a SEND word at all
+    sentences: int
+    unknown: float  # share of the message's word weight in words no phrasing or answer has
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One candidate's signals, for `sendbot ask --explain`."""
+
     entry_id: str
-    tokens: frozenset[str]
-    weight: float  # sum of idf of its tokens
+    ranking: float
+    bm25: float
+    answer_bm25: float
+    phrasing: float
+    coverage: float
+    evidence: float
+    area_penalty: float
+    confidence: float
 
 
 class Matcher:
     """An index over one language's phrasings; build once, match many (the `ask` hot path)."""
 
-    def __init__(self, kb: KnowledgeBase, settings: MatchSettings | None = None, lang: str = DEFAULT_LANG) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        settings: MatchSettings | None = None,
+        lang: str = DEFAULT_LANG,
+        calibration: Calibration | None = None,
+    ) -> None:
         self.kb = kb
         self.settings = s = settings or MatchSettings()
-        self.normaliser = Normaliser(kb.synonyms, kb.spellings)
+        self.calibration = calibration or Calibration.load()
+        normaliser = Normaliser(kb.synonyms, kb.spellings)
         texts: list[tuple[str, str]] = []
         answers: dict[str, str] = {}
         for entry in sorted(kb.entries.values(), key=lambda e: e.id):
@@ -204,139 +400,35 @@ class Matcher:
         for topic in kb.out_of_scope.values():
             texts += [(REJECT_PREFIX + topic.id, t) for t in topic.questions]
         # Normalise every text once: the words feed both the vocabulary and the index.
-        text_words = [(key, self.normaliser.tokens(text)) for key, text in texts]
-        answer_text_words = {key: self.normaliser.tokens(text) for key, text in answers.items()}
-        counts = Counter(w for _, words in text_words for w in words)
-        answer_words = {w for words in answer_text_words.values() for w in words}
-        # Typos are corrected towards the words of the phrasings (how parents ask); a word the
-        # answers use is never "corrected": it is simply known. A word written only once in all
-        # the phrasings and very close to a common or proofread one is a deliberate misspelling
-        # ("reasessing"): it is corrected like a parent's typo, on both sides, so it meets the
-        # word it stands for. A rare word with no close neighbour ("harming") stays known.
-        frequent = _by_initial(w for w, n in counts.items() if n > 1 or w in answer_words)
-        misspelt = {
-            w
-            for w, n in counts.items()
-            if n == 1
-            and w not in answer_words
-            and process.extractOne(w, frequent.get(w[0], ()), scorer=fuzz.ratio, score_cutoff=s.misspelling_cutoff)
-        }
-        self.vocabulary = sorted(counts.keys() - misspelt)
-        # Typos rarely hit the first letter, and "turning" must not become "return".
-        self._vocabulary_by_initial = _by_initial(self.vocabulary)
-        self._known = frozenset(self.vocabulary) | answer_words
-        self._correct = lru_cache(maxsize=16384)(self._correct_uncached)
-        tokenised = [(key, self._words(words)) for key, words in text_words]
-        question_docs: dict[str, list[str]] = {}
-        for key, tokens in tokenised:
-            question_docs.setdefault(key, []).extend(tokens)
-        self.questions = _BM25(question_docs, s.bm25_k1, s.bm25_b)
-        self.answers = _BM25({k: self._words(v) for k, v in answer_text_words.items()}, s.bm25_k1, s.bm25_b)
-        self.idf = self.questions.idf
-        # The median word weight: what an unknown word costs, and the unit of evidence.
-        self.typical_weight = sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0
-        self.doc_tokens = {k: frozenset(v) for k, v in question_docs.items()}
-        self.phrasings = [
-            _Phrasing(key, frozenset(tokens), sum(self.idf[t] for t in set(tokens)))
-            for key, tokens in tokenised
-            if tokens
-        ]
-        self._phrasing_texts = [" ".join(sorted(p.tokens)) for p in self.phrasings]
-        self._phrasings_with: dict[str, list[int]] = {}  # word -> phrasings that have it
-        for index, phrasing in enumerate(self.phrasings):
-            for token in phrasing.tokens:
-                self._phrasings_with.setdefault(token, []).append(index)
+        text_words = [(key, normaliser.tokens(text)) for key, text in texts]
+        answer_words = {key: normaliser.tokens(text) for key, text in answers.items()}
+        known = {w for _, ws in text_words for w in ws} | {w for ws in answer_words.values() for w in ws}
+        self.tokeniser = Tokeniser(normaliser, {w for w in known if not w.isdigit()}, s.typo_cutoff)
+        phrasing_tokens = [(key, self.tokeniser.stems(ws)) for key, ws in text_words]
+        answer_tokens = {key: self.tokeniser.stems(ws) for key, ws in answer_words.items()}
+        vocab: dict[str, int] = {}
+        for tokens in [*(t for _, t in phrasing_tokens), *answer_tokens.values()]:
+            for t in tokens:
+                vocab.setdefault(t, len(vocab))
+        keys = sorted({k for k, _ in phrasing_tokens})
+        self.index = Index(
+            keys,
+            [k for k, _ in phrasing_tokens],
+            [[vocab[t] for t in ts] for _, ts in phrasing_tokens],
+            {k: [vocab[t] for t in ts] for k, ts in answer_tokens.items()},
+            vocab,
+            s,
+        )
+        self.phrasing_count = len(phrasing_tokens)
+        self._keys = np.asarray(keys, dtype=object)
+        self._row_of = {k: i for i, k in enumerate(keys)}
+        self._is_reject = np.asarray([k.startswith(REJECT_PREFIX) for k in keys])
+        self._area_of = [kb.entries[k].area if k in kb.entries else NATIONAL for k in keys]
+        self._topic_of = [kb.entries[k].topic if k in kb.entries else k for k in keys]
         self.domain = frozenset(t for term in kb.domain for t in self.tokens(term))
 
-    # --- tokens --------------------------------------------------------------------------
-
-    def _correct_uncached(self, word: str) -> str:
-        """The known word a typo stands for (or the word itself)."""
-        if word in self._known or len(word) < 4:
-            return word
-        found = process.extractOne(
-            word,
-            self._vocabulary_by_initial.get(word[0], ()),
-            scorer=fuzz.ratio,
-            score_cutoff=self.settings.typo_cutoff,
-        )
-        return found[0] if found else word
-
     def tokens(self, text: str) -> list[str]:
-        """Stemmed, corrected words. Numbers are left out (dates in a story are noise), but an
-        age becomes its stage ("22 year old" -> "ageadult"): it decides between entries such as
-        transport at 16 to 18 and transport at 19 and over."""
-        return self._words(self.normaliser.tokens(text))
-
-    def _words(self, words: list[str]) -> list[str]:
-        return self._stems(words) + _age_stages(words)
-
-    def _stems(self, words: list[str]) -> list[str]:
-        return [stem(self._correct(w)) for w in words if not w.isdigit()]
-
-    # --- scoring -------------------------------------------------------------------------
-
-    def _weight(self, tokens: Iterable[str]) -> float:
-        return sum(self.idf.get(t, self.typical_weight) for t in set(tokens))
-
-    def _phrasing_scores(self, tokens: list[str]) -> dict[str, float]:
-        query = set(tokens)
-        query_weight = self._weight(query) or 1.0
-        out: dict[str, float] = {}
-        for index in {i for t in query for i in self._phrasings_with.get(t, ())}:
-            phrasing = self.phrasings[index]  # order is free: each entry keeps its best score
-            common = query & phrasing.tokens
-            overlap = sum(self.idf[t] for t in common)
-            recall = overlap / phrasing.weight
-            precision = overlap / query_weight
-            score = 0.5 * (2 * recall * precision / (recall + precision)) + 0.3 * recall + 0.2 * precision
-            if score > out.get(phrasing.entry_id, 0.0):
-                out[phrasing.entry_id] = score
-        return out
-
-    def _fuzzy_scores(self, tokens: list[str]) -> dict[str, float]:
-        """rapidfuzz's token_sort_ratio against every phrasing, best per entry, 0 to 1."""
-        query = " ".join(sorted(set(tokens)))
-        out: dict[str, float] = {}
-        for _, score, index in process.extract(
-            query, self._phrasing_texts, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=30
-        ):
-            key = self.phrasings[index].entry_id
-            out[key] = max(out.get(key, 0.0), score / 100.0)
-        return out
-
-    def _ranking(self, tokens: list[str]) -> tuple[dict[str, float], dict[str, float]]:
-        """Relative ranking scores, and the best-phrasing scores (absolute)."""
-        s = self.settings
-        by_questions = self.questions.scores(tokens)
-        by_answers = self.answers.scores(tokens)
-        by_phrasing = self._phrasing_scores(tokens)
-        top_q = max(by_questions.values(), default=1.0)
-        top_a = max(by_answers.values(), default=1.0)
-        by_fuzzy = self._fuzzy_scores(tokens)
-        total = 1.0 + s.answer_text_weight + s.phrasing_weight + s.fuzzy_weight
-        keys = set(by_questions) | set(by_phrasing)
-        ranking = {
-            k: (
-                by_questions.get(k, 0.0) / top_q
-                + s.answer_text_weight * by_answers.get(k, 0.0) / top_a
-                + s.phrasing_weight * by_phrasing.get(k, 0.0)
-                + s.fuzzy_weight * by_fuzzy.get(k, 0.0)
-            )
-            / total
-            + (s.exact_bonus if by_phrasing.get(k, 0.0) >= EXACT else 0.0)
-            for k in keys
-        }
-        return ranking, by_phrasing
-
-    def _confidence(self, tokens: list[str], key: str, phrasing_score: float) -> float:
-        """How sure we are that these words ask about `key`, 0 to 1."""
-        query = set(tokens)
-        explained = sum(self.idf[t] for t in query if t in self.doc_tokens[key])
-        coverage = explained / (self._weight(query) or 1.0)
-        # One shared common word ("times", "date") is not evidence enough, however short the message.
-        evidence = min(1.0, explained / (self.settings.full_evidence * self.typical_weight))
-        return (0.5 * phrasing_score + 0.5 * coverage) * evidence
+        return self.tokeniser(text)
 
     @staticmethod
     def segments(text: str) -> list[str]:
@@ -344,84 +436,172 @@ class Matcher:
         parts = [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]
         return parts if len(parts) > 1 else []
 
-    def _area_penalty(self, key: str, area: str | None, mentioned: set[str]) -> float:
-        """How far to push down an entry about one council: not at all when the parent chose
-        or named that area; far when they named another place in this very message ("we're in
-        Alvaston" rules out Derbyshire's numbers); less when another area was chosen earlier,
-        as the parent may be asking for someone else; a little when we don't know."""
-        entry = self.kb.entries.get(key)
-        if entry is None or entry.area == NATIONAL:
-            return 0.0
-        wanted = mentioned or ({area} if area else set())
-        if entry.area in wanted:
-            return 0.0
-        if mentioned:
-            return self.settings.named_area_penalty
-        return self.settings.other_area_penalty if wanted else self.settings.unknown_area_penalty
-
     def mentioned_areas(self, text: str) -> set[str]:
         """Areas the message names ("we're in Chesterfield"), from each area's `places`."""
         words = f" {normalise(text)} "
         return {a.id for a in self.kb.areas.values() if any(f" {place} " in words for place in a.places)}
 
-    def rank(self, text: str, area: str | None = None) -> list[Candidate]:
-        """Entries (and out-of-scope topics) best first, each with its confidence."""
-        return self._rank(text, area)[0]
+    def _area_penalties(self, area: str | None, mentioned: set[str]) -> FloatArray:
+        """How far to push down an entry about one council: not at all when the parent chose
+        or named that area; far when they named another place in this very message ("we're in
+        Alvaston" rules out Derbyshire's numbers); less when another area was chosen earlier,
+        as the parent may be asking for someone else; a little when we don't know."""
+        s = self.settings
+        wanted = mentioned or ({area} if area else set())
+        other = s.named_area_penalty if mentioned else s.other_area_penalty if wanted else s.unknown_area_penalty
+        return np.asarray([0.0 if a == NATIONAL or a in wanted else other for a in self._area_of])
 
-    def _rank(self, text: str, area: str | None) -> tuple[list[Candidate], dict[str, float]]:
-        """The ranked candidates, and the ranking scores behind their order."""
+    def _analyse(self, text: str, area: str | None) -> _Analysis | None:
+        """Score the message and its sentences against every key, in one sparse product."""
+        s = self.settings
         tokens = self.tokens(text)
         if not tokens:
-            return [], {}
-        # A message with no SEND word at all ("what vaccines does my baby need") needs far
-        # stronger evidence before we answer it from the knowledge base.
-        on_topic = not self.domain or bool(self.domain.intersection(tokens))
-        ranking, by_phrasing = self._ranking(tokens)
-        pieces: list[tuple[list[str], dict[str, float]]] = []
-        sentences = [(s, self.tokens(s)) for s in self.segments(text)]
-        weights = {s: self.settings.question_sentence_weight if "?" in s else 1.0 for s, _ in sentences}
-        total = sum(weights.values())
-        for sentence, sentence_tokens in sentences:
-            if not sentence_tokens:
-                continue
-            sentence_ranking, sentence_phrasing = self._ranking(sentence_tokens)
-            pieces.append((sentence_tokens, sentence_phrasing))
-            share = self.settings.sentence_weight * weights[sentence] / total
-            for key, value in sentence_ranking.items():
-                ranking[key] = ranking.get(key, 0.0) + share * value
-        mentioned = self.mentioned_areas(text)
-        penalties = {key: self._area_penalty(key, area, mentioned) for key in ranking}
-        for key, penalty in penalties.items():
-            ranking[key] -= penalty
-        ordered = sorted(ranking, key=lambda k: (-ranking[k], k))[: self.settings.max_suggestions + 2]
-        candidates = []
-        for key in ordered:
-            confidence = max(
-                [self._confidence(tokens, key, by_phrasing.get(key, 0.0))]
-                + [self._confidence(t, key, p.get(key, 0.0)) for t, p in pieces]
-            )
-            confidence = max(0.0, confidence - penalties[key])
-            if not on_topic:
-                confidence *= self.settings.off_topic_factor
-            candidates.append(Candidate(key, round(confidence, 4)))
-        return candidates, ranking
+            return None
+        sentences = [(seg, t) for seg in self.segments(text) if (t := self.tokens(seg))]
+        q, query_weight, unknown = self.index.query_matrix([tokens, *(t for _, t in sentences)])
+        by_questions, by_answers, explained, overlap = self.index.score(q)
+        phrasing = self.index.best_phrasing(overlap, query_weight)
+
+        def scaled(m: FloatArray) -> FloatArray:
+            top = m.max(axis=1, keepdims=True)
+            out: FloatArray = np.divide(m, top, out=np.zeros_like(m), where=top > 0)
+            return out
+
+        bm25, answer_bm25 = scaled(by_questions), scaled(by_answers)
+        total = 1.0 + s.answer_text_weight + s.phrasing_weight
+        per_text = (bm25 + s.answer_text_weight * answer_bm25 + s.phrasing_weight * phrasing) / total
+        per_text += np.where(phrasing >= EXACT, s.exact_bonus, 0.0)
+        # A story's sentences add to the whole message; a sentence with "?" counts more.
+        weights = np.asarray([1.0] + [s.question_sentence_weight if "?" in seg else 1.0 for seg, _ in sentences])
+        if len(weights) > 1:
+            weights[1:] *= s.sentence_weight / weights[1:].sum()
+        penalties = self._area_penalties(area, self.mentioned_areas(text))
+        return _Analysis(
+            tokens,
+            weights @ per_text - penalties,
+            per_text,
+            bm25,
+            answer_bm25,
+            phrasing,
+            explained,
+            query_weight,
+            penalties,
+            not self.domain or bool(self.domain.intersection(tokens)),
+            len(sentences),
+            float(unknown[0]),
+        )
+
+    def _signals(self, a: _Analysis, row: int) -> Signal:
+        """A key's confidence, best over the whole message and its sentences (a clear question
+        sentence inside a long story counts): (best phrasing + share of the message explained)
+        x evidence, less the area penalty, halved for a message with no SEND word at all."""
+        s = self.settings
+        explained = a.explained[:, row]
+        coverage = explained / np.maximum(a.query_weight, 1e-9)
+        evidence = np.minimum(1.0, explained / (s.full_evidence * self.index.typical_weight))
+        confidence = (0.5 * a.phrasing[:, row] + 0.5 * coverage) * evidence
+        best = int(np.argmax(confidence))
+        value = max(0.0, float(confidence[best]) - float(a.penalties[row])) * (1.0 if a.on_topic else 0.5)
+        return Signal(
+            str(self._keys[row]),
+            round(float(a.ranking[row]), 4),
+            round(float(a.bm25[best, row]), 4),
+            round(float(a.answer_bm25[best, row]), 4),
+            round(float(a.phrasing[best, row]), 4),
+            round(float(coverage[best]), 4),
+            round(float(evidence[best]), 4),
+            round(float(a.penalties[row]), 4),
+            round(value, 4),
+        )
+
+    def _ordered(self, a: _Analysis) -> tuple[list[int], int | None]:
+        """The best entries' rows, best first, and the closest out-of-scope kind's row."""
+        considered = np.flatnonzero(a.ranking > -1.0)
+        order = considered[np.lexsort((self._keys[considered], -a.ranking[considered]))]
+        entries = [int(r) for r in order if not self._is_reject[r] and a.ranking[r] > 0]
+        rejects = [int(r) for r in order if self._is_reject[r] and a.ranking[r] > 0]
+        return entries[: self.settings.max_suggestions + 1], (rejects[0] if rejects else None)
+
+    def rank(self, text: str, area: str | None = None) -> list[Candidate]:
+        """Entries (and the closest out-of-scope topic) best first, each with its confidence."""
+        a = self._analyse(text, area)
+        if a is None:
+            return []
+        entries, reject = self._ordered(a)
+        rows = [*entries, *([reject] if reject is not None else [])]
+        rows.sort(key=lambda r: (-a.ranking[r], self._keys[r]))
+        return [Candidate(str(self._keys[r]), self._signals(a, r).confidence) for r in rows]
+
+    def explain(self, text: str, area: str | None = None) -> tuple[list[Signal], Features | None]:
+        """Each signal for the top candidates, and the decision's features (`ask --explain`)."""
+        a = self._analyse(text, area)
+        if a is None:
+            return [], None
+        entries, reject = self._ordered(a)
+        rows = [*entries, *([reject] if reject is not None else [])]
+        return [self._signals(a, r) for r in rows], self._decide(text, a).features
 
     def match(self, text: str, area: str | None = None) -> MatchResult:
-        s = self.settings
-        ranked, ranking = self._rank(text, area)
-        closest = next((c for c in ranked if c.entry_id.startswith(REJECT_PREFIX)), None)
-        topic = closest.entry_id.removeprefix(REJECT_PREFIX) if closest else None
-        shown = [c for c in ranked if not c.entry_id.startswith(REJECT_PREFIX)][: s.max_suggestions]
-        if (
-            not ranked
-            or ranked[0] is closest
-            or ranked[0].score < s.suggest_threshold
-            # An out-of-scope kind of question explains the message better than any entry.
-            or (closest is not None and closest.score > shown[0].score)
-        ):
+        return self._decide(text, self._analyse(text, area))
+
+    def _also(self, a: _Analysis, best_row: int) -> tuple[Candidate, ...]:
+        """Other things a story asks about: a sentence whose own best entry is on another
+        topic than the answer, and clearly so (`also_at`)."""
+        found: list[Candidate] = []
+        taken = {self._topic_of[best_row]}
+        for text_row in range(1, a.per_text.shape[0]):
+            scores = np.where(self._is_reject, -1.0, a.per_text[text_row] - a.penalties)
+            row = int(np.argmax(scores))
+            signal = self._signals(a, row)
+            if self._topic_of[row] in taken or signal.confidence < self.calibration.also_topic_at:
+                continue
+            taken.add(self._topic_of[row])
+            found.append(Candidate(signal.entry_id, signal.confidence))
+        return tuple(found[:2])
+
+    def _decide(self, text: str, a: _Analysis | None) -> MatchResult:
+        if a is None:
+            return MatchResult("fallback", ())
+        entries, reject = self._ordered(a)
+        if not entries:
+            topic = str(self._keys[reject]).removeprefix(REJECT_PREFIX) if reject is not None else None
             return MatchResult("fallback", (), topic)
-        best = shown[0]
-        gap = ranking[best.entry_id] - (ranking[shown[1].entry_id] if len(shown) > 1 else 0.0)
-        if best.score >= s.answer_threshold and gap >= s.ambiguity_margin:
-            return MatchResult("answer", tuple(shown))
-        return MatchResult("suggest", (best, *(c for c in shown[1:] if c.score >= s.also_suggest_threshold)))
+        signals = [self._signals(a, r) for r in entries]
+        shown = [Candidate(sig.entry_id, sig.confidence) for sig in signals][: self.settings.max_suggestions]
+        best = signals[0]
+        closest = self._signals(a, reject) if reject is not None else None
+        features = Features(
+            confidence=best.confidence,
+            phrasing=best.phrasing,
+            coverage=best.coverage,
+            evidence=best.evidence,
+            margin=best.ranking - (signals[1].ranking if len(signals) > 1 else 0.0),
+            off_topic=(closest.confidence - best.confidence) if closest else -best.confidence,
+            on_topic=1.0 if a.on_topic else 0.0,
+            short=1.0 if len(a.tokens) <= SHORT_WORDS else 0.0,
+            sentences=min(1.0, max(1, a.sentences) / 10),
+            unknown=a.unknown,
+        )
+        topic = closest.entry_id.removeprefix(REJECT_PREFIX) if closest else None
+        cal = self.calibration
+        # Nothing, in scope or out, explains a short message ("my son", "what now"): the menu.
+        vague = features.short and max(best.confidence, closest.confidence if closest else 0.0) < cal.also_at
+        # An out-of-scope kind of question explains the message at least as well as any entry.
+        if features.off_topic >= 0 and not vague:
+            return MatchResult("fallback", (), topic, features=features)
+        p = cal.probability(features)
+        if p >= cal.answer_at and not vague:
+            return MatchResult("answer", tuple(shown), also=self._also(a, entries[0]), features=features)
+        runners_up = tuple(c for c in shown[1:] if c.score >= cal.also_at)
+        if p >= cal.suggest_at and not vague:
+            return MatchResult("suggest", (shown[0], *runners_up), features=features)
+        # A short or vague message ("ehcp?", "my son", "I'm lost") never gets "I don't know":
+        # the topic menu, after the best guess when there is a fair one.
+        if features.short and self.kb.menu:
+            return MatchResult("suggest", self._menu(shown[0]), features=features, menu=True)
+        return MatchResult("fallback", (), topic, features=features)
+
+    def _menu(self, guess: Candidate) -> tuple[Candidate, ...]:
+        """The topic menu, after the best guess when it is a fair one."""
+        first = (guess,) if guess.score >= self.calibration.also_at else ()
+        return (*first, *(Candidate(e, 0.0) for e in self.kb.menu if e != guess.entry_id or not first))

@@ -42,6 +42,8 @@ def _parser(timelines_dir: Path | None) -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="measure answer accuracy on labelled questions")
     ev.add_argument("files", nargs="+", type=Path, help="eval YAML files or folders")
     ev.add_argument("--quiet", action="store_true", help="print the figures only, not the misses")
+    ev.add_argument("--split", choices=("dev", "test"), default=None, help="only the items of this split")
+    ev.add_argument("--json", action="store_true", help="the figures and every item's verdict as JSON")
     add_deadline_parser(sub, timelines_dir)
     add_case_parser(sub)
     return parser
@@ -159,7 +161,10 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
     from sendbot.answering.evaluate import evaluate, load_eval
 
     kb = load_knowledge(settings.knowledge_dir)
-    report = evaluate(Decider(kb), load_eval(args.files, set(kb.entries)))
+    report = evaluate(Decider(kb), load_eval(args.files, set(kb.entries), args.split))
+    if args.json:
+        print(report.as_json())
+        return 0
     print(report.summary())
     if not args.quiet and report.misses:
         print(f"misses ({len(report.misses)}):")

@@ -222,9 +222,7 @@ async def _post_init(application: App) -> None:
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in menu])
 
 
-def build_application(
-    conversation: Conversation, settings: Settings, clock: Clock | None = None
-) -> App:
+def build_application(conversation: Conversation, settings: Settings, clock: Clock | None = None) -> App:
     """The PTB Application with every handler and the reminder job; `settings.api_base_url`
     is PTB's base_url. ``clock`` (timezone-aware; the conversation's by default) decides
     when reminders are due, so tests can move time on."""

@@ -400,6 +400,22 @@ def _load_out_of_scope(path: Path, problems: list[Problem]) -> dict[str, OutOfSc
     return result
 
 
+def _load_menu(path: Path, entries: Mapping[str, Entry], problems: list[Problem]) -> tuple[str, ...]:
+    """The topic menu: entry ids, each of which must exist."""
+    chk = Checker(path)
+    items = _load_top(path, "menu", LineList, problems) or LineList()
+    menu: list[str] = []
+    for i, entry_id in enumerate(items):
+        if not isinstance(entry_id, str) or entry_id not in entries:
+            chk.error(items.line_of(i), f"menu: '{entry_id}' is not an entry id", "use the id of an existing entry")
+        elif entry_id in menu:
+            chk.error(items.line_of(i), f"menu: '{entry_id}' is listed twice", "keep only one")
+        else:
+            menu.append(entry_id)
+    problems.extend(chk.problems)
+    return tuple(menu)
+
+
 def _load_urgent(path: Path, problems: list[Problem]) -> list[Urgent]:
     chk = Checker(path)
     result: list[Urgent] = []
@@ -485,6 +501,7 @@ def check_knowledge(root: Path, *, collisions: EntryCheck | None = None) -> tupl
                 )
     oos_path = root / "out-of-scope.yaml"
     out_of_scope = _load_out_of_scope(oos_path, problems) if oos_path.exists() else {}
+    menu = _load_menu(root / "menu.yaml", entries, problems) if (root / "menu.yaml").exists() else ()
 
     for entry in entries.values():
         chk = Checker(entry.file)
@@ -522,6 +539,7 @@ def check_knowledge(root: Path, *, collisions: EntryCheck | None = None) -> tupl
         out_of_scope=out_of_scope,
         domain=words.domain,
         urgent=tuple(urgent),
+        menu=menu,
         root=root,
         warnings=warnings,
     )

@@ -122,6 +122,7 @@ class KnowledgeBase:
     out_of_scope: dict[str, OutOfScope]
     domain: tuple[str, ...]  # words that show a message is about SEND at all
     urgent: tuple[Urgent, ...]
+    menu: tuple[str, ...]  # the topic menu's entry ids (knowledge/menu.yaml), for short or vague messages
     root: Path
     warnings: tuple[Problem, ...] = field(default=())
 
