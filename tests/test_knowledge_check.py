@@ -306,3 +306,28 @@ def test_broken_safety_and_scope_files_are_reported(tmp_path: Path, file: str, t
     kb, problems = check_knowledge(kb_dir)
     assert kb is None
     assert any(p.file == kb_dir / file and message in p.message for p in problems), problems
+
+
+def test_a_line_break_inside_a_paragraph_is_an_error(tmp_path: Path) -> None:
+    """A phone shows a hard line break as a ragged line: paragraphs are folded text."""
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(KB_SMALL, kb_dir)
+    path = kb_dir / "entries" / "ehc.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("answer: >-", "answer: |", 1), encoding="utf-8")
+    kb, problems = check_knowledge(kb_dir)
+    assert kb is None
+    [problem] = [p for p in problems if "line break inside a paragraph" in p.message]
+    assert problem.file == path and "folded text" in problem.fix
+
+
+def test_an_entry_reviewed_over_a_year_ago_is_a_warning() -> None:
+    from datetime import date
+
+    from sendbot.knowledge.loader import load_knowledge, stale_entries
+
+    kb = load_knowledge(KB_SMALL)
+    reviewed = min(e.reviewed for e in kb.entries.values())
+    assert stale_entries(kb, reviewed.replace(year=reviewed.year + 1)) == []
+    [*late] = stale_entries(kb, date(reviewed.year + 1, 12, 31))
+    assert late and all(p.warning and "over 12 months ago" in p.message for p in late)

@@ -15,11 +15,12 @@ from sendbot.answering.decide import Decider, Decision
 from sendbot.case.cli import add_case_parser
 from sendbot.case.data import check_case_data
 from sendbot.channels.deadline_cli import add_deadline_parser, run_deadline
+from sendbot.clock import london_today
 from sendbot.config import Settings
 from sendbot.conversation.presenter import Presenter
 from sendbot.deadlines import check_entry_links, load_timelines
 from sendbot.i18n import I18n, check_locales
-from sendbot.knowledge.loader import check_knowledge, load_knowledge
+from sendbot.knowledge.loader import check_knowledge, load_knowledge, stale_entries
 from sendbot.knowledge.model import KnowledgeBase
 from sendbot.knowledge.problems import DataError
 
@@ -86,7 +87,7 @@ def _check(settings: Settings) -> int:
     timelines, timeline_problems = load_timelines(timelines_dir) if timelines_dir.exists() else ({}, [])
     problems += timeline_problems + check_locales(settings.locales_dir) + check_case_data(settings.knowledge_dir)
     if kb is not None:
-        problems += check_entry_links(timelines, kb.entries)
+        problems += check_entry_links(timelines, kb.entries) + stale_entries(kb, london_today())
     errors = [p for p in problems if not p.warning]
     warnings = [p for p in problems if p.warning]
     for problem in errors:

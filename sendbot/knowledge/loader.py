@@ -6,8 +6,10 @@ fix the data alone. The bot refuses to start on errors; warnings are shown but a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,7 @@ from sendbot.knowledge.problems import DataError, Problem
 from sendbot.knowledge.yamlfile import LineDict, LineList, line_of, load_yaml
 
 MIN_QUESTIONS = 6
-LONG_ANSWER_WORDS = 170
+LONG_ANSWER_WORDS = 130  # a first reply fits a phone screen at about 120 words; detail goes in "more"
 
 
 # --- generic field checking -------------------------------------------------------------
@@ -82,6 +84,25 @@ ENTRY_KEYS: Schema = {
 }
 
 
+HARD_LINE_BREAK = re.compile(r"(?<!\n)\n(?!\n)")  # one newline alone: a break inside a paragraph
+STALE_AFTER = timedelta(days=365)  # an entry's facts are re-checked at least once a year
+
+
+def stale_entries(kb: KnowledgeBase, today: date) -> list[Problem]:
+    """Warnings for entries whose facts were last checked more than a year ago."""
+    return [
+        Problem(
+            entry.file,
+            entry.line,
+            f"entry '{entry.id}' was last reviewed on {entry.reviewed.isoformat()}, over 12 months ago",
+            "check its facts against the sources again and update 'reviewed'",
+            warning=True,
+        )
+        for entry in kb.entries.values()
+        if today - entry.reviewed > STALE_AFTER
+    ]
+
+
 def _parse_entry(raw: Any, line: int, chk: Checker) -> Entry | None:
     if not isinstance(raw, LineDict):
         chk.error(line, "an entry must be a mapping of keys", "start the entry with '- id: ...'")
@@ -103,6 +124,14 @@ def _parse_entry(raw: Any, line: int, chk: Checker) -> Entry | None:
     related: list[str] = []
     if raw.get("related") is not None:
         related = chk.string_list(raw["related"], raw.line_of("related"), f"{what}: related") or []
+    for key, text in (("answer", answer), ("more", more)):
+        for lang, value in (text or {}).items():
+            if HARD_LINE_BREAK.search(value):
+                chk.error(
+                    raw.line_of(key),
+                    f"{what}: {key} ({lang}) has a line break inside a paragraph, which a phone shows as a ragged line",
+                    f"write it as folded text ('{key}: >-') with a blank line between paragraphs",
+                )
     if answer is not None:
         words = len(answer[DEFAULT_LANG].split())
         if words > LONG_ANSWER_WORDS:
