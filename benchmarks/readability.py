@@ -16,10 +16,9 @@ import sys
 from pathlib import Path
 
 import pyphen
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-
-import yaml
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _SENTENCE = re.compile(r"[.!?]+(?:\s|$)|\n\n|:\s*\n|;\s")
