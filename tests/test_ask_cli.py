@@ -151,3 +151,10 @@ def test_unknown_area_as_a_process(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "unknown area" in done.stderr
+
+
+def test_explain_prints_each_signal_of_the_top_candidates(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--explain", QUESTION]) == 0
+    out = capsys.readouterr().out
+    assert "explain: " in out and "bm25" in out and "phrasing" in out and "features: confidence" in out
+    assert "ehc-request-how" in out

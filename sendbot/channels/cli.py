@@ -8,10 +8,12 @@ import json
 import logging
 import sys
 from collections.abc import Iterable
+from dataclasses import fields
 from pathlib import Path
 
 from sendbot.answering.collisions import phrasing_collisions
 from sendbot.answering.decide import Decider, Decision
+from sendbot.answering.matcher import Signal
 from sendbot.case.cli import add_case_parser
 from sendbot.case.data import check_case_data
 from sendbot.channels.deadline_cli import add_deadline_parser, run_deadline
@@ -39,6 +41,7 @@ def _parser(timelines_dir: Path | None) -> argparse.ArgumentParser:
     ask.add_argument("--lang", default="en", help="language of the answers (default: en)")
     ask.add_argument("--area", default=None, help="area id, e.g. derby or derbyshire")
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
+    ask.add_argument("--explain", action="store_true", help="also print each matching signal of the top candidates")
     sub.add_parser("check", help="check every knowledge and locale file")
     ev = sub.add_parser("eval", help="measure answer accuracy on labelled questions")
     ev.add_argument("files", nargs="+", type=Path, help="eval YAML files or folders")
@@ -138,6 +141,17 @@ def answer_json(decision: Decision, text: str, kb: KnowledgeBase, lang: str) -> 
     }
 
 
+def explain_text(decider: Decider, question: str, area: str | None, lang: str) -> str:
+    """`ask --explain`: every signal of the top candidates, and the decision's features."""
+    signals, features = decider.matcher_for(lang).explain(question, area)
+    names = [f.name for f in fields(Signal)][1:]
+    lines = [f"explain: {question}", f"  {'candidate':<32}" + "".join(f"{n:>13}" for n in names)]
+    lines += [f"  {s.entry_id:<32}" + "".join(f"{getattr(s, n):>13.4f}" for n in names) for s in signals]
+    if features is not None:
+        lines.append("  features: " + ", ".join(f"{f.name} {getattr(features, f.name):.3f}" for f in fields(features)))
+    return "\n".join(lines)
+
+
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
     kb = load_knowledge(settings.knowledge_dir)
     decider = Decider(kb)
@@ -146,6 +160,8 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
         print(f"unknown area '{args.area}'; use one of: {', '.join([*kb.areas, 'england'])}", file=sys.stderr)
         return 2
     for question in _questions(args):
+        if args.explain:
+            print(explain_text(decider, question, args.area, args.lang), flush=True)
         decision = decider.decide(question, args.area, args.lang)
         text = presenter.text(decision, args.area, args.lang)
         if args.json:
