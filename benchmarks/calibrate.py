@@ -2,19 +2,21 @@
 
     .venv/bin/python benchmarks/calibrate.py [EVAL_PATH ...] [--split dev] [--max-wrong 0.05] [--write]
 
-For every item, the matcher's named `Features` of its best candidate, and whether that
-candidate is right (its text holds the item's facts; out-of-scope items never have a right
-entry). A logistic regression (scikit-learn, a development dependency only: at run time the
-model is a dot product) gives P(right). The thresholds are then chosen on the same items:
-``answer_at`` as low as possible while wrong answers stay at or under ``--max-wrong`` of all
-items, ``suggest_at`` as low as possible while at least ``--min-declined`` of the out-of-scope
-items are still declined. ``--write`` stores the model in `sendbot/calibration.json`."""
+For every item, the matcher's named `Features` of its best candidate, whether that candidate
+is right (its text holds the item's facts) and whether the item is in scope at all. Two
+logistic regressions (scikit-learn, a development dependency only: at run time each is a dot
+product) give P(right) and P(scope). The thresholds are then chosen on the same items:
+``suggest_at`` (on P(scope)) as low as possible while at least ``--min-declined`` of the
+out-of-scope items are declined, then ``answer_at`` (on P(right)) as low as possible while
+wrong answers stay at or under ``--max-wrong`` of the in-scope items. ``--write`` stores both
+models in `sendbot/answering/calibration.json`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,45 +26,56 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sendbot.answering.evaluate import EvalItem, is_right, load_eval  # noqa: E402
-from sendbot.answering.matcher import CALIBRATION, FEATURE_NAMES, Calibration, Features, Matcher  # noqa: E402
+from sendbot.answering.matcher import CALIBRATION, FEATURE_NAMES, REJECT_PREFIX, Features, Matcher  # noqa: E402
 from sendbot.knowledge.loader import load_knowledge  # noqa: E402
 from sendbot.knowledge.model import KnowledgeBase  # noqa: E402
 
 
-def rows(
-    matcher: Matcher, kb: KnowledgeBase, items: list[EvalItem]
-) -> tuple[list[EvalItem], list[tuple[Features, bool, bool, bool]]]:
-    """The items the matcher has words for, each with (features, best is right, a right entry
-    is among the choices, declined by the out-of-scope rule)."""
-    kept, out = [], []
+@dataclass(frozen=True)
+class Row:
+    """One item as the decision sees it, and what would be right for it."""
+
+    features: Features
+    in_scope: bool
+    best_right: bool  # the best entry holds the item's facts
+    choices_right: bool  # one of the top three does
+    vague: bool  # the matcher's "vague short message" rule applies (the menu)
+
+
+def rows(matcher: Matcher, kb: KnowledgeBase, items: list[EvalItem]) -> list[Row]:
+    """Every item the matcher has words for."""
+    out = []
     for item in items:
-        result = matcher.match(item.question)
-        ranked = result.candidates if result.status != "fallback" else matcher.rank(item.question)
-        features = result.features
+        features = matcher.match(item.question).features
         if features is None:
             continue
-        entries = [c.entry_id for c in ranked if not c.entry_id.startswith("~")]
-        best_right = bool(entries) and is_right(kb, item, entries[0])
-        choices_right = any(is_right(kb, item, e) for e in entries[:3])
-        rule_declines = features.off_topic >= 0
-        kept.append(item)
-        out.append((features, best_right, choices_right, rule_declines))
-    return kept, out
+        entries = [c.entry_id for c in matcher.rank(item.question) if not c.entry_id.startswith(REJECT_PREFIX)]
+        closest = max(0.0, features.confidence + features.off_topic)
+        vague = bool(features.short) and max(features.confidence, closest) < matcher.calibration.also_at
+        out.append(
+            Row(
+                features,
+                item.in_scope,
+                bool(entries) and is_right(kb, item, entries[0]),
+                any(is_right(kb, item, e) for e in entries[:3]),
+                vague,
+            )
+        )
+    return out
 
 
 def outcome(
-    p: np.ndarray,
-    data: list[tuple[Features, bool, bool, bool]],
-    in_scope: np.ndarray,
-    answer_at: float,
-    suggest_at: float,
+    data: list[Row], p_right: np.ndarray, p_scope: np.ndarray, answer_at: float, suggest_at: float
 ) -> dict[str, float]:
-    best_right = np.array([r[1] for r in data])
-    choices_right = np.array([r[2] for r in data])
-    declined_rule = np.array([r[3] for r in data])
-    answered = (p >= answer_at) & ~declined_rule
-    short_on_topic = np.array([bool(r[0].short and r[0].on_topic) for r in data])
-    suggested = ((p >= suggest_at) | short_on_topic) & ~answered & ~declined_rule
+    """The figures the matcher's decision (`Matcher._decide`) gives with these thresholds."""
+    in_scope = np.array([r.in_scope for r in data])
+    best_right = np.array([r.best_right for r in data])
+    choices_right = np.array([r.choices_right for r in data])
+    vague = np.array([r.vague for r in data])
+    short = np.array([bool(r.features.short) for r in data])
+    declined_rule = np.array([r.features.off_topic >= 0 for r in data]) & ~vague
+    answered = (p_right >= answer_at) & ~declined_rule & ~vague
+    suggested = (((p_scope >= suggest_at) & ~vague) | short) & ~answered & ~declined_rule
     n = max(int(in_scope.sum()), 1)  # right, wrong and choices are shares of the in-scope items
     return {
         "right": float((answered & best_right & in_scope).sum() / n),
@@ -71,6 +84,14 @@ def outcome(
         "right_or_choices": float(((answered & best_right) | (suggested & choices_right))[in_scope].mean()),
         "declined": float((~answered & ~suggested)[~in_scope].mean()) if (~in_scope).any() else 1.0,
     }
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
+    return LogisticRegression(C=1.0, max_iter=1000, class_weight="balanced").fit(x, y)
+
+
+def logistic(model: LogisticRegression) -> dict[str, object]:
+    return {"weights": [round(float(w), 6) for w in model.coef_[0]], "bias": round(float(model.intercept_[0]), 6)}
 
 
 def main() -> int:
@@ -86,43 +107,44 @@ def main() -> int:
     kb = load_knowledge(args.knowledge)
     items = load_eval(args.paths, set(kb.entries), args.split or None)
     matcher = Matcher(kb)
-    items, data = rows(matcher, kb, items)
-    x = np.array([r[0].vector() for r in data])
-    y = np.array([r[1] for r in data])
-    in_scope = np.array([item.in_scope for item in items])
-    model = LogisticRegression(C=1.0, max_iter=1000, class_weight="balanced").fit(x, y)
-    p = model.predict_proba(x)[:, 1]
-    grid = np.unique(np.round(p, 4))
+    data = rows(matcher, kb, items)
+    x = np.array([r.features.vector() for r in data])
+    right_model = fit(x, np.array([r.best_right for r in data]))
+    scope_model = fit(x, np.array([r.in_scope for r in data]))
+    p_right = right_model.predict_proba(x)[:, 1]
+    p_scope = scope_model.predict_proba(x)[:, 1]
     best: tuple[float, float, dict[str, float]] | None = None
-    for answer_at in grid:
-        base = outcome(p, data, in_scope, answer_at, 1.01)
-        if base["wrong"] > args.max_wrong:
-            continue
-        for suggest_at in grid[grid <= answer_at]:
-            res = outcome(p, data, in_scope, answer_at, suggest_at)
-            if res["declined"] < args.min_declined:
-                continue
-            score = (res["right"], res["right_or_choices"])
-            if best is None or score > (best[2]["right"], best[2]["right_or_choices"]):
-                best = (float(answer_at), float(suggest_at), res)
-            break  # the lowest suggest_at that keeps enough declines, for this answer_at
+    # The lowest P(scope) that still declines enough off-topic messages...
+    for suggest_at in np.unique(np.round(p_scope, 4)):
+        if outcome(data, p_right, p_scope, 1.01, suggest_at)["declined"] >= args.min_declined:
+            break
+    # ...and the lowest P(right) that keeps wrong answers within the limit.
+    for answer_at in np.unique(np.round(p_right, 4)):
+        res = outcome(data, p_right, p_scope, answer_at, suggest_at)
+        if res["wrong"] <= args.max_wrong and res["declined"] >= args.min_declined:
+            best = (float(answer_at), float(suggest_at), res)
+            break
     if best is None:
         print("no thresholds meet the limits", file=sys.stderr)
         return 1
     answer_at, suggest_at, res = best
-    print(f"items {len(data)} ({int(in_scope.sum())} in scope); answer_at {answer_at:.4f} suggest_at {suggest_at:.4f}")
+    print(
+        f"items {len(data)} ({sum(r.in_scope for r in data)} in scope); "
+        f"answer_at {answer_at:.4f} suggest_at {suggest_at:.4f}"
+    )
     print("  ".join(f"{k} {v:.1%}" for k, v in res.items()))
-    for name, w in zip(FEATURE_NAMES, model.coef_[0], strict=True):
-        print(f"  {name:<12} {w:+.3f}")
-    print(f"  {'bias':<12} {model.intercept_[0]:+.3f}")
+    print(f"  {'feature':<16} {'P(right)':>9} {'P(scope)':>9}")
+    for name, w, v in zip(FEATURE_NAMES, right_model.coef_[0], scope_model.coef_[0], strict=True):
+        print(f"  {name:<16} {w:+9.3f} {v:+9.3f}")
+    print(f"  {'bias':<16} {right_model.intercept_[0]:+9.3f} {scope_model.intercept_[0]:+9.3f}")
     if args.write:
-        old = Calibration.load()
+        old = matcher.calibration
         data_out = {
             "fitted_on": f"{', '.join(str(p.resolve().relative_to(ROOT)) for p in args.paths)} (split {args.split}, "
             f"{len(data)} items) by benchmarks/calibrate.py",
             "features": list(FEATURE_NAMES),
-            "weights": [round(float(w), 6) for w in model.coef_[0]],
-            "bias": round(float(model.intercept_[0]), 6),
+            "right": logistic(right_model),
+            "scope": logistic(scope_model),
             "answer_at": round(answer_at, 6),
             "suggest_at": round(suggest_at, 6),
             "also_at": old.also_at,

@@ -213,7 +213,7 @@ def test_national_entries_are_not_penalised(matcher: Matcher) -> None:
 
 def test_the_decision_is_calibrated_data() -> None:
     calibration = Calibration.load()
-    assert len(calibration.weights) == len(FEATURE_NAMES)
+    assert len(calibration.right.weights) == len(calibration.scope.weights) == len(FEATURE_NAMES)
     assert 0 < calibration.suggest_at <= calibration.answer_at < 1
     assert 0 <= calibration.also_at <= 1
 

@@ -120,6 +120,9 @@ class Features:
     short: float  # 1 for a message of at most SHORT_WORDS meaningful words
     sentences: float  # number of sentences, divided by 10, capped at 1
     unknown: float  # share of the message's word weight in words the knowledge base never uses
+    agrees: float  # 1 when the entry with the single closest phrasing is also the best ranked
+    sentences_agree: float  # share of the story's sentences whose own best entry is the same
+    same_topic: float  # 1 when the runner-up is on the same topic (a near miss is still near)
 
     def vector(self) -> FloatArray:
         return np.array([getattr(self, f.name) for f in fields(self)], dtype=np.float64)
@@ -129,14 +132,28 @@ FEATURE_NAMES = tuple(f.name for f in fields(Features))
 
 
 @dataclass(frozen=True)
-class Calibration:
-    """A logistic model: P(the best entry is right) from `Features`; fitted by
-    `benchmarks/calibrate.py` on the development questions and stored as data."""
+class Logistic:
+    """One logistic model over `Features`: a dot product and a sigmoid."""
 
     weights: tuple[float, ...]
     bias: float
-    answer_at: float  # probability at or above which we answer
-    suggest_at: float  # at or above: offer choices
+
+    def probability(self, features: Features) -> float:
+        z = float(np.dot(np.asarray(self.weights), features.vector())) + self.bias
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The decision as data, fitted by `benchmarks/calibrate.py` on the development questions:
+    ``right`` gives P(the best entry holds what the parent needs), which decides whether to
+    answer; ``scope`` gives P(the message is a SEND question at all), which decides between
+    offering choices and declining."""
+
+    right: Logistic
+    scope: Logistic
+    answer_at: float  # P(right) at or above which we answer
+    suggest_at: float  # P(scope) at or above which we offer choices rather than decline
     also_at: float  # a runner-up's confidence needed to be offered beside the best
     also_topic_at: float  # a sentence's own entry's confidence needed to offer it as "you also asked"
 
@@ -147,17 +164,13 @@ class Calibration:
         if names != FEATURE_NAMES:
             raise ValueError(f"{path}: features {names} do not match the code's {FEATURE_NAMES}; re-run calibrate.py")
         return cls(
-            tuple(data["weights"]),
-            data["bias"],
+            Logistic(tuple(data["right"]["weights"]), data["right"]["bias"]),
+            Logistic(tuple(data["scope"]["weights"]), data["scope"]["bias"]),
             data["answer_at"],
             data["suggest_at"],
             data["also_at"],
             data["also_topic_at"],
         )
-
-    def probability(self, features: Features) -> float:
-        z = float(np.dot(np.asarray(self.weights), features.vector())) + self.bias
-        return 1.0 / (1.0 + math.exp(-z))
 
 
 @dataclass(frozen=True)
@@ -544,14 +557,22 @@ class Matcher:
     def match(self, text: str, area: str | None = None) -> MatchResult:
         return self._decide(text, self._analyse(text, area))
 
+    def _best_row(self, scores: FloatArray) -> int:
+        """The entry (never an out-of-scope kind) with the highest of these scores."""
+        return int(np.argmax(np.where(self._is_reject, -np.inf, scores)))
+
+    def _sentences_agree(self, a: _Analysis, row: int) -> float:
+        """Share of the sentences whose own best entry is ``row`` (1 for a single sentence)."""
+        rows = [self._best_row(a.per_text[r] - a.penalties) for r in range(1, a.per_text.shape[0])]
+        return sum(r == row for r in rows) / len(rows) if rows else 1.0
+
     def _also(self, a: _Analysis, best_row: int) -> tuple[Candidate, ...]:
         """Other things a story asks about: a sentence whose own best entry is on another
         topic than the answer, and clearly so (`also_at`)."""
         found: list[Candidate] = []
         taken = {self._topic_of[best_row]}
         for text_row in range(1, a.per_text.shape[0]):
-            scores = np.where(self._is_reject, -1.0, a.per_text[text_row] - a.penalties)
-            row = int(np.argmax(scores))
+            row = self._best_row(a.per_text[text_row] - a.penalties)
             signal = self._signals(a, row)
             if self._topic_of[row] in taken or signal.confidence < self.calibration.also_topic_at:
                 continue
@@ -581,6 +602,9 @@ class Matcher:
             short=1.0 if len(a.tokens) <= SHORT_WORDS else 0.0,
             sentences=min(1.0, max(1, a.sentences) / 10),
             unknown=a.unknown,
+            agrees=1.0 if self._best_row(a.phrasing[0]) == entries[0] else 0.0,
+            sentences_agree=self._sentences_agree(a, entries[0]),
+            same_topic=1.0 if len(entries) > 1 and self._topic_of[entries[1]] == self._topic_of[entries[0]] else 0.0,
         )
         topic = closest.entry_id.removeprefix(REJECT_PREFIX) if closest else None
         cal = self.calibration
@@ -589,11 +613,11 @@ class Matcher:
         # An out-of-scope kind of question explains the message at least as well as any entry.
         if features.off_topic >= 0 and not vague:
             return MatchResult("fallback", (), topic, features=features)
-        p = cal.probability(features)
+        p = cal.right.probability(features)
         if p >= cal.answer_at and not vague:
             return MatchResult("answer", tuple(shown), also=self._also(a, entries[0]), features=features)
         runners_up = tuple(c for c in shown[1:] if c.score >= cal.also_at)
-        if p >= cal.suggest_at and not vague:
+        if cal.scope.probability(features) >= cal.suggest_at and not vague:
             return MatchResult("suggest", (shown[0], *runners_up), features=features)
         # A short or vague message ("ehcp?", "my son", "I'm lost") never gets "I don't know":
         # the topic menu, after the best guess when there is a fair one.
