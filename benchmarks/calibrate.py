@@ -5,7 +5,8 @@
 For every item, the matcher's named `Features` of its best candidate, whether that candidate
 is right (its text holds the item's facts) and whether the item is in scope at all. Two
 logistic regressions (scikit-learn, a development dependency only: at run time each is a dot
-product) give P(right) and P(scope). The thresholds are then chosen on the same items:
+product) give P(right) and P(scope). The thresholds are then chosen on the same items' out-of-fold
+probabilities (5-fold cross-validation), so that they hold for questions the models have not seen:
 ``suggest_at`` (on P(scope)) as low as possible while at least ``--min-declined`` of the
 out-of-scope items are declined, then ``answer_at`` (on P(right)) as low as possible while
 wrong answers stay at or under ``--max-wrong`` of the in-scope items. ``--write`` stores both
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -86,8 +88,12 @@ def outcome(
     }
 
 
+def fit_model() -> LogisticRegression:
+    return LogisticRegression(C=1.0, max_iter=1000, class_weight="balanced")
+
+
 def fit(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
-    return LogisticRegression(C=1.0, max_iter=1000, class_weight="balanced").fit(x, y)
+    return fit_model().fit(x, y)
 
 
 def logistic(model: LogisticRegression) -> dict[str, object]:
@@ -111,8 +117,15 @@ def main() -> int:
     x = np.array([r.features.vector() for r in data])
     right_model = fit(x, np.array([r.best_right for r in data]))
     scope_model = fit(x, np.array([r.in_scope for r in data]))
-    p_right = right_model.predict_proba(x)[:, 1]
-    p_scope = scope_model.predict_proba(x)[:, 1]
+    # Thresholds are chosen on out-of-fold probabilities (5-fold cross-validation on the dev
+    # items), so that they carry over to questions the models were not fitted on.
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    p_right = cross_val_predict(
+        fit_model(), x, np.array([r.best_right for r in data]), cv=folds, method="predict_proba"
+    )[:, 1]
+    p_scope = cross_val_predict(fit_model(), x, np.array([r.in_scope for r in data]), cv=folds, method="predict_proba")[
+        :, 1
+    ]
     best: tuple[float, float, dict[str, float]] | None = None
     # The lowest P(scope) that still declines enough off-topic messages...
     for suggest_at in np.unique(np.round(p_scope, 4)):
