@@ -16,11 +16,11 @@ from sendbot.answering.normalise import normalise
 from sendbot.knowledge.loader import load_knowledge
 from tests.conftest import ROOT
 
-# Measured: first entry shown is a labelled one 83.9%, right or among the choices 88.8%,
-# off-topic declined 91.7% (570 items).
-TOP1_ID_FLOOR = 0.83
-RIGHT_OR_CHOICES_FLOOR = 0.88
-DECLINED_FLOOR = 0.91
+# Measured: first entry shown is a labelled one 87.3%, right or among the choices 94.4%,
+# off-topic declined 93.1% (570 items).
+TOP1_ID_FLOOR = 0.87
+RIGHT_OR_CHOICES_FLOOR = 0.94
+DECLINED_FLOOR = 0.93
 
 
 def test_eval_set_is_big_and_realistic() -> None:
