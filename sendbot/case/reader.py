@@ -161,8 +161,13 @@ def read_letter(text: str, patterns: LetterPatterns, today: date) -> Reading:
 
 
 def pdf_text(data: bytes) -> str:
-    """The text of a PDF the parent sent (pypdf). Scanned letters have no text: empty."""
+    """The text of a PDF the parent sent (pypdf). Scanned letters have no text, and a file
+    that is not a PDF (or is damaged) has none either: empty."""
     from pypdf import PdfReader  # imported here: only needed when a PDF arrives
+    from pypdf.errors import PyPdfError
 
-    reader = PdfReader(io.BytesIO(data))
-    return "\n".join(page.extract_text() or "" for page in reader.pages)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        return "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (PyPdfError, ValueError, KeyError):  # what pypdf raises on a file it cannot read
+        return ""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sendbot.case.data import CaseKnowledge, default_knowledge
+from sendbot.case.data import CaseKnowledge
 from sendbot.case.events import EventKind
 from sendbot.case.store import CaseStore
 from sendbot.case.timeline import Status, case_timeline
@@ -39,15 +39,13 @@ class WatchNotice:
 def due_watch(
     store: CaseStore,
     today: date,
-    knowledge: CaseKnowledge | None = None,
+    knowledge: CaseKnowledge,
     *,
     now: datetime | None = None,
     lease_seconds: float = DEFAULT_LEASE_SECONDS,
 ) -> list[WatchNotice]:
     """Claim and return every notice due on ``today``: council dates of every case that
     are missed and were not asked about before."""
-    if knowledge is None:
-        knowledge = default_knowledge()
     moment = now or datetime.now(timezone.utc)
     notices: list[WatchNotice] = []
     for case in store.all_cases():
