@@ -4,6 +4,7 @@ case, events told in the parent's own words, a pasted council letter, /forget.""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -13,6 +14,7 @@ import pytest
 
 from sendbot.case.data import load_case_knowledge
 from sendbot.case.store import CaseStore
+from sendbot.channels.terminal import run_terminal
 from sendbot.conversation.dialogue import Conversation
 from sendbot.conversation.mycase import CaseFiles, read_names
 from sendbot.conversation.replies import ButtonIn, Reply, TextIn
@@ -162,3 +164,46 @@ def test_state_round_trips_the_case_flow() -> None:
     assert ChatState.from_json(json.loads(json.dumps(state.to_json()))) == state
     assert ChatState.case_flow_from_json(state.flow_json()) == state.case
     assert ChatState.case_flow_from_json('{"case": {"asking": "dance", "case": "7"}}') is None
+
+
+def test_mycase_in_the_terminal_chat(tmp_path: Path) -> None:
+    """`sendbot chat`: /mycase by numbered choices, and the watch's question before a turn."""
+    path = tmp_path / "db.sqlite"
+    clock = [NOW]
+    conv = Conversation(
+        load_knowledge(KB_SMALL),
+        SqliteStore(path),
+        I18n(LOCALES),
+        clock=lambda: clock[0],
+        case_files=CaseFiles(CaseStore(path), KNOWLEDGE),
+    )
+    lines = ["/mycase", "1", "3 March 2026"]
+    stdin = io.StringIO("".join(line + "\n" for line in lines))
+    clock[0] = datetime(2026, 4, 1, 10, 0, tzinfo=timezone.utc)
+    out = io.StringIO()
+    run_terminal(conv, stdin, out, files_dir=tmp_path)
+    text = out.getvalue()
+    assert "MY CASE" in text and "[1] The council received the request" in text
+    assert "On what date?" in text
+    assert "Next date the council must meet: The council tells you whether it will assess, 14 April 2026." in text
+
+    clock[0] = datetime(2026, 4, 15, 7, 0, tzinfo=timezone.utc)  # the day after; the terminal asks at once
+    out = io.StringIO()
+    run_terminal(conv, io.StringIO("2\n"), out, files_dir=tmp_path)
+    text = out.getvalue()
+    assert "The council had to tell you by 14 April 2026 whether it will assess your child. Did it?" in text
+    assert "[1] Yes, on ...\n  [2] Not yet" in text
+    assert "What the law says" in text and (tmp_path / "chase-assessment-decision.docx").exists()
+    assert conv.mycase.due_watch(clock[0], lambda chat: True) == []  # asked once
+    conv.store.close()
+
+
+def test_the_watch_asks_each_channel_only_about_its_own_chats(tmp_path: Path) -> None:
+    conv = build(tmp_path / "db.sqlite")
+    press(conv, "case-event:new:assessment-requested")
+    say(conv, "3 March 2026")
+    later = datetime(2026, 4, 15, 10, 0, tzinfo=timezone.utc)
+    assert conv.mycase.due_watch(later, lambda chat: chat != CHAT) == []
+    [(notice, reply)] = conv.mycase.due_watch(later, lambda chat: chat == CHAT)
+    assert notice.chat_id == CHAT and reply.buttons[0][1].data == f"case-no:{notice.case_id}:{notice.step}"
+    conv.store.close()

@@ -10,6 +10,7 @@ possible is a crash in the instant between the send succeeding and ``mark_sent``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
@@ -43,12 +44,16 @@ def due_watch(
     *,
     now: datetime | None = None,
     lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    chats: Callable[[int], bool] | None = None,
 ) -> list[WatchNotice]:
-    """Claim and return every notice due on ``today``: council dates of every case that
-    are missed and were not asked about before."""
+    """Claim and return every notice due on ``today``: council dates of every case (of the
+    chats ``chats`` accepts: a channel asks only its own) that are missed and were not asked
+    about before."""
     moment = now or datetime.now(timezone.utc)
     notices: list[WatchNotice] = []
     for case in store.all_cases():
+        if chats is not None and not chats(case.chat_id):
+            continue
         for item in case_timeline(case, knowledge.timelines, today).dates:
             if item.status is not Status.MISSED or not item.council_duty or not item.rule.ask:
                 continue

@@ -251,13 +251,16 @@ class MyCaseDialogue:
         offer = case.capture_reply(files.store, state.chat_id, text, today, files.knowledge, _)
         return [offer] if offer is not None else None
 
-    def read_pdf(self, chat_id: int, data: bytes) -> list[Reply]:
-        """A PDF the parent sent: read as a council letter; the file and its text are not kept."""
+    def read_pdf(self, chat_id: int, data: bytes | None) -> list[Reply]:
+        """A PDF the parent sent (None: too large to fetch): read as a council letter; the
+        file and its text are not kept."""
         state = self.store.load_chat(chat_id)
         _ = self._(state)
         files = self.files
         if files is None:
             return [Reply(_("My case is not available here."))]
+        if data is None:
+            return [Reply(_("That file is too large for me. Please paste the letter's words instead."))]
         text = pdf_text(data)
         if not text.strip():
             return [
@@ -273,13 +276,14 @@ class MyCaseDialogue:
 
     # --- the daily watch -----------------------------------------------------------------
 
-    def due_watch(self, now: datetime) -> list[tuple[WatchNotice, Reply]]:
-        """The watch's questions due today (each claimed, so asked once); call
-        ``watch_sent`` after sending each."""
+    def due_watch(self, now: datetime, chats: Callable[[int], bool]) -> list[tuple[WatchNotice, Reply]]:
+        """The watch's questions due today for the chats ``chats`` accepts (each claimed, so
+        asked once); call ``watch_sent`` after sending each."""
         files = self.files
         if files is None:
             return []
-        notices = case.due_watch(files.store, london_today(lambda: now), files.knowledge, now=now)
+        today = london_today(lambda: now)
+        notices = case.due_watch(files.store, today, files.knowledge, now=now, chats=chats)
         return [(n, case.watch_reply(n, self._(self.store.load_chat(n.chat_id)))) for n in notices]
 
     def watch_sent(self, notice: WatchNotice, now: datetime) -> None:
