@@ -42,7 +42,7 @@ def test_the_day_after_a_missed_date_asks_once(cases: CaseStore, knowledge: Case
     requested(cases)
     assert due_watch(cases, date(2026, 4, 14), knowledge, now=NOON) == []  # the day itself: not yet late
     notices = due_watch(cases, date(2026, 4, 15), knowledge, now=NOON)
-    assert [n.question for n in notices] == [
+    assert [n.question() for n in notices] == [
         "The council had to tell you by 14 April 2026 whether it will assess your child. Did it?"
     ]
     assert notices[0].chat_id == CHAT and notices[0].letter == "chase-assessment-decision"

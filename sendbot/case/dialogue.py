@@ -291,7 +291,7 @@ def watch_reply(notice: WatchNotice, _: Gettext = english) -> Reply:
     """The watch's question, with [Yes, on ...] [Not yet]."""
     case = str(notice.case_id)
     return Reply(
-        notice.question,
+        notice.question(_),
         buttons=(
             (
                 Button(_("Yes, on ..."), action(Action.CASE_YES, case, notice.step)),

@@ -32,9 +32,15 @@ class WatchNotice:
     case_name: str
     step: str  # "timeline/step"
     due: date
-    question: str
+    ask: str  # the question, with {date} (``StepRule.ask``, a catalogue string)
+    several_cases: bool  # the chat has several cases: the question names this one
     yes_event: EventKind | None
     letter: str | None
+
+    def question(self, gettext: Callable[[str], str] = str) -> str:
+        """The question in the chat's language (``str``: as written, in English)."""
+        text = gettext(self.ask).format(date=format_day(self.due))
+        return f"{self.case_name}: {text}" if self.several_cases else text
 
 
 def due_watch(
@@ -59,9 +65,6 @@ def due_watch(
                 continue
             if not store.claim(case.id, item.id, item.date, moment, lease_seconds):
                 continue
-            question = item.rule.ask.format(date=format_day(item.date))
-            if len(store.case_names(case.chat_id)) > 1:
-                question = f"{case.name}: {question}"
             notices.append(
                 WatchNotice(
                     case.chat_id,
@@ -69,7 +72,8 @@ def due_watch(
                     case.name,
                     item.id,
                     item.date,
-                    question,
+                    item.rule.ask,
+                    len(store.case_names(case.chat_id)) > 1,
                     item.rule.yes_event,
                     item.rule.letter,
                 )

@@ -308,6 +308,8 @@ class Conversation:
                 _(
                     "What I keep about this chat: your area, your language, where you are in a deadline "
                     "calculator, any reminders you ask for, and whether you found an answer helpful. "
+                    "If you use /mycase: a nickname for each case, what happened and when, which letters "
+                    "you made, and which missed dates I asked you about (never names or a letter's text). "
                     "I never store or log what you type. Type /forget at any time and I delete all of it."
                 )
             )
@@ -322,7 +324,7 @@ class Conversation:
             Reply(
                 _(
                     "Done. I have deleted everything I kept about this chat: your settings, "
-                    "reminders and feedback. Type /start if you want to begin again."
+                    "reminders, feedback and cases. Type /start if you want to begin again."
                 )
             )
         ]
