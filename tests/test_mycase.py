@@ -207,3 +207,24 @@ def test_the_watch_asks_each_channel_only_about_its_own_chats(tmp_path: Path) ->
     [(notice, reply)] = conv.mycase.due_watch(later, lambda chat: chat == CHAT)
     assert notice.chat_id == CHAT and reply.buttons[0][1].data == f"case-no:{notice.case_id}:{notice.step}"
     conv.store.close()
+
+
+def test_a_second_child_gets_a_case_of_its_own(conv: Conversation) -> None:
+    press(conv, "case-event:new:assessment-requested")
+    say(conv, "3 March 2026")
+    assert "already have a case called My Child" in say(conv, "/mycase new My Child")[0].text
+    assert say(conv, "/mycase new Sam: the boy")[0].text.startswith("I could not start that case")
+    [start] = say(conv, "/mycase new S")
+    data = button([start], "Your child was excluded")
+    assert data == "case-event:new:exclusion:S"
+    press(conv, data)
+    [added] = say(conv, "1 April 2026")
+    assert added.title == "My case: S" and added.text.startswith("Added: Your child was excluded")
+    [menu] = say(conv, "/mycase")
+    assert menu.text.startswith("Which case?") and [b.label for (b,) in menu.buttons] == ["my child", "S"]
+    [(_notice, reply)] = conv.mycase.due_watch(datetime(2026, 4, 15, 10, 0, tzinfo=timezone.utc), lambda c: True)
+    assert reply.text.startswith("my child: The council had to tell you by 14 April 2026")
+    # An event told in words now asks which case it is for.
+    [offer] = say(conv, "the draft plan came yesterday")
+    [which] = press(conv, offer.buttons[0][0].data)
+    assert which.text == "Which case is this for?" and len(which.buttons) == 2

@@ -25,7 +25,7 @@ from sendbot.case.events import EVENT_SPECS, STEP_RULES, EventKind
 from sendbot.case.letters import fitting, render, to_docx
 from sendbot.case.reader import read_letter
 from sendbot.case.record import check_new_event, read_day
-from sendbot.case.store import DEFAULT_CASE_NAME, Case, CaseError, CaseStore
+from sendbot.case.store import DEFAULT_CASE_NAME, Case, CaseError, CaseStore, check_name
 from sendbot.case.timeline import CaseTimeline, case_timeline
 from sendbot.case.watch import WatchNotice, due_watch, mark_sent
 from sendbot.conversation.actions import Action, action
@@ -73,11 +73,28 @@ def _own(store: CaseStore, chat_id: int, case_id: int) -> Case | None:
     return case if case is not None and case.chat_id == chat_id else None
 
 
-def event_buttons(target: str, _: Gettext = english) -> tuple[tuple[Button, ...], ...]:
-    """One button per event, to record it in ``target`` (a case id, NEW_CASE or ASK_CASE)."""
+def event_buttons(target: str, _: Gettext = english, name: str | None = None) -> tuple[tuple[Button, ...], ...]:
+    """One button per event, to record it in ``target`` (a case id, NEW_CASE or ASK_CASE);
+    ``name``: the nickname of a new case (a checked nickname fits in the button)."""
+    extra = (name,) if name else ()
     return tuple(
-        (Button(short_label(_(spec.label)), action(Action.CASE_EVENT, target, kind.value)),)
+        (Button(short_label(_(spec.label)), action(Action.CASE_EVENT, target, kind.value, *extra)),)
         for kind, spec in EVENT_SPECS.items()
+    )
+
+
+def new_case(store: CaseStore, chat_id: int, name: str, _: Gettext = english) -> Reply:
+    """``/mycase new NAME``: another child's case, started by its first event."""
+    try:
+        name = check_name(name)
+    except CaseError as exc:
+        return Reply(_("I could not start that case: {reason}.").format(reason=exc))
+    if name.lower() in (n.lower() for n in store.case_names(chat_id)):
+        return Reply(_("You already have a case called {name}. Send /mycase to see it.").format(name=name))
+    return Reply(
+        _("What happened first in the case {name}?").format(name=name),
+        title=_("My case"),
+        buttons=event_buttons(NEW_CASE, _, name),
     )
 
 
@@ -94,14 +111,16 @@ def case_menu(
                 _(
                     "Your case file keeps what has happened and when, works out the dates the council must "
                     "meet, tells you when one is missed and writes the letter. It keeps only a nickname, the "
-                    "events and their dates. What happened first?"
+                    "events and their dates. What happened first?\n\nFor another child, send /mycase new "
+                    "and a nickname or initial, for example: /mycase new S"
                 ),
                 title=_("My case"),
                 buttons=event_buttons(NEW_CASE, _),
             )
         ]
     buttons = tuple((Button(short_label(case.name), action(Action.CASE, str(case.id))),) for case in cases)
-    return [Reply(_("Which case?"), title=_("My case"), buttons=buttons)]
+    more = _("For another child, send /mycase new and a nickname or initial, for example: /mycase new S")
+    return [Reply(_("Which case?") + "\n\n" + more, title=_("My case"), buttons=buttons)]
 
 
 def case_view(

@@ -27,6 +27,7 @@ from sendbot.store.base import Store
 from sendbot.store.state import CaseAsking, CaseFlow, ChatState
 
 EXPORT = "export"  # /mycase export
+NEW = "new"  # /mycase new NAME
 LETTER_MIN_CHARS = 250  # a pasted message this long that reads as a council letter goes to the reader
 _NAME_SEPARATOR = re.compile(r"\s*(?:,|;|\n|\band\b)\s*", re.IGNORECASE)
 MAX_NAME_CHARS = 60  # a name longer than this is not a name: leave that blank
@@ -89,8 +90,11 @@ class MyCaseDialogue:
         if files is None:
             return [Reply(_("My case is not available here."))]
         today = london_today(self.clock)
-        if args.strip().lower() == EXPORT:
+        word, _sep, rest = args.strip().partition(" ")
+        if word.lower() == EXPORT:
             return case.export(files.store, state.chat_id, today, files.knowledge, _)
+        if word.lower() == NEW:
+            return [case.new_case(files.store, state.chat_id, rest, _)]
         return case.case_menu(files.store, state.chat_id, today, files.knowledge, _)
 
     # --- buttons -------------------------------------------------------------------------
@@ -120,11 +124,15 @@ class MyCaseDialogue:
 
     def _btn_event(self, state: ChatState, args: list[str]) -> list[Reply] | None:
         _ = self._(state)
-        if not args or len(args) > 2:
+        if not args or len(args) > 3:
             return None
-        event = parse_event(args[1]) if len(args) == 2 else None
-        if len(args) == 2 and event is None:
+        event = parse_event(args[1]) if len(args) >= 2 else None
+        if len(args) >= 2 and event is None:
             return None
+        if len(args) == 3:  # a new case's nickname (/mycase new NAME)
+            if args[0] != case.NEW_CASE or event is None:
+                return None
+            return [self._ask_date(state, case.NEW_CASE, event, args[2])]
         if args[0] == case.ASK_CASE:
             return self._which_case(state, Action.CASE_EVENT, args[1:])
         target = self._target(state, args[0])
@@ -134,9 +142,9 @@ class MyCaseDialogue:
             return [Reply(_("What happened?"), buttons=case.event_buttons(target, _))]
         return [self._ask_date(state, target, event)]
 
-    def _ask_date(self, state: ChatState, target: str, event: EventKind) -> Reply:
+    def _ask_date(self, state: ChatState, target: str, event: EventKind, name: str | None = None) -> Reply:
         _ = self._(state)
-        state.case = CaseFlow(CaseAsking.DATE, target, event=event.value)
+        state.case = CaseFlow(CaseAsking.DATE, target, event=event.value, name=name)
         return Reply(_("On what date? For example: 3 March 2026, 03/03/2026 or yesterday."))
 
     def _btn_add(self, state: ChatState, args: list[str]) -> list[Reply] | None:
@@ -149,14 +157,18 @@ class MyCaseDialogue:
             return None
         return [self._add(state, target, args[1], args[2]).reply]
 
-    def _add(self, state: ChatState, target: str, event: str, date_text: str) -> case.Added:
+    def _add(
+        self, state: ChatState, target: str, event: str, date_text: str, new_name: str | None = None
+    ) -> case.Added:
+        """Add the event to the target case (NEW_CASE: a new case named ``new_name``, or
+        the chat's first)."""
         files = self.files
         kind = parse_event(event)
         case_id = self._case_id(state, target)
         found = files.store.get(case_id) if files is not None and case_id is not None else None
         if files is None or kind is None or (found is None and target != case.NEW_CASE):
             return case.Added(case.stale(self._(state)), False)
-        name = found.name if found is not None else None
+        name = found.name if found is not None else new_name
         today = london_today(self.clock)
         return case.add_event(files.store, state.chat_id, name, kind, date_text, today, files.knowledge, self._(state))
 
@@ -230,7 +242,7 @@ class MyCaseDialogue:
             if case_id is None or flow.letter is None:
                 return [case.stale(_)]
             return self._letter(state, case_id, flow.letter, read_names(text))
-        added = self._add(state, flow.case, flow.event or "", text)
+        added = self._add(state, flow.case, flow.event or "", text, flow.name)
         if added.added:
             state.case = None
             return [added.reply]

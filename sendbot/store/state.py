@@ -62,12 +62,14 @@ class CaseAsking(str, Enum):
 @dataclass
 class CaseFlow:
     """The case file's open question: ``case`` is the case's row id, or "new" for the chat's
-    first case. Only ids are kept, never what the parent types."""
+    first case, named ``name`` (a nickname from ``/mycase new NAME``) when given. Only ids
+    and that nickname are kept, never what the parent types in answer."""
 
     asking: CaseAsking
     case: str
     event: str | None = None
     letter: str | None = None
+    name: str | None = None
 
     def to_json(self) -> dict[str, JSONValue]:
         data: dict[str, JSONValue] = {"asking": self.asking.value, "case": self.case}
@@ -75,6 +77,8 @@ class CaseFlow:
             data["event"] = self.event
         if self.letter is not None:
             data["letter"] = self.letter
+        if self.name is not None:
+            data["name"] = self.name
         return data
 
     @classmethod
@@ -83,6 +87,7 @@ class CaseFlow:
         if not isinstance(data, dict):
             return None
         asking, case, event, letter = data.get("asking"), data.get("case"), data.get("event"), data.get("letter")
+        name = data.get("name")
         if asking not in {a.value for a in CaseAsking} or not isinstance(case, str):
             return None
         return cls(
@@ -90,6 +95,7 @@ class CaseFlow:
             case,
             event if isinstance(event, str) else None,
             letter if isinstance(letter, str) else None,
+            name if isinstance(name, str) else None,
         )
 
 
