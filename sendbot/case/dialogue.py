@@ -277,7 +277,7 @@ def export_data(store: CaseStore, chat_id: int, today: date, knowledge: CaseKnow
                 "events": [{"event": e.kind.value, "date": e.date.isoformat()} for e in case.events],
                 "letters_made": [{"letter": m.letter, "date": m.made_on.isoformat()} for m in case.letters],
                 "missed_date_questions": [
-                    {"date": step, "due": due, "sent": sent is not None}
+                    {"step": step, "due": due, "sent": sent is not None}
                     for _case, step, due, sent in store.watch_rows(case.id)
                 ],
             }
