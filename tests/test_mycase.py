@@ -228,3 +228,19 @@ def test_a_second_child_gets_a_case_of_its_own(conv: Conversation) -> None:
     [offer] = say(conv, "the draft plan came yesterday")
     [which] = press(conv, offer.buttons[0][0].data)
     assert which.text == "Which case is this for?" and len(which.buttons) == 2
+
+
+def test_safety_comes_before_a_case_offer(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    conv = Conversation(
+        load_knowledge(ROOT / "knowledge"),
+        SqliteStore(path),
+        I18n(LOCALES),
+        clock=lambda: NOW,
+        case_files=CaseFiles(CaseStore(path), KNOWLEDGE),
+    )
+    replies = say(conv, "he was permanently excluded on 3rd April 2026 and now he says he wants to die")
+    assert replies[0].title is not None and "Shall I add it" not in replies[0].text
+    assert "Samaritans" in replies[0].text or "116 123" in replies[0].text
+    assert "Shall I add it" in say(conv, "he was permanently excluded on 3rd April 2026")[0].text
+    conv.store.close()

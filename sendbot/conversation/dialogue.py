@@ -179,8 +179,6 @@ class Conversation:
                 )
             ]
         noticed = self.mycase.notice(state, stripped)  # a council letter, or an event to add
-        if noticed is not None:
-            return noticed
         notes: list[Reply] = []
         if len(stripped) > MAX_INPUT_CHARS:
             half = MAX_INPUT_CHARS // 2
@@ -195,6 +193,8 @@ class Conversation:
                 )
             )
         decision = self.decider.decide(stripped, state.area, state.lang)
+        if noticed is not None and decision.urgent is None:  # safety first: never a case offer instead
+            return noticed
         if decision.smalltalk == "help":
             return self._cmd_help(state, "")
         if decision.smalltalk:
