@@ -10,13 +10,14 @@ import io
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from docx import Document
 
 from sendbot.case.data import load_case_knowledge
+from sendbot.case.events import EventKind
 from sendbot.case.store import CaseStore
 from sendbot.channels.telegram import build_application
 from sendbot.conversation.dialogue import Conversation
@@ -141,3 +142,16 @@ async def test_a_case_recorded_in_the_chat_is_watched_across_a_restart(fake_api:
         assert conversation.store.rows_about(CHAT) == 0
     asked = [c for c in api.calls_to("sendMessage") if c.params["text"] == question.params["text"]]
     assert len(asked) == 1  # the job ran many times (every 0.05 s) and asked once
+
+
+async def test_the_watch_waits_for_a_civil_hour(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    cases = CaseStore(db)
+    cases.add_event(CHAT, "S", EventKind.ASSESSMENT_REQUESTED, date(2026, 3, 3), date(2026, 3, 4))
+    cases.close()
+    early = datetime(2026, 4, 15, 5, 0, tzinfo=timezone.utc)  # 06:00 in London, the day after the date
+    async with running(fake_api, db, early) as conversation:
+        fake_api.push_text(CHAT, "/help")  # a round trip longer than many watch intervals (0.05 s)
+        (help_reply,) = await fake_api.wait_for("sendMessage")
+        assert "/mycase" in help_reply.params["text"]
+        assert len(conversation.mycase.due_watch(early, lambda chat: True)) == 1  # still unasked
