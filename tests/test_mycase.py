@@ -244,3 +244,13 @@ def test_safety_comes_before_a_case_offer(tmp_path: Path) -> None:
     assert "Samaritans" in replies[0].text or "116 123" in replies[0].text
     assert "Shall I add it" in say(conv, "he was permanently excluded on 3rd April 2026")[0].text
     conv.store.close()
+
+
+def test_a_date_for_a_deleted_case_stops_the_question(conv: Conversation) -> None:
+    press(conv, "case-event:new:assessment-requested")
+    say(conv, "3 March 2026")
+    case_id = button(say(conv, "/mycase"), "Chronology").split(":")[1]
+    press(conv, f"case-event:{case_id}:draft-plan-received")
+    conv.mycase.files.store.delete_case(CHAT, "my child")  # type: ignore[union-attr]  # e.g. from the terminal
+    assert "older message" in say(conv, "1 April 2026")[0].text
+    assert conv.store.load_chat(CHAT).case is None

@@ -243,7 +243,7 @@ class MyCaseDialogue:
                 return [case.stale(_)]
             return self._letter(state, case_id, flow.letter, read_names(text))
         added = self._add(state, flow.case, flow.event or "", text, flow.name)
-        if added.added:
+        if added.added or added.reply.kind == "notice":  # done, or the case has gone: stop asking
             state.case = None
             return [added.reply]
         again = _("Type the date again, or send /mycase to stop.")
