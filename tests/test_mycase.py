@@ -254,3 +254,14 @@ def test_a_date_for_a_deleted_case_stops_the_question(conv: Conversation) -> Non
     conv.mycase.files.store.delete_case(CHAT, "my child")  # type: ignore[union-attr]  # e.g. from the terminal
     assert "older message" in say(conv, "1 April 2026")[0].text
     assert conv.store.load_chat(CHAT).case is None
+
+
+def test_the_watch_yes_asks_the_date_and_records_the_event(conv: Conversation) -> None:
+    press(conv, "case-event:new:assessment-requested")
+    say(conv, "3 March 2026")
+    [(_notice, question)] = conv.mycase.due_watch(datetime(2026, 4, 15, 10, 0, tzinfo=timezone.utc), lambda c: True)
+    [ask] = press(conv, question.buttons[0][0].data)
+    assert ask.text.startswith("On what date?")
+    [added] = say(conv, "16 April 2026")
+    assert added.text.startswith("Added: The council said it will carry out an EHC needs assessment, 16 April 2026.")
+    assert "Missed" not in added.text
