@@ -11,7 +11,7 @@ command gets its paths from one `Settings` (so `sendbot deadline` honours SENDBO
 | SENDBOT_WEBHOOK_URL | public HTTPS URL: run a webhook instead of long polling | none |
 | SENDBOT_WEBHOOK_SECRET | secret token Telegram must send with each webhook call | none |
 | SENDBOT_WEBHOOK_LISTEN / SENDBOT_WEBHOOK_PORT | where the webhook server listens | 127.0.0.1 / 8443 |
-| SENDBOT_REMINDER_INTERVAL | seconds between checks for reminders that are due | 60 |
+| SENDBOT_REMINDER_INTERVAL | seconds between checks for reminders that are due and for missed case dates | 60 |
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 The real python-telegram-bot `Application` talks to it over HTTP (it is the Bot's
 `base_url`), exactly as it would to Telegram: long-polling `getUpdates`, then `sendMessage`,
-`editMessageText`, `answerCallbackQuery`, `sendDocument`. Tests push updates in and assert
-on the calls that come out. Nothing of PTB is mocked."""
+`editMessageText`, `answerCallbackQuery`, `sendDocument`, `getFile` and the file download.
+Tests push updates in and assert on the calls that come out. Nothing of PTB is mocked."""
 
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ class FakeBotAPI:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.fail_next: dict[str, int] = {}  # method -> HTTP error count to inject
+        self.files: dict[str, bytes] = {}  # file_id -> content, for getFile and the download
 
     @property
     def base_url(self) -> str:
@@ -59,6 +60,7 @@ class FakeBotAPI:
         app = web.Application()
         app.router.add_route("POST", "/bot{token}/{method}", self._handle)
         app.router.add_route("GET", "/bot{token}/{method}", self._handle)
+        app.router.add_route("GET", "/file/bot{token}/{path}", self._download)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -101,6 +103,29 @@ class FakeBotAPI:
                         "is_animated": False,
                         "is_video": False,
                     },
+                }
+            }
+        )
+
+    def push_document(self, chat_id: int, filename: str, content: bytes, mime_type: str) -> None:
+        """A file the parent sends (its content is served to getFile and the download)."""
+        file_id = f"file{len(self.files) + 1}"
+        self.files[file_id] = content
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": filename,
+            "mime_type": mime_type,
+            "file_size": len(content),
+        }
+        self._push(
+            {
+                "message": {
+                    "message_id": next(self._message_ids),
+                    "date": int(time.time()),
+                    "chat": {"id": chat_id, "type": "private", "first_name": "Parent"},
+                    "from": {"id": chat_id, "is_bot": False, "first_name": "Parent", "language_code": "en"},
+                    "document": document,
                 }
             }
         )
@@ -186,6 +211,11 @@ class FakeBotAPI:
             )
         return web.json_response({"ok": True, "result": self._result(method, params, files)})
 
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != TOKEN or request.match_info["path"] not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[request.match_info["path"]])
+
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
@@ -198,6 +228,9 @@ class FakeBotAPI:
     def _result(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> Any:
         if method == "getMe":
             return BOT_USER
+        if method == "getFile":
+            file_id = str(params.get("file_id"))
+            return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_path": file_id}
         if method in ("sendMessage", "editMessageText", "sendDocument"):
             message: dict[str, Any] = {
                 "message_id": params.get("message_id") or next(self._message_ids),

@@ -62,7 +62,7 @@ def test_capture_reply_offers_and_writes_nothing(tmp_path: Path) -> None:
     store = CaseStore(tmp_path / "db.sqlite")
     reply = capture_reply(store, 5, "the draft plan came yesterday", TODAY, knowledge)
     assert reply is not None and "19 April 2026" in reply.text
-    assert reply.buttons[0][0].data == "ca:new:draft-plan-received:2026-04-19"
+    assert reply.buttons[0][0].data == "case-add:new:draft-plan-received:2026-04-19"
     assert store.case_names(5) == []
     assert capture_reply(store, 5, "what is a draft plan?", TODAY, knowledge) is None
     store.close()

@@ -42,7 +42,7 @@ def test_the_day_after_a_missed_date_asks_once(cases: CaseStore, knowledge: Case
     requested(cases)
     assert due_watch(cases, date(2026, 4, 14), knowledge, now=NOON) == []  # the day itself: not yet late
     notices = due_watch(cases, date(2026, 4, 15), knowledge, now=NOON)
-    assert [n.question for n in notices] == [
+    assert [n.question() for n in notices] == [
         "The council had to tell you by 14 April 2026 whether it will assess your child. Did it?"
     ]
     assert notices[0].chat_id == CHAT and notices[0].letter == "chase-assessment-decision"
@@ -82,7 +82,7 @@ def test_watch_yes_and_not_yet(cases: CaseStore, knowledge: CaseKnowledge) -> No
     notice = due_watch(cases, date(2026, 4, 15), knowledge, now=NOON)[0]
     reply = dialogue.watch_reply(notice)
     ((yes, not_yet),) = reply.buttons
-    assert not_yet.data.split(":") == ["cn", str(notice.case_id), "ehc-assessment/decision-to-assess"]
+    assert not_yet.data.split(":") == ["case-no", str(notice.case_id), "ehc-assessment/decision-to-assess"]
     assert yes.label == "Yes, on ..."
     replies = dialogue.watch_not_yet(cases, CHAT, notice.case_id, notice.step, date(2026, 4, 15), knowledge)
     assert "What the law says" in replies[0].text and "regulation 5(1)" in replies[0].text
@@ -94,8 +94,8 @@ def test_watch_yes_and_not_yet(cases: CaseStore, knowledge: CaseKnowledge) -> No
     assert (
         dialogue.watch_not_yet(cases, 1, notice.case_id, notice.step, date(2026, 4, 15), knowledge)[0].kind == "notice"
     )
-    done = dialogue.watch_yes(cases, CHAT, notice.case_id, notice.step, "16 April 2026", date(2026, 4, 17), knowledge)
-    assert done.text.startswith("Added: The council said it will carry out an EHC needs assessment, 16 April 2026.")
+    assert dialogue.watch_yes_event(cases, CHAT, notice.case_id, notice.step) is EventKind.ASSESSMENT_DECISION
+    assert dialogue.watch_yes_event(cases, 1, notice.case_id, notice.step) is None
 
 
 def test_dialogue_menu_add_and_read(cases: CaseStore, knowledge: CaseKnowledge) -> None:
@@ -104,16 +104,19 @@ def test_dialogue_menu_add_and_read(cases: CaseStore, knowledge: CaseKnowledge) 
     bad = dialogue.add_event(
         cases, CHAT, None, EventKind.ASSESSMENT_REQUESTED, "next Tuesday", date(2026, 4, 20), knowledge
     )
-    assert bad.text.startswith("I could not add that") and cases.case_names(CHAT) == []
+    assert not bad.added and bad.reply.text.startswith("I could not add that") and cases.case_names(CHAT) == []
     added = dialogue.add_event(
         cases, CHAT, None, EventKind.ASSESSMENT_REQUESTED, "3rd March", date(2026, 4, 20), knowledge
     )
-    assert "Missed: The council tells you whether it will assess, 14 April 2026." in added.text
-    assert any(b.data.startswith("cl:") and b.data.endswith(":chase-assessment-decision") for (b,) in added.buttons)
+    assert added.added and "Missed: The council tells you whether it will assess, 14 April 2026." in added.reply.text
+    assert any(
+        b.data.startswith("case-letter:") and b.data.endswith(":chase-assessment-decision")
+        for (b,) in added.reply.buttons
+    )
     read = dialogue.read_letter_reply(
         "Date: 21 July 2026\nThe final EHC plan is enclosed.", date(2026, 8, 1), knowledge
     )
-    assert "final EHC plan" in read.text and read.buttons[0][0].data == "ca:new:final-plan-received:2026-07-21"
+    assert "final EHC plan" in read.text and read.buttons[0][0].data == "case-add:new:final-plan-received:2026-07-21"
     unknown = dialogue.read_letter_reply("Dear parent, the school trip is on Friday.", date(2026, 8, 1), knowledge)
     assert unknown.text.startswith("I did not recognise this letter") and not unknown.buttons
 
@@ -122,12 +125,15 @@ def test_export_and_chronology_files(cases: CaseStore, knowledge: CaseKnowledge)
     case_id = requested(cases)
     exported = dialogue.export(cases, CHAT, date(2026, 4, 20), knowledge)
     assert '"event": "assessment-requested"' in exported[1].document.content.decode()  # type: ignore[union-attr]
+    assert "3 March 2026" in exported[0].document.content.decode()  # type: ignore[union-attr]
     files = [
         r.document.filename
         for r in dialogue.chronology_replies(cases, CHAT, case_id, date(2026, 4, 20), knowledge)
         if r.document
     ]
     assert files == ["chronology.docx", "case-dates.ics"]
+    assert dialogue.confirm_delete(cases, CHAT, case_id).buttons[0][0].data == f"case-delete:{case_id}:yes"
+    assert cases.case_names(CHAT) == ["S"]
     assert dialogue.delete_case(cases, CHAT, case_id).text.startswith("Deleted the case S")
     assert cases.rows_about(CHAT) == 0
 

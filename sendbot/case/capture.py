@@ -12,16 +12,19 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from sendbot.case.datacheck import DataChecker
+from sendbot.case import datacheck
 from sendbot.case.events import EVENT_SPECS, EventKind, parse_event
 from sendbot.case.record import MAX_YEARS_AGO, MAX_YEARS_AHEAD
 from sendbot.deadlines import Bounds, ParsedDate, parse_date
+from sendbot.knowledge.checker import Checker, Schema
 from sendbot.knowledge.problems import Problem
 from sendbot.knowledge.yamlfile import LineDict, line_of, load_yaml
 
 DEFAULT_PHRASES_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "case-phrases.yaml"
 MAX_DATE_WORDS = 4
 _TOKEN = re.compile(r"[a-z0-9/.-]+")
+PHRASES_SCHEMA: Schema = {"reviewed": True, "question_starts": True, "events": True}
+EVENT_SCHEMA: Schema = {"event": True, "any": True, "none": False}
 
 
 @dataclass(frozen=True)
@@ -43,34 +46,18 @@ class Capture:
     date: date | None  # None: the message named no clear date; ask for it
 
 
-def _patterns(check: DataChecker, data: LineDict, key: str, where: str) -> tuple[re.Pattern[str], ...]:
-    found = []
-    for text in check.strings(data, key, where):
-        try:
-            found.append(re.compile(text))
-        except re.error as exc:
-            check.error(
-                data.line_of(key),
-                f"{where}: pattern '{text}' is not a regular expression ({exc})",
-                "fix the pattern; escape ( ) [ ] . ? * + with a backslash when meant literally",
-            )
-    return tuple(found)
-
-
 def load_phrases(path: Path = DEFAULT_PHRASES_FILE) -> tuple[CasePhrases | None, list[Problem]]:
     data, problems = load_yaml(path)
     if data is None:
         return None, problems
-    check = DataChecker(path)
-    if not check.mapping(data, ("reviewed", "question_starts", "events"), (), "the phrases file", line_of(data)):
+    check = Checker(path)
+    if not check.fields(data, PHRASES_SCHEMA, "the phrases file", line_of(data)):
         return None, check.problems
-    check.day(data, "reviewed", "the phrases file")
-    starts = frozenset(word.lower() for word in check.strings(data, "question_starts", "the phrases file"))
+    datacheck.day(check, data, "reviewed", "the phrases file")
+    starts = frozenset(word.lower() for word in datacheck.strings(check, data, "question_starts", "the phrases file"))
     events: list[EventPhrases] = []
-    for item, line in check.items(data, "events", "the phrases file"):
-        if not check.mapping(item, ("event", "any"), ("none",), "an event's phrases", line):
-            continue
-        if not isinstance(item, LineDict):
+    for item, line in datacheck.items(check, data, "events", "the phrases file"):
+        if not check.fields(item, EVENT_SCHEMA, "an event's phrases", line) or not isinstance(item, LineDict):
             continue
         text = check.text(item, "event", "an event's phrases")
         kind = parse_event(text)
@@ -80,7 +67,8 @@ def load_phrases(path: Path = DEFAULT_PHRASES_FILE) -> tuple[CasePhrases | None,
             )
             continue
         where = f"event '{kind.value}'"
-        events.append(EventPhrases(kind, _patterns(check, item, "any", where), _patterns(check, item, "none", where)))
+        found, unless = datacheck.patterns(check, item, "any", where), datacheck.patterns(check, item, "none", where)
+        events.append(EventPhrases(kind, found, unless))
     if check.problems:
         return None, check.problems
     return CasePhrases(starts, tuple(events)), []

@@ -73,7 +73,6 @@ def add_case_parser(subparsers: Any) -> None:
     sub.add_parser("list", help="your cases")
     forget = sub.add_parser("forget", help="delete one case, or all of them")
     common(forget, today=False)
-    parser.set_defaults(func=run_case)
 
 
 def _today(text: str | None) -> date:
@@ -85,26 +84,15 @@ def _today(text: str | None) -> date:
         raise CaseError(f"--today {text}: write the date as YYYY-MM-DD") from None
 
 
-def _store() -> CaseStore:
-    from sendbot.config import Settings
-
-    return CaseStore(Settings.from_env().db_path)
-
-
-def _knowledge() -> CaseKnowledge:
-    from sendbot.config import Settings
-
-    return load_case_knowledge(Settings.from_env().knowledge_dir)
-
-
-def run_case(args: argparse.Namespace) -> int:
+def run_case(args: argparse.Namespace, db_path: Path, knowledge_dir: Path) -> int:
+    """Run ``sendbot case ...`` on the bot's database and knowledge folder (from the settings)."""
     try:
-        knowledge = _knowledge()
+        knowledge = load_case_knowledge(knowledge_dir)
     except DataError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_DATA
-    store = _store()
+    store = CaseStore(db_path)
     try:
         return _run(args, store, knowledge)
     except CaseError as exc:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from sendbot.case.capture import CasePhrases, load_phrases
@@ -44,11 +43,3 @@ def load_case_knowledge(knowledge_dir: Path) -> CaseKnowledge:
     if errors or patterns is None or phrases is None:
         raise DataError(errors)
     return CaseKnowledge(timelines, letters, patterns, phrases)
-
-
-@lru_cache(maxsize=1)
-def default_knowledge() -> CaseKnowledge:
-    """The case data from the knowledge folder the settings name (the chat passes its own)."""
-    from sendbot.config import Settings
-
-    return load_case_knowledge(Settings.from_env().knowledge_dir)

@@ -1,5 +1,7 @@
-"""Field checks shared by the case data loaders (letters, letter patterns), on top of the
-project's ``Checker``, so every problem reads ``file:line: what is wrong (how to fix)``."""
+"""The case data files (letters, letter patterns, case phrases) are read with the one
+`Checker` (``sendbot.knowledge.checker``), so every problem reads ``file:line: what is wrong
+(how to fix)``. Its readers take a value and its line; these read a key that may be absent
+(a missing required key is reported by ``Checker.keys``), and compile lists of patterns."""
 
 from __future__ import annotations
 
@@ -8,58 +10,42 @@ from datetime import date
 from typing import Any
 
 from sendbot.knowledge.checker import Checker
-from sendbot.knowledge.yamlfile import LineDict, LineList
-
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+from sendbot.knowledge.yamlfile import LineDict
 
 
-class DataChecker(Checker):
-    def mapping(self, data: Any, required: tuple[str, ...], optional: tuple[str, ...], what: str, line: int) -> bool:
-        if not isinstance(data, LineDict):
-            self.error(line, f"{what} must be a mapping of keys to values", "see the README in this folder")
-            return False
-        return self.keys(data, {**dict.fromkeys(optional, False), **dict.fromkeys(required, True)}, what)
+def strings(check: Checker, data: LineDict, key: str, where: str) -> tuple[str, ...]:
+    """A non-empty list of texts under ``key`` (none when the key is absent)."""
+    if key not in data:
+        return ()
+    return tuple(check.string_list(data[key], data.line_of(key), f"'{key}' in {where}") or ())
 
-    def text(self, data: LineDict, key: str, what: str) -> str:
-        value = data.get(key)
-        if value is None:
-            return ""  # a missing required key is reported by `keys`
-        if not isinstance(value, str) or not value.strip():
-            self.error(data.line_of(key), f"'{key}' in {what} must be non-empty text", "write the text, quoting it")
-            return ""
-        return value.strip()
 
-    def entry_id(self, data: LineDict, key: str, what: str) -> str:
-        value = self.text(data, key, what)
-        if value and not ID_PATTERN.match(value):
-            self.error(data.line_of(key), f"'{key}' in {what} is '{value}'", "use lowercase words joined by hyphens")
-            return ""
-        return value
+def day(check: Checker, data: LineDict, key: str, where: str) -> date | None:
+    return check.date_value(data[key], data.line_of(key), f"'{key}' in {where}") if key in data else None
 
-    def day(self, data: LineDict, key: str, what: str) -> date | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, date):
-            self.error(data.line_of(key), f"'{key}' in {what} is '{value}', not a date", "write it as YYYY-MM-DD")
-            return None
-        return value
 
-    def strings(self, data: LineDict, key: str, what: str) -> tuple[str, ...]:
-        value = data.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, LineList) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-            self.error(data.line_of(key), f"'{key}' in {what} must be a list of texts", "write e.g. [one, two]")
-            return ()
-        return tuple(str(v).strip() for v in value)
+def ident(check: Checker, data: LineDict, key: str, where: str) -> str:
+    """An id (lowercase words joined by hyphens, short enough for a button); "" when bad."""
+    if key not in data:
+        return ""
+    return check.ident(data[key], data.line_of(key), f"'{key}' in {where}") or ""
 
-    def items(self, data: LineDict, key: str, what: str) -> list[tuple[Any, int]]:
-        """The items of a list with their lines (an error when it is not a non-empty list)."""
-        value = data.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, LineList) or not value:
-            self.error(data.line_of(key), f"'{key}' in {what} must be a non-empty list", "add at least one item")
-            return []
-        return [(item, value.line_of(index)) for index, item in enumerate(value)]
+
+def patterns(check: Checker, data: LineDict, key: str, where: str) -> tuple[re.Pattern[str], ...]:
+    """A list of regular expressions, each compiled (a broken one is reported)."""
+    found = []
+    for text in strings(check, data, key, where):
+        try:
+            found.append(re.compile(text))
+        except re.error as exc:
+            check.error(
+                data.line_of(key),
+                f"{where}: pattern '{text}' is not a regular expression ({exc})",
+                "fix the pattern; escape ( ) [ ] . ? * + with a backslash when meant literally",
+            )
+    return tuple(found)
+
+
+def items(check: Checker, data: LineDict, key: str, where: str) -> list[tuple[Any, int]]:
+    """The items of the non-empty list under ``key``, with their lines (none when absent)."""
+    return check.items(data[key], data.line_of(key), f"'{key}' in {where}") if key in data else []

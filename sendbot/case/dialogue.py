@@ -1,54 +1,52 @@
 """The case features for a chat, with no transport in sight: each function takes the case
 store, the chat id and input already parsed, and returns ``Reply`` objects (or plain data).
-The Telegram and terminal adapters wire these to ``/mycase`` and to buttons later.
+`sendbot.conversation.mycase` wires them to ``/mycase``, to buttons and to typed answers.
 
-Buttons carry short callback data (``sendbot.replies.action``), every one checked against
-the chat that pressed it:
+Buttons carry the `Action` codes of `sendbot.conversation.actions` (``case``,
+``case-event``, ``case-add``, ``case-letter``, ``case-chron``, ``case-delete``,
+``case-yes``, ``case-no``), every one checked against the chat that pressed it. CASE is the
+case's row id; ``new`` makes the chat's first case and ``ask`` (the chat has several) asks
+which case first. STEP is "timeline/step".
 
-| data | meaning |
-|---|---|
-| ``cv:CASE`` | show a case |
-| ``ce:CASE:`` | ask which event to record in CASE |
-| ``ce:CASE:EVENT`` | record EVENT in CASE (the chat then asks for its date; CASE ``new``: a new case) |
-| ``ca:CASE:EVENT:DATE`` | record EVENT on DATE (offered after reading a council letter or a message) |
-
-CASE ``ask`` in ``ce``/``ca``: the chat has several cases, so ask which one first.
-| ``cl:CASE:LETTER`` | make LETTER for CASE |
-| ``cc:CASE`` | the chronology (.docx) and every date (.ics) |
-| ``cy:CASE:STEP`` / ``cn:CASE:STEP`` | the watch's "Yes, on ..." / "Not yet" |
-| ``cx:CASE`` | delete CASE |
-
-``CASE`` is the case's row id; ``STEP`` is "timeline/step"."""
+Every interface string goes through ``_``, the chat's gettext (English by default)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from sendbot.case import chronology
 from sendbot.case.capture import capture
-from sendbot.case.data import CaseKnowledge, default_knowledge
+from sendbot.case.data import CaseKnowledge
 from sendbot.case.events import EVENT_SPECS, STEP_RULES, EventKind
 from sendbot.case.letters import fitting, render, to_docx
 from sendbot.case.reader import read_letter
 from sendbot.case.record import check_new_event, read_day
-from sendbot.case.store import DEFAULT_CASE_NAME, Case, CaseError, CaseStore
+from sendbot.case.store import DEFAULT_CASE_NAME, Case, CaseError, CaseStore, check_name
 from sendbot.case.timeline import CaseTimeline, case_timeline
 from sendbot.case.watch import WatchNotice, due_watch, mark_sent
+from sendbot.conversation.actions import Action, action
 from sendbot.conversation.replies import Button, Document, Reply, short_label
 from sendbot.deadlines import format_day
 
-
-def _code(*parts: str) -> str:
-    """Callback data for the case buttons, until they join `conversation.actions.Action` when
-    /mycase is wired into the chat."""
-    return ":".join(parts)
-
-
+Gettext = Callable[[str], str]
+NEW_CASE = "new"  # the target of a button that makes the chat's first case
+ASK_CASE = "ask"  # the chat has several cases: ask which one first
+BLANK_NAMES = "blank"  # case-letter's last argument: make the letter with the names left blank
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-STALE = "That button belongs to an older message. Send /mycase to see your cases."
+
+
+def english(message: str) -> str:
+    """The gettext of a caller with no catalogue (tests, the command line)."""
+    return message
+
+
+def stale(_: Gettext = english) -> Reply:
+    return Reply(_("That button belongs to an older message. Send /mycase to see your cases."), kind="notice")
+
 
 __all__ = [
     "WatchNotice",
@@ -57,7 +55,6 @@ __all__ = [
     "case_menu",
     "case_view",
     "chronology_replies",
-    "default_knowledge",
     "delete_case",
     "due_watch",
     "export",
@@ -66,7 +63,7 @@ __all__ = [
     "read_letter_reply",
     "watch_not_yet",
     "watch_reply",
-    "watch_yes",
+    "watch_yes_event",
 ]
 
 
@@ -76,53 +73,88 @@ def _own(store: CaseStore, chat_id: int, case_id: int) -> Case | None:
     return case if case is not None and case.chat_id == chat_id else None
 
 
-def _event_buttons(case_id: int) -> tuple[tuple[Button, ...], ...]:
+def event_buttons(target: str, _: Gettext = english, name: str | None = None) -> tuple[tuple[Button, ...], ...]:
+    """One button per event, to record it in ``target`` (a case id, NEW_CASE or ASK_CASE);
+    ``name``: the nickname of a new case (a checked nickname fits in the button)."""
+    extra = (name,) if name else ()
     return tuple(
-        (Button(short_label(spec.label), _code("ce", str(case_id), kind.value)),) for kind, spec in EVENT_SPECS.items()
+        (Button(short_label(_(spec.label)), action(Action.CASE_EVENT, target, kind.value, *extra)),)
+        for kind, spec in EVENT_SPECS.items()
     )
 
 
-def case_menu(store: CaseStore, chat_id: int, today: date, knowledge: CaseKnowledge | None = None) -> list[Reply]:
+def new_case(store: CaseStore, chat_id: int, name: str, _: Gettext = english) -> Reply:
+    """``/mycase new NAME``: another child's case, started by its first event."""
+    try:
+        name = check_name(name)
+    except CaseError as exc:
+        return Reply(_("I could not start that case: {reason}.").format(reason=exc))
+    if name.lower() in (n.lower() for n in store.case_names(chat_id)):
+        return Reply(_("You already have a case called {name}. Send /mycase to see it.").format(name=name))
+    return Reply(
+        _("What happened first in the case {name}?").format(name=name),
+        title=_("My case"),
+        buttons=event_buttons(NEW_CASE, _, name),
+    )
+
+
+def case_menu(
+    store: CaseStore, chat_id: int, today: date, knowledge: CaseKnowledge, _: Gettext = english
+) -> list[Reply]:
     """``/mycase``: the only case, a choice of cases, or how to start one."""
     cases = [store.find(chat_id, name) for name in store.case_names(chat_id)]
     if len(cases) == 1:
-        return [case_view(store, chat_id, cases[0].id, today, knowledge)]
+        return [case_view(store, chat_id, cases[0].id, today, knowledge, _)]
     if not cases:
         return [
             Reply(
-                "Your case file keeps what has happened and when, works out the dates the council must "
-                "meet, tells you when one is missed and writes the letter. It keeps only a nickname, the "
-                "events and their dates. What happened first?",
-                title="My case",
-                buttons=tuple(
-                    (Button(short_label(s.label), _code("ce", "new", k.value)),) for k, s in EVENT_SPECS.items()
+                _(
+                    "Your case file keeps what has happened and when, works out the dates the council must "
+                    "meet, tells you when one is missed and writes the letter. It keeps only a nickname, the "
+                    "events and their dates. What happened first?\n\nFor another child, send /mycase new "
+                    "and a nickname or initial, for example: /mycase new S"
                 ),
+                title=_("My case"),
+                buttons=event_buttons(NEW_CASE, _),
             )
         ]
-    buttons = tuple((Button(short_label(case.name), _code("cv", str(case.id))),) for case in cases)
-    return [Reply("Which case?", title="My case", buttons=buttons)]
+    buttons = tuple((Button(short_label(case.name), action(Action.CASE, str(case.id))),) for case in cases)
+    more = _("For another child, send /mycase new and a nickname or initial, for example: /mycase new S")
+    return [Reply(_("Which case?") + "\n\n" + more, title=_("My case"), buttons=buttons)]
 
 
 def case_view(
-    store: CaseStore, chat_id: int, case_id: int, today: date, knowledge: CaseKnowledge | None = None
+    store: CaseStore, chat_id: int, case_id: int, today: date, knowledge: CaseKnowledge, _: Gettext = english
 ) -> Reply:
-    knowledge = knowledge or default_knowledge()
     case = _own(store, chat_id, case_id)
     if case is None:
-        return Reply(STALE, kind="notice")
+        return stale(_)
     timeline = case_timeline(case, knowledge.timelines, today)
-    lines = [f"{EVENT_SPECS[e.kind].label}: {format_day(e.date)}" for e in case.events]
+    lines = [f"{_(EVENT_SPECS[e.kind].label)}: {format_day(e.date)}" for e in case.events]
     upcoming = timeline.next
     if upcoming is not None:
-        lines.append(f"Next date the council must meet: {upcoming.event.label}, {format_day(upcoming.date)}.")
-    lines += [f"Missed: {d.event.label}, {format_day(d.date)}." for d in timeline.missed]
-    buttons: list[tuple[Button, ...]] = [(Button("Add what happened", _code("ce", str(case.id), "")),)]
+        lines.append(
+            _("Next date the council must meet: {label}, {date}.").format(
+                label=upcoming.event.label, date=format_day(upcoming.date)
+            )
+        )
+    lines += [
+        _("Missed: {label}, {date}.").format(label=d.event.label, date=format_day(d.date)) for d in timeline.missed
+    ]
+    target = str(case.id)
+    buttons: list[tuple[Button, ...]] = [(Button(_("Add what happened"), action(Action.CASE_EVENT, target)),)]
     for letter_id in fitting(knowledge.letters, timeline):
-        title = knowledge.letters[letter_id].title
-        buttons.append((Button(short_label(f"Letter: {title}"), _code("cl", str(case.id), letter_id)),))
-    buttons.append((Button("Chronology and calendar", _code("cc", str(case.id))),))
-    buttons.append((Button("Delete this case", _code("cx", str(case.id))),))
-    return Reply("\n".join(lines), title=f"My case: {case.name}", buttons=tuple(buttons))
+        title = _("Letter: {title}").format(title=knowledge.letters[letter_id].title)
+        buttons.append((Button(short_label(title), action(Action.CASE_LETTER, target, letter_id)),))
+    buttons.append((Button(_("Chronology and calendar"), action(Action.CASE_CHRONOLOGY, target)),))
+    buttons.append((Button(_("Delete this case"), action(Action.CASE_DELETE, target)),))
+    title = _("My case: {name}").format(name=case.name)
+    return Reply("\n".join(lines), title=title, buttons=tuple(buttons))
+
+
+class Added(NamedTuple):
+    reply: Reply
+    added: bool  # False: nothing was written, and the reply says why
 
 
 def add_event(
@@ -132,25 +164,26 @@ def add_event(
     kind: EventKind,
     date_text: str,
     today: date,
-    knowledge: CaseKnowledge | None = None,
-) -> Reply:
+    knowledge: CaseKnowledge,
+    _: Gettext = english,
+) -> Added:
     """Record an event whose date the parent typed; a bad date gets the reason, and
     nothing is written."""
-    knowledge = knowledge or default_knowledge()
     try:
         day = read_day(date_text, kind, today)
         names = store.case_names(chat_id)
         name = case_name or (names[0] if len(names) == 1 else None)
         if name is None and names:
-            raise CaseError("which case is this for?")
+            raise CaseError(_("which case is this for?"))
         name = name or DEFAULT_CASE_NAME
         existing = store.find(chat_id, name) if name.lower() in (n.lower() for n in names) else None
         check_new_event(existing, kind, day)
         case = store.add_event(chat_id, name, kind, day, today)
     except CaseError as exc:
-        return Reply(f"I could not add that: {exc}.")
-    view = case_view(store, chat_id, case.id, today, knowledge)
-    return Reply(f"Added: {EVENT_SPECS[kind].label}, {format_day(day)}.\n\n{view.text}", view.title, view.buttons)
+        return Added(Reply(_("I could not add that: {reason}.").format(reason=exc)), False)
+    view = case_view(store, chat_id, case.id, today, knowledge, _)
+    added = _("Added: {label}, {date}.").format(label=_(EVENT_SPECS[kind].label), date=format_day(day))
+    return Added(Reply(f"{added}\n\n{view.text}", view.title, view.buttons), True)
 
 
 def letter_replies(
@@ -160,54 +193,69 @@ def letter_replies(
     letter_id: str,
     personal: Mapping[str, str | None],
     today: date,
-    knowledge: CaseKnowledge | None = None,
+    knowledge: CaseKnowledge,
+    _: Gettext = english,
 ) -> list[Reply]:
     """The letter as text to copy and as a .docx to edit. ``personal`` (names, council,
     school) is used for this letter only and never stored."""
-    knowledge = knowledge or default_knowledge()
     case = _own(store, chat_id, case_id)
     template = knowledge.letters.get(letter_id)
     if case is None or template is None:
-        return [Reply(STALE, kind="notice")]
+        return [stale(_)]
     letter = render(template, case_timeline(case, knowledge.timelines, today), personal)
     store.record_letter(case.id, template.id, today)
-    note = "Fill in the parts marked [fill in: ...] before you send it." if letter.blanks else ""
+    note = _("Fill in the parts marked [fill in: ...] before you send it.") if letter.blanks else ""
     return [
         Reply(letter.text, title=template.title),
         Reply(
-            note or "The same letter as a Word file to edit.",
+            note or _("The same letter as a Word file to edit."),
             document=Document(f"{template.id}.docx", to_docx(letter), DOCX_MIME),
         ),
     ]
 
 
 def chronology_replies(
-    store: CaseStore, chat_id: int, case_id: int, today: date, knowledge: CaseKnowledge | None = None
+    store: CaseStore, chat_id: int, case_id: int, today: date, knowledge: CaseKnowledge, _: Gettext = english
 ) -> list[Reply]:
-    knowledge = knowledge or default_knowledge()
     case = _own(store, chat_id, case_id)
     if case is None:
-        return [Reply(STALE, kind="notice")]
+        return [stale(_)]
     timeline = case_timeline(case, knowledge.timelines, today)
     return [
         Reply(chronology.as_text(timeline, knowledge.letters)),
         Reply(
-            "The chronology as a Word file.",
+            _("The chronology as a Word file."),
             document=Document("chronology.docx", chronology.as_docx(timeline, knowledge.letters), DOCX_MIME),
         ),
         Reply(
-            "Every date of the case for your calendar.",
+            _("Every date of the case for your calendar."),
             document=Document("case-dates.ics", chronology.as_ics(timeline)),
         ),
     ]
 
 
-def delete_case(store: CaseStore, chat_id: int, case_id: int) -> Reply:
+def confirm_delete(store: CaseStore, chat_id: int, case_id: int, _: Gettext = english) -> Reply:
+    """Deleting cannot be undone: ask first."""
     case = _own(store, chat_id, case_id)
     if case is None:
-        return Reply(STALE, kind="notice")
+        return stale(_)
+    return Reply(
+        _("Delete the case {name} and everything recorded in it? This cannot be undone.").format(name=case.name),
+        buttons=(
+            (
+                Button(_("Yes, delete it"), action(Action.CASE_DELETE, str(case.id), "yes")),
+                Button(_("No, keep it"), action(Action.CASE, str(case.id))),
+            ),
+        ),
+    )
+
+
+def delete_case(store: CaseStore, chat_id: int, case_id: int, _: Gettext = english) -> Reply:
+    case = _own(store, chat_id, case_id)
+    if case is None:
+        return stale(_)
     store.delete_case(chat_id, case.name)
-    return Reply(f"Deleted the case {case.name} and everything recorded in it.")
+    return Reply(_("Deleted the case {name} and everything recorded in it.").format(name=case.name))
 
 
 @dataclass(frozen=True)
@@ -216,9 +264,8 @@ class Export:
     text: str
 
 
-def export_data(store: CaseStore, chat_id: int, today: date, knowledge: CaseKnowledge | None = None) -> Export:
+def export_data(store: CaseStore, chat_id: int, today: date, knowledge: CaseKnowledge, _: Gettext = english) -> Export:
     """Everything kept about the chat's cases (``/mycase export``)."""
-    knowledge = knowledge or default_knowledge()
     cases = [store.find(chat_id, name) for name in store.case_names(chat_id)]
     data = []
     texts = []
@@ -230,20 +277,25 @@ def export_data(store: CaseStore, chat_id: int, today: date, knowledge: CaseKnow
                 "events": [{"event": e.kind.value, "date": e.date.isoformat()} for e in case.events],
                 "letters_made": [{"letter": m.letter, "date": m.made_on.isoformat()} for m in case.letters],
                 "missed_date_questions": [
-                    {"date": step, "due": due, "sent": sent is not None}
-                    for _, step, due, sent in store.watch_rows(case.id)
+                    {"step": step, "due": due, "sent": sent is not None}
+                    for _case, step, due, sent in store.watch_rows(case.id)
                 ],
             }
         )
         texts.append(chronology.as_text(timeline, knowledge.letters))
-    return Export(json.dumps({"cases": data}, ensure_ascii=False, indent=2), "\n\n".join(texts) or "No cases kept.")
+    return Export(json.dumps({"cases": data}, ensure_ascii=False, indent=2), "\n\n".join(texts) or _("No cases kept."))
 
 
-def export(store: CaseStore, chat_id: int, today: date, knowledge: CaseKnowledge | None = None) -> list[Reply]:
-    found = export_data(store, chat_id, today, knowledge)
+def export(store: CaseStore, chat_id: int, today: date, knowledge: CaseKnowledge, _: Gettext = english) -> list[Reply]:
+    """The export as documents: readable text and JSON."""
+    found = export_data(store, chat_id, today, knowledge, _)
     return [
-        Reply(found.text, title="Everything kept about your cases"),
-        Reply("The same as data.", document=Document("my-cases.json", found.json.encode(), "application/json")),
+        Reply(
+            _("Everything kept about your cases, as text and as data."),
+            title=_("Your data"),
+            document=Document("my-cases.txt", found.text.encode(), "text/plain"),
+        ),
+        Reply(_("The same as data."), document=Document("my-cases.json", found.json.encode(), "application/json")),
     ]
 
 
@@ -254,104 +306,114 @@ def _timeline_for(
     return None if case is None else case_timeline(case, knowledge.timelines, today)
 
 
-def watch_reply(notice: WatchNotice) -> Reply:
+def watch_reply(notice: WatchNotice, _: Gettext = english) -> Reply:
     """The watch's question, with [Yes, on ...] [Not yet]."""
     case = str(notice.case_id)
     return Reply(
-        notice.question,
+        notice.question(_),
         buttons=(
             (
-                Button("Yes, on ...", _code("cy", case, notice.step)),
-                Button("Not yet", _code("cn", case, notice.step)),
+                Button(_("Yes, on ..."), action(Action.CASE_YES, case, notice.step)),
+                Button(_("Not yet"), action(Action.CASE_NO, case, notice.step)),
             ),
         ),
     )
 
 
-def watch_yes(
+def watch_yes_event(store: CaseStore, chat_id: int, case_id: int, step: str) -> EventKind | None:
+    """The event a "Yes, on ..." records (None: a stale or forged button)."""
+    rule = STEP_RULES.get(step)
+    if rule is None or _own(store, chat_id, case_id) is None:
+        return None
+    return rule.yes_event
+
+
+def watch_not_yet(
     store: CaseStore,
     chat_id: int,
     case_id: int,
     step: str,
-    date_text: str,
     today: date,
-    knowledge: CaseKnowledge | None = None,
-) -> Reply:
-    """The parent says it happened, and on what date: record the event that meets it."""
-    rule = STEP_RULES.get(step)
-    case = _own(store, chat_id, case_id)
-    if rule is None or rule.yes_event is None or case is None:
-        return Reply(STALE, kind="notice")
-    return add_event(store, chat_id, case.name, rule.yes_event, date_text, today, knowledge)
-
-
-def watch_not_yet(
-    store: CaseStore, chat_id: int, case_id: int, step: str, today: date, knowledge: CaseKnowledge | None = None
+    knowledge: CaseKnowledge,
+    _: Gettext = english,
+    personal: Mapping[str, str | None] | None = None,
 ) -> list[Reply]:
     """What the law says, what to do now, and the letter, ready."""
-    knowledge = knowledge or default_knowledge()
     timeline = _timeline_for(store, chat_id, case_id, today, knowledge)
     item = timeline.find(step) if timeline else None
     if timeline is None or item is None:
-        return [Reply(STALE, kind="notice")]
-    text = (
-        f"{item.event.label}: {format_day(item.date)}.\n\n"
-        f"What the law says: {item.event.note}\n({item.source.cite}: {item.source.url})\n\n"
-        f"What to do now: {item.event.if_missed}"
+        return [stale(_)]
+    text = _("{label}: {date}.\n\nWhat the law says: {note}\n({cite}: {url})\n\nWhat to do now: {what}").format(
+        label=item.event.label,
+        date=format_day(item.date),
+        note=item.event.note,
+        cite=item.source.cite,
+        url=item.source.url,
+        what=item.event.if_missed,
     )
-    replies = [Reply(text, title="The council is late")]
+    replies = [Reply(text, title=_("The council is late"))]
     if item.rule.letter and item.rule.letter in knowledge.letters:
-        replies += letter_replies(store, chat_id, case_id, item.rule.letter, {}, today, knowledge)
+        replies += letter_replies(store, chat_id, case_id, item.rule.letter, personal or {}, today, knowledge, _)
     return replies
 
 
 def read_letter_reply(
-    text: str, today: date, knowledge: CaseKnowledge | None = None, case_id: int | None = None
+    text: str, today: date, knowledge: CaseKnowledge, case_target: str = NEW_CASE, _: Gettext = english
 ) -> Reply:
     """A pasted council letter (or a PDF's text): two lines on what it is, and the matching
-    event to add. The text is not kept."""
-    knowledge = knowledge or default_knowledge()
+    event to add to ``case_target`` (a case id, NEW_CASE or ASK_CASE). The text is not kept."""
     reading = read_letter(text, knowledge.patterns, today)
     if reading.kind is None:
         return Reply(
-            "I did not recognise this letter, so I will not guess. What does it decide: a refusal to assess, "
-            "a decision not to issue a plan, a draft or final plan, proposed amendments, ending the plan, "
-            "or an exclusion?"
+            _(
+                "I did not recognise this letter, so I will not guess. What does it decide: a refusal to assess, "
+                "a decision not to issue a plan, a draft or final plan, proposed amendments, ending the plan, "
+                "or an exclusion?"
+            )
         )
     event = reading.kind.event
     when = (
-        f"The letter is dated {format_day(reading.date)}."
+        _("The letter is dated {date}.").format(date=format_day(reading.date))
         if reading.date
-        else "I could not find a clear date on it: what date is on the letter?"
+        else _("I could not find a clear date on it: what date is on the letter?")
     )
-    target = str(case_id) if case_id is not None else "new"
-    label = short_label(f"Add: {EVENT_SPECS[event].label}")
+    label = short_label(_("Add: {label}").format(label=_(EVENT_SPECS[event].label)))
     if reading.date is not None:
-        button = Button(label, _code("ca", target, event.value, reading.date.isoformat()))
+        button = Button(label, action(Action.CASE_ADD, case_target, event.value, reading.date.isoformat()))
     else:
-        button = Button(label, _code("ce", target, event.value))
+        button = Button(label, action(Action.CASE_EVENT, case_target, event.value))
     return Reply(f"{reading.kind.says}\n{when}", buttons=((button,),))
 
 
+def case_target(store: CaseStore, chat_id: int) -> str:
+    """Where a new event goes: the only case, a new one, or ask."""
+    names = store.case_names(chat_id)
+    if not names:
+        return NEW_CASE
+    return str(store.find(chat_id, names[0]).id) if len(names) == 1 else ASK_CASE
+
+
 def capture_reply(
-    store: CaseStore, chat_id: int, text: str, today: date, knowledge: CaseKnowledge | None = None
+    store: CaseStore, chat_id: int, text: str, today: date, knowledge: CaseKnowledge, _: Gettext = english
 ) -> Reply | None:
     """A message that tells of an event ("the draft plan came yesterday"): offer to add it
     (one tap), or None when the message is not one (a question, or nothing clear), so the
     chat answers it as usual. Nothing is written here."""
-    knowledge = knowledge or default_knowledge()
     found = capture(text, knowledge.phrases, today)
     if found is None:
         return None
-    names = store.case_names(chat_id)
-    target = str(store.find(chat_id, names[0]).id) if len(names) == 1 else "new" if not names else "ask"
-    label = EVENT_SPECS[found.kind].label
+    target = case_target(store, chat_id)
+    label = _(EVENT_SPECS[found.kind].label)
     if found.date is None:
         return Reply(
-            f"It sounds like this happened: {label}. Shall I add it to your case? Tap, then tell me the date.",
-            buttons=((Button("Add it", _code("ce", target, found.kind.value)),),),
+            _("It sounds like this happened: {label}. Shall I add it to your case? Tap, then tell me the date.").format(
+                label=label
+            ),
+            buttons=((Button(_("Add it"), action(Action.CASE_EVENT, target, found.kind.value)),),),
         )
     return Reply(
-        f"It sounds like this happened: {label}, {format_day(found.date)}. Shall I add it to your case?",
-        buttons=((Button("Add it", _code("ca", target, found.kind.value, found.date.isoformat())),),),
+        _("It sounds like this happened: {label}, {date}. Shall I add it to your case?").format(
+            label=label, date=format_day(found.date)
+        ),
+        buttons=((Button(_("Add it"), action(Action.CASE_ADD, target, found.kind.value, found.date.isoformat())),),),
     )

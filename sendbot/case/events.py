@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from sendbot.deadlines.render import N_
+
 
 class EventKind(str, Enum):
     """Event ids, as typed on the command line and stored in the database."""
@@ -50,33 +52,35 @@ E = EventKind
 EVENT_SPECS: dict[EventKind, EventSpec] = {
     spec.kind: spec
     for spec in (
-        EventSpec(E.ASSESSMENT_REQUESTED, "The council received the request for an EHC needs assessment"),
+        EventSpec(E.ASSESSMENT_REQUESTED, N_("The council received the request for an EHC needs assessment")),
         EventSpec(
             E.ASSESSMENT_DECISION,
-            "The council said it will carry out an EHC needs assessment",
+            N_("The council said it will carry out an EHC needs assessment"),
             False,
             (E.ASSESSMENT_REQUESTED,),
         ),
         EventSpec(
             E.ASSESSMENT_REFUSED,
-            "The council refused to carry out an EHC needs assessment",
+            N_("The council refused to carry out an EHC needs assessment"),
             False,
             (E.ASSESSMENT_REQUESTED,),
         ),
-        EventSpec(E.NO_PLAN_DECISION, "The council decided not to issue an EHC plan", False, (E.ASSESSMENT_REQUESTED,)),
-        EventSpec(E.DRAFT_PLAN_RECEIVED, "The draft EHC plan was sent to you", False, (E.ASSESSMENT_REQUESTED,)),
-        EventSpec(E.FINAL_PLAN_RECEIVED, "The final EHC plan was issued", False, (E.ASSESSMENT_REQUESTED,)),
-        EventSpec(E.ANNUAL_REVIEW_MEETING, "Annual review meeting", True),
+        EventSpec(
+            E.NO_PLAN_DECISION, N_("The council decided not to issue an EHC plan"), False, (E.ASSESSMENT_REQUESTED,)
+        ),
+        EventSpec(E.DRAFT_PLAN_RECEIVED, N_("The draft EHC plan was sent to you"), False, (E.ASSESSMENT_REQUESTED,)),
+        EventSpec(E.FINAL_PLAN_RECEIVED, N_("The final EHC plan was issued"), False, (E.ASSESSMENT_REQUESTED,)),
+        EventSpec(E.ANNUAL_REVIEW_MEETING, N_("Annual review meeting"), True),
         EventSpec(
             E.REVIEW_DECISION_RECEIVED,
-            "The council's decision after the annual review was sent",
+            N_("The council's decision after the annual review was sent"),
             False,
             (E.ANNUAL_REVIEW_MEETING,),
         ),
-        EventSpec(E.DECISION_LETTER, "A council decision you can appeal was sent"),
-        EventSpec(E.MEDIATION_CERTIFICATE, "The mediation certificate was issued"),
-        EventSpec(E.APPEAL_LODGED, "The appeal was sent to the SEND Tribunal"),
-        EventSpec(E.EXCLUSION, "Your child was excluded from school (the exclusion letter)"),
+        EventSpec(E.DECISION_LETTER, N_("A council decision you can appeal was sent")),
+        EventSpec(E.MEDIATION_CERTIFICATE, N_("The mediation certificate was issued")),
+        EventSpec(E.APPEAL_LODGED, N_("The appeal was sent to the SEND Tribunal")),
+        EventSpec(E.EXCLUSION, N_("Your child was excluded from school (the exclusion letter)")),
     )
 }
 
@@ -153,7 +157,7 @@ STEP_RULES: dict[str, StepRule] = {
             ),
             since="request_received",
             can_miss=True,
-            ask="The council had to tell you by {date} whether it will assess your child. Did it?",
+            ask=N_("The council had to tell you by {date} whether it will assess your child. Did it?"),
             yes_event=E.ASSESSMENT_DECISION,
             letter="chase-assessment-decision",
         ),
@@ -173,7 +177,7 @@ STEP_RULES: dict[str, StepRule] = {
             since="request_received",
             void_by=frozenset({E.ASSESSMENT_REFUSED, E.NO_PLAN_DECISION}),
             can_miss=True,
-            ask="The council had to issue the final EHC plan by {date}. Did it?",
+            ask=N_("The council had to issue the final EHC plan by {date}. Did it?"),
             yes_event=E.FINAL_PLAN_RECEIVED,
             letter="complain-20-weeks",
         ),
@@ -182,7 +186,7 @@ STEP_RULES: dict[str, StepRule] = {
             met_by=frozenset({E.REVIEW_DECISION_RECEIVED}),
             since="last_reviewed",
             can_miss=True,
-            ask="The council had to finish the annual review of the EHC plan by {date}. Did it?",
+            ask=N_("The council had to finish the annual review of the EHC plan by {date}. Did it?"),
             yes_event=E.REVIEW_DECISION_RECEIVED,
             letter="early-review",
         ),
@@ -191,7 +195,7 @@ STEP_RULES: dict[str, StepRule] = {
             met_by=frozenset({E.REVIEW_DECISION_RECEIVED}),
             since="meeting",
             can_miss=True,
-            ask="The council had to tell you its decision after the annual review meeting by {date}. Did it?",
+            ask=N_("The council had to tell you its decision after the annual review meeting by {date}. Did it?"),
             yes_event=E.REVIEW_DECISION_RECEIVED,
             letter="chase-review-decision",
         ),

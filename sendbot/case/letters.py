@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from sendbot.case.datacheck import DataChecker
+from sendbot.case import datacheck
 from sendbot.case.events import STEP_RULES, EventKind, parse_event
 from sendbot.case.timeline import CaseTimeline, Status, latest
 from sendbot.deadlines import format_day
+from sendbot.knowledge.checker import Checker, Schema
 from sendbot.knowledge.problems import Problem
 from sendbot.knowledge.yamlfile import LineDict, line_of, load_yaml
 
@@ -49,6 +50,8 @@ FIELDS: dict[str, str] = {
 PERSONAL_FIELDS = ("parent_name", "child_name", "council", "school", "provision")
 BLANK = "[fill in: {}]"
 FIT_KEYS = ("missed", "upcoming", "events", "no_events")
+LETTER_SCHEMA: Schema = dict.fromkeys(("id", "title", "summary", "fits", "subject", "text", "law", "reviewed"), True)
+LAW_SCHEMA: Schema = {"cite": True, "url": True}
 DEFAULT_LETTERS_DIR = Path(__file__).resolve().parents[2] / "knowledge" / "letters"
 LEGISLATION_HOSTS = frozenset({"legislation.gov.uk", "www.legislation.gov.uk"})
 _FIELD_REF = re.compile(r"\{([^{}]*)\}")
@@ -123,7 +126,7 @@ def _line_in(data: LineDict, key: str, raw: str, needle: str) -> int:
     return data.line_of(key) + 1 + raw[:position].count("\n")
 
 
-def _check_template_text(check: DataChecker, data: LineDict, key: str, text: str) -> None:
+def _check_template_text(check: Checker, data: LineDict, key: str, text: str) -> None:
     try:
         names = _fields_in(text)
     except ValueError as exc:
@@ -139,15 +142,17 @@ def _check_template_text(check: DataChecker, data: LineDict, key: str, text: str
             )
 
 
-def _load_fits(check: DataChecker, data: LineDict) -> Fits:
+def _load_fits(check: Checker, data: LineDict) -> Fits:
     fits = data.get("fits")
-    if not check.mapping(fits, (), FIT_KEYS, "fits", data.line_of("fits")) or not isinstance(fits, LineDict):
+    if not check.fields(fits, dict.fromkeys(FIT_KEYS, False), "fits", data.line_of("fits")):
+        return Fits()
+    if not isinstance(fits, LineDict):
         return Fits()
     if not any(key in fits for key in FIT_KEYS):
         check.error(fits.line, "fits has no condition", f"add one of: {', '.join(FIT_KEYS)}")
     dates: dict[str, tuple[str, ...]] = {}
     for key in ("missed", "upcoming"):
-        dates[key] = check.strings(fits, key, "fits")
+        dates[key] = datacheck.strings(check, fits, key, "fits")
         for item in dates[key]:
             if item not in STEP_RULES:
                 check.error(
@@ -158,7 +163,7 @@ def _load_fits(check: DataChecker, data: LineDict) -> Fits:
     kinds: dict[str, tuple[EventKind, ...]] = {}
     for key in ("events", "no_events"):
         found = []
-        for item in check.strings(fits, key, "fits"):
+        for item in datacheck.strings(check, fits, key, "fits"):
             kind = parse_event(item)
             if kind is None:
                 check.error(
@@ -172,10 +177,10 @@ def _load_fits(check: DataChecker, data: LineDict) -> Fits:
     return Fits(dates["missed"], dates["upcoming"], kinds["events"], kinds["no_events"])
 
 
-def _load_law(check: DataChecker, data: LineDict) -> tuple[Law, ...]:
+def _load_law(check: Checker, data: LineDict) -> tuple[Law, ...]:
     laws = []
-    for item, line in check.items(data, "law", "the letter"):
-        if not check.mapping(item, ("cite", "url"), (), "a law citation", line) or not isinstance(item, LineDict):
+    for item, line in datacheck.items(check, data, "law", "the letter"):
+        if not check.fields(item, LAW_SCHEMA, "a law citation", line) or not isinstance(item, LineDict):
             continue
         cite, url = check.text(item, "cite", "law"), check.text(item, "url", "law")
         host = (urlparse(url).hostname or "").rstrip(".")
@@ -189,11 +194,10 @@ def load_letter(path: Path) -> tuple[LetterTemplate | None, list[Problem]]:
     data, problems = load_yaml(path)
     if data is None:
         return None, problems
-    check = DataChecker(path)
-    required = ("id", "title", "summary", "fits", "subject", "text", "law", "reviewed")
-    if not check.mapping(data, required, (), "the letter", line_of(data)):
+    check = Checker(path)
+    if not check.fields(data, LETTER_SCHEMA, "the letter", line_of(data)):
         return None, check.problems
-    letter_id = check.entry_id(data, "id", "the letter")
+    letter_id = datacheck.ident(check, data, "id", "the letter")
     if letter_id and letter_id != path.stem:
         check.error(data.line_of("id"), f"id '{letter_id}' does not match the file name", f"use id: {path.stem}")
     title, summary = check.text(data, "title", "the letter"), check.text(data, "summary", "the letter")
@@ -202,7 +206,7 @@ def load_letter(path: Path) -> tuple[LetterTemplate | None, list[Problem]]:
         _check_template_text(check, data, key, value)
     fits = _load_fits(check, data)
     law = _load_law(check, data)
-    reviewed = check.day(data, "reviewed", "the letter")
+    reviewed = datacheck.day(check, data, "reviewed", "the letter")
     if check.problems or reviewed is None:
         return None, check.problems
     return LetterTemplate(letter_id, title, summary, fits, subject, text, law, reviewed, path), []

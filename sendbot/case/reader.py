@@ -12,9 +12,10 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from sendbot.case.datacheck import DataChecker
+from sendbot.case import datacheck
 from sendbot.case.events import EventKind, parse_event
 from sendbot.deadlines import Bounds, ParsedDate, parse_date
+from sendbot.knowledge.checker import Checker, Schema
 from sendbot.knowledge.problems import Problem
 from sendbot.knowledge.yamlfile import LineDict, line_of, load_yaml
 
@@ -30,6 +31,8 @@ DATE_IN_TEXT = re.compile(
     re.IGNORECASE,
 )
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+PATTERNS_SCHEMA: Schema = {"reviewed": True, "date_labels": True, "kinds": True}
+KIND_SCHEMA: Schema = {"id": True, "event": True, "says": True, "any": True, "none": False}
 
 
 @dataclass(frozen=True)
@@ -56,37 +59,21 @@ class Reading:
     date: date | None
 
 
-def _compile(check: DataChecker, data: LineDict, key: str, where: str) -> tuple[re.Pattern[str], ...]:
-    patterns = []
-    for text in check.strings(data, key, where):
-        try:
-            patterns.append(re.compile(text))
-        except re.error as exc:
-            check.error(
-                data.line_of(key),
-                f"{where}: pattern '{text}' is not a regular expression ({exc})",
-                "fix the pattern; escape ( ) [ ] . ? * + with a backslash when meant literally",
-            )
-    return tuple(patterns)
-
-
 def load_patterns(path: Path = DEFAULT_PATTERNS_FILE) -> tuple[LetterPatterns | None, list[Problem]]:
     data, problems = load_yaml(path)
     if data is None:
         return None, problems
-    check = DataChecker(path)
-    if not check.mapping(data, ("reviewed", "date_labels", "kinds"), (), "the patterns file", line_of(data)):
+    check = Checker(path)
+    if not check.fields(data, PATTERNS_SCHEMA, "the patterns file", line_of(data)):
         return None, check.problems
-    check.day(data, "reviewed", "the patterns file")
-    labels = tuple(label.lower() for label in check.strings(data, "date_labels", "the patterns file"))
+    datacheck.day(check, data, "reviewed", "the patterns file")
+    labels = tuple(label.lower() for label in datacheck.strings(check, data, "date_labels", "the patterns file"))
     kinds: list[LetterKind] = []
-    for item, line in check.items(data, "kinds", "the patterns file"):
-        if not check.mapping(item, ("id", "event", "says", "any"), ("none",), "a letter kind", line):
+    for item, line in datacheck.items(check, data, "kinds", "the patterns file"):
+        if not check.fields(item, KIND_SCHEMA, "a letter kind", line) or not isinstance(item, LineDict):
             continue
-        if not isinstance(item, LineDict):
-            continue
-        kind_id = check.entry_id(item, "id", "a letter kind")
-        where = f"kind '{kind_id}'"
+        kind_id = datacheck.ident(check, item, "id", "a letter kind")
+        where = f"kind '{kind_id or item.get('id', '')}'"
         if kind_id in {kind.id for kind in kinds}:
             check.error(item.line_of("id"), f"{where} appears twice", "keep one of them")
         event_text = check.text(item, "event", where)
@@ -98,7 +85,8 @@ def load_patterns(path: Path = DEFAULT_PATTERNS_FILE) -> tuple[LetterPatterns | 
                 f"use one of: {', '.join(k.value for k in EventKind)}",
             )
         says = check.text(item, "says", where)
-        any_patterns, none_patterns = _compile(check, item, "any", where), _compile(check, item, "none", where)
+        any_patterns = datacheck.patterns(check, item, "any", where)
+        none_patterns = datacheck.patterns(check, item, "none", where)
         if event is not None and kind_id and says and any_patterns:
             kinds.append(LetterKind(kind_id, event, " ".join(says.split()), any_patterns, none_patterns))
     if check.problems:
@@ -161,8 +149,13 @@ def read_letter(text: str, patterns: LetterPatterns, today: date) -> Reading:
 
 
 def pdf_text(data: bytes) -> str:
-    """The text of a PDF the parent sent (pypdf). Scanned letters have no text: empty."""
+    """The text of a PDF the parent sent (pypdf). Scanned letters have no text, and a file
+    that is not a PDF (or is damaged) has none either: empty."""
     from pypdf import PdfReader  # imported here: only needed when a PDF arrives
+    from pypdf.errors import PyPdfError
 
-    reader = PdfReader(io.BytesIO(data))
-    return "\n".join(page.extract_text() or "" for page in reader.pages)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        return "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (PyPdfError, ValueError, KeyError):  # what pypdf raises on a file it cannot read
+        return ""

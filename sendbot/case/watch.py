@@ -10,10 +10,11 @@ possible is a crash in the instant between the send succeeding and ``mark_sent``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sendbot.case.data import CaseKnowledge, default_knowledge
+from sendbot.case.data import CaseKnowledge
 from sendbot.case.events import EventKind
 from sendbot.case.store import CaseStore
 from sendbot.case.timeline import Status, case_timeline
@@ -31,34 +32,39 @@ class WatchNotice:
     case_name: str
     step: str  # "timeline/step"
     due: date
-    question: str
+    ask: str  # the question, with {date} (``StepRule.ask``, a catalogue string)
+    several_cases: bool  # the chat has several cases: the question names this one
     yes_event: EventKind | None
     letter: str | None
+
+    def question(self, gettext: Callable[[str], str] = str) -> str:
+        """The question in the chat's language (``str``: as written, in English)."""
+        text = gettext(self.ask).format(date=format_day(self.due))
+        return f"{self.case_name}: {text}" if self.several_cases else text
 
 
 def due_watch(
     store: CaseStore,
     today: date,
-    knowledge: CaseKnowledge | None = None,
+    knowledge: CaseKnowledge,
     *,
     now: datetime | None = None,
     lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    chats: Callable[[int], bool] | None = None,
 ) -> list[WatchNotice]:
-    """Claim and return every notice due on ``today``: council dates of every case that
-    are missed and were not asked about before."""
-    if knowledge is None:
-        knowledge = default_knowledge()
+    """Claim and return every notice due on ``today``: council dates of every case (of the
+    chats ``chats`` accepts: a channel asks only its own) that are missed and were not asked
+    about before."""
     moment = now or datetime.now(timezone.utc)
     notices: list[WatchNotice] = []
     for case in store.all_cases():
+        if chats is not None and not chats(case.chat_id):
+            continue
         for item in case_timeline(case, knowledge.timelines, today).dates:
             if item.status is not Status.MISSED or not item.council_duty or not item.rule.ask:
                 continue
             if not store.claim(case.id, item.id, item.date, moment, lease_seconds):
                 continue
-            question = item.rule.ask.format(date=format_day(item.date))
-            if len(store.case_names(case.chat_id)) > 1:
-                question = f"{case.name}: {question}"
             notices.append(
                 WatchNotice(
                     case.chat_id,
@@ -66,7 +72,8 @@ def due_watch(
                     case.name,
                     item.id,
                     item.date,
-                    question,
+                    item.rule.ask,
+                    len(store.case_names(case.chat_id)) > 1,
                     item.rule.yes_event,
                     item.rule.letter,
                 )

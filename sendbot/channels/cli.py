@@ -14,7 +14,7 @@ from pathlib import Path
 from sendbot.answering.collisions import phrasing_collisions
 from sendbot.answering.decide import Decider, Decision
 from sendbot.answering.matcher import Signal
-from sendbot.case.cli import add_case_parser
+from sendbot.case.cli import add_case_parser, run_case
 from sendbot.case.data import check_case_data
 from sendbot.channels.deadline_cli import add_deadline_parser, run_deadline
 from sendbot.clock import london_today
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "deadline":
             return run_deadline(args)
         if command == "case":
-            return int(args.func(args))
+            return run_case(args, settings.db_path, settings.knowledge_dir)
         if command == "telegram":
             return _telegram(settings)
         return _chat(settings)

@@ -7,7 +7,9 @@ Nothing a parent typed is ever logged.
 
 Reminders are delivered by a repeating JobQueue job that asks the core for those due by the
 clock and deletes each once sent. The database is their only record, so a restart loses
-none: the new process's job finds them there."""
+none: the new process's job finds them there. The "My case" watch is a job of its own
+(`send_case_watch`), and a PDF goes to the case's letter reader (`on_pdf`): both are added by
+`add_case_handlers`."""
 
 from __future__ import annotations
 
@@ -28,13 +30,15 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
 
-from sendbot.clock import Clock
+from sendbot.channels.terminal import TERMINAL_CHAT_ID
+from sendbot.clock import LONDON, Clock
 from sendbot.config import Settings
 from sendbot.conversation.dialogue import Conversation
 from sendbot.conversation.replies import ButtonIn, Incoming, Reply, TextIn
@@ -217,6 +221,60 @@ async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
         conversation.reminder_delivered(reminder)
 
 
+CASE_WATCH_FROM_HOUR = 9  # ask at a civil hour in England, never in the night
+PDF_MAX_BYTES = 5 * 1024 * 1024  # a council letter is far smaller; a larger file is not fetched
+CASE_HANDLER_GROUP = -1  # before the other handlers, which would call a PDF "not text"
+
+
+async def send_case_watch(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The daily missed-deadline watch: the day after the council misses a date, ask the
+    parent whether it happened. Each question is claimed before it is sent and marked sent
+    after (`sendbot.case.watch`), so it goes once across restarts; one Telegram refused (the
+    parent blocked the bot) is marked too, or it would be asked forever; any other failure
+    leaves it to be asked again once its claim runs out. The terminal's cases are the
+    terminal's to ask about."""
+    conversation = _conversation(context)
+    now = context.application.bot_data[CLOCK_KEY]()
+    if now.astimezone(LONDON).hour < CASE_WATCH_FROM_HOUR:
+        return
+    for notice, reply in conversation.mycase.due_watch(now, lambda chat: chat != TERMINAL_CHAT_ID):
+        try:
+            await _send(context, notice.chat_id, reply)
+        except (BadRequest, Forbidden) as error:
+            log.warning("dropping a case question Telegram refused: %s", type(error).__name__)
+        except TelegramError as error:
+            log.warning("could not send a case question (%s); asking again later", type(error).__name__)
+            continue
+        conversation.mycase.watch_sent(notice, now)
+
+
+async def on_pdf(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A PDF: read as a council letter (its text is not kept, nor logged)."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None or message.document is None:
+        return
+    conversation = _conversation(context)
+    if message.document.file_size and message.document.file_size > PDF_MAX_BYTES:
+        replies = conversation.mycase.read_pdf(chat.id, None)
+    else:
+        file = await context.bot.get_file(message.document.file_id)
+        replies = conversation.mycase.read_pdf(chat.id, bytes(await file.download_as_bytearray()))
+    for reply in replies:
+        await _send(context, chat.id, reply)
+    raise ApplicationHandlerStop  # handled: not "sorry, I can only read text" as well
+
+
+def add_case_handlers(application: App, interval: float) -> None:
+    """The "My case" watch job, checking every ``interval`` seconds like reminders (each
+    question is claimed in the database, so however often it runs it asks once), and the PDF
+    handler."""
+    if application.job_queue is None:
+        raise RuntimeError("the case watch needs the job queue: install python-telegram-bot[job-queue]")
+    application.job_queue.run_repeating(send_case_watch, interval=interval, first=0, name="case-watch")
+    application.add_handler(MessageHandler(filters.Document.PDF, on_pdf), group=CASE_HANDLER_GROUP)
+
+
 async def _post_init(application: App) -> None:
     menu = application.bot_data[CONVERSATION_KEY].command_menu(None)
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in menu])
@@ -247,6 +305,7 @@ def build_application(conversation: Conversation, settings: Settings, clock: Clo
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, on_other))
     application.add_error_handler(on_error)
+    add_case_handlers(application, settings.reminder_interval)
     return application
 
 

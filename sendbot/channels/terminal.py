@@ -2,7 +2,7 @@
 
 Type a question, a /command, or the number of a choice. Files (calendar files) are written
 to the current folder. Reminders that have come due are shown before each turn (and deleted,
-as on Telegram). End with Ctrl-D (or /quit)."""
+as on Telegram), and so are the "My case" watch's questions about missed dates. End with Ctrl-D (or /quit)."""
 
 from __future__ import annotations
 
@@ -64,6 +64,14 @@ def run_terminal(
             stdout.write(reply.text + "\n\n")
             conversation.reminder_delivered(reminder)
         stdout.flush()
+        show_case_watch()
+
+    def show_case_watch() -> None:
+        """The "My case" watch's questions for this terminal, with their numbered choices."""
+        now = conversation.clock()
+        for notice, reply in conversation.mycase.due_watch(now, lambda chat: chat == chat_id):
+            show([reply])
+            conversation.mycase.watch_sent(notice, now)
 
     show(conversation.handle(chat_id, TextIn("/start")))
     while True:

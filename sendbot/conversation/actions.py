@@ -32,6 +32,16 @@ class Action(str, Enum):
     CALENDAR_FILE = "ics"  # ics:<timeline id>
     REMIND = "remind"  # remind:<timeline id>
     CANCEL_REMINDER = "unremind"  # unremind:<reminder id>|all
+    # "My case" (sendbot/conversation/mycase.py). CASE is a case's row id; "new" makes the
+    # chat's first case, "ask" asks which case first.
+    CASE = "case"  # show a case: case:<case>
+    CASE_EVENT = "case-event"  # case-event:<case>[:<event>]: which event, or ask its date
+    CASE_ADD = "case-add"  # case-add:<case>:<event>:<ISO date> (offered from a letter or a message)
+    CASE_LETTER = "case-letter"  # case-letter:<case>:<letter>[:blank]: ask for names, or make it with blanks
+    CASE_CHRONOLOGY = "case-chron"  # case-chron:<case>: the chronology and every date
+    CASE_DELETE = "case-delete"  # case-delete:<case>[:yes]: ask, then delete one case
+    CASE_YES = "case-yes"  # the watch's "Yes, on ...": case-yes:<case>:<timeline/step>
+    CASE_NO = "case-no"  # the watch's "Not yet": case-no:<case>:<timeline/step>
 
 
 # The codes of earlier versions, still on buttons in parents' chats.

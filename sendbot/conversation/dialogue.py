@@ -18,6 +18,7 @@ from sendbot.answering.normalise import normalise
 from sendbot.clock import Clock, utc_now
 from sendbot.conversation.actions import Action, action, dispatch_table, merge_handlers, parse_action
 from sendbot.conversation.calculator import ButtonHandler, Calculator
+from sendbot.conversation.mycase import CaseFiles, MyCaseDialogue
 from sendbot.conversation.presenter import N_, Presenter
 from sendbot.conversation.reminders import ReminderDialogue
 from sendbot.conversation.replies import Button, ButtonIn, Incoming, Kind, Reply, short_label
@@ -39,6 +40,7 @@ COMMAND_MENU = (
     ("contacts", N_("Who to contact")),
     ("deadlines", N_("Work out your legal deadlines")),
     ("reminders", N_("See or cancel your reminders")),
+    ("mycase", N_("Your child's case: dates, missed deadlines, letters")),
     ("cancel", N_("Stop working out dates")),
     ("area", N_("Change your area")),
     ("language", N_("Change the language")),
@@ -61,6 +63,7 @@ class Conversation:
         settings: MatchSettings | None = None,
         clock: Clock = utc_now,
         timelines: Mapping[str, Timeline] | None = None,
+        case_files: CaseFiles | None = None,
     ) -> None:
         self.kb = kb
         self.store = store
@@ -70,6 +73,7 @@ class Conversation:
         self.presenter = Presenter(kb, i18n)
         self.reminders = ReminderDialogue(store, i18n, clock)
         self.calculator = Calculator(timelines or {}, i18n, clock, self.reminders)
+        self.mycase = MyCaseDialogue(store, case_files, i18n, clock)
         commands: dict[str, Callable[[ChatState, str], list[Reply]]] = {
             "start": self._cmd_start,
             "help": self._cmd_help,
@@ -80,7 +84,9 @@ class Conversation:
             "language": self._cmd_language,
         }
         menu = [name for name, _text in COMMAND_MENU]  # every command in the menu must work
-        self._commands = merge_handlers("command", (commands, self.calculator.commands, self.reminders.commands), menu)
+        self._commands = merge_handlers(
+            "command", (commands, self.calculator.commands, self.reminders.commands, self.mycase.commands), menu
+        )
         own: dict[Action, ButtonHandler] = {
             Action.ANSWER: self._btn_answer,
             Action.MORE: self._btn_more,
@@ -89,7 +95,7 @@ class Conversation:
             Action.LANGUAGE: self._btn_language,
             Action.NONE_OF_THESE: self._btn_none,
         }
-        self._buttons = dispatch_table(own, self.calculator.buttons, self.reminders.buttons)
+        self._buttons = dispatch_table(own, self.calculator.buttons, self.reminders.buttons, self.mycase.buttons)
 
     # --- entry point ---------------------------------------------------------------------
 
@@ -145,6 +151,7 @@ class Conversation:
         _ = self._(state)
         stripped = text.strip()
         if stripped.startswith("/"):
+            state.case = None  # a command leaves the case file's open question
             command, _sep, rest = stripped[1:].partition(" ")
             command = command.split("@")[0].lower()
             handler = self._commands.get(command)
@@ -157,7 +164,9 @@ class Conversation:
                     )
                 ]
             return handler(state, rest.strip())
-        answered = self.calculator.answer_text(state, stripped)  # None: no question is open
+        answered = self.mycase.answer_text(state, stripped)  # None: no case question is open
+        if answered is None:
+            answered = self.calculator.answer_text(state, stripped)  # None: no question is open
         if answered is not None:
             return answered
         if not normalise(stripped):
@@ -169,6 +178,7 @@ class Conversation:
                     )
                 )
             ]
+        noticed = self.mycase.notice(state, stripped)  # a council letter, or an event to add
         notes: list[Reply] = []
         if len(stripped) > MAX_INPUT_CHARS:
             half = MAX_INPUT_CHARS // 2
@@ -183,6 +193,8 @@ class Conversation:
                 )
             )
         decision = self.decider.decide(stripped, state.area, state.lang)
+        if noticed is not None and decision.urgent is None:  # safety first: never a case offer instead
+            return noticed
         if decision.smalltalk == "help":
             return self._cmd_help(state, "")
         if decision.smalltalk:
@@ -296,6 +308,8 @@ class Conversation:
                 _(
                     "What I keep about this chat: your area, your language, where you are in a deadline "
                     "calculator, any reminders you ask for, and whether you found an answer helpful. "
+                    "If you use /mycase: a nickname for each case, what happened and when, which letters "
+                    "you made, and which missed dates I asked you about (never names or a letter's text). "
                     "I never store or log what you type. Type /forget at any time and I delete all of it."
                 )
             )
@@ -310,7 +324,7 @@ class Conversation:
             Reply(
                 _(
                     "Done. I have deleted everything I kept about this chat: your settings, "
-                    "reminders and feedback. Type /start if you want to begin again."
+                    "reminders, feedback and cases. Type /start if you want to begin again."
                 )
             )
         ]
@@ -329,6 +343,7 @@ class Conversation:
     # --- buttons -------------------------------------------------------------------------
 
     def _on_button(self, state: ChatState, data: str) -> list[Reply]:
+        state.case = None  # a button leaves the case file's open question (its own may ask again)
         name, args = parse_action(data)
         handler = self._buttons.get(name) if name is not None else None
         replies = handler(state, args) if handler else None

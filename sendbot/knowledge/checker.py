@@ -179,6 +179,13 @@ class Checker:
             return None
         return value
 
+    def items(self, value: Any, line: int, what: str) -> list[tuple[Any, int]]:
+        """The items of a non-empty list, each with its line (none, with a problem, otherwise)."""
+        if not isinstance(value, list) or not value:
+            self.error(line, f"{what} must be a non-empty list", "write one item per line, each starting with '- '")
+            return []
+        return [(item, value.line_of(i) if isinstance(value, LineList) else line) for i, item in enumerate(value)]
+
     def string_list(self, value: Any, line: int, what: str) -> list[str] | None:
         if not isinstance(value, list) or not value:
             self.error(line, f"{what} must be a non-empty list", "write one item per line, each starting with '- '")

@@ -97,7 +97,7 @@ class SqliteStore:
         if row is None:
             return ChatState(chat_id)
         lang, area, flow = row
-        return ChatState(chat_id, lang, area, ChatState.flow_from_json(flow))
+        return ChatState(chat_id, lang, area, ChatState.flow_from_json(flow), case=ChatState.case_flow_from_json(flow))
 
     def save_chat(self, state: ChatState) -> None:
         with self._tx() as conn:
