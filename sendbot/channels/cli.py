@@ -18,7 +18,7 @@ from sendbot.channels.deadline_cli import add_deadline_parser, run_deadline
 from sendbot.config import Settings
 from sendbot.conversation.presenter import Presenter
 from sendbot.deadlines import check_entry_links, load_timelines
-from sendbot.i18n import I18n, check_locales
+from sendbot.i18n import REQUIRED, I18n, check_locales
 from sendbot.knowledge.loader import check_knowledge, load_knowledge
 from sendbot.knowledge.model import KnowledgeBase
 from sendbot.knowledge.problems import DataError
@@ -84,7 +84,8 @@ def _check(settings: Settings) -> int:
     kb, problems = check_knowledge(settings.knowledge_dir, collisions=phrasing_collisions)
     timelines_dir = settings.timelines_dir
     timelines, timeline_problems = load_timelines(timelines_dir) if timelines_dir.exists() else ({}, [])
-    problems += timeline_problems + check_locales(settings.locales_dir) + check_case_data(settings.knowledge_dir)
+    problems += timeline_problems + check_locales(settings.locales_dir, REQUIRED)
+    problems += check_case_data(settings.knowledge_dir)
     if kb is not None:
         problems += check_entry_links(timelines, kb.entries)
     errors = [p for p in problems if not p.warning]
