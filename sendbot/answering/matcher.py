@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
-from sendbot.answering.normalise import Normaliser, normalise
+from sendbot.answering.normalise import Normaliser, normalise, stopwords_for
 from sendbot.knowledge.model import DEFAULT_LANG, NATIONAL, KnowledgeBase
 
 Status = Literal["answer", "suggest", "fallback"]
@@ -183,10 +183,35 @@ class MatchResult:
 # --- 1. normalise ----------------------------------------------------------------------------
 
 
+# Snowball has no Polish, Slovak, Urdu or Punjabi stemmer: those languages' inflections are cut
+# by a light suffix list (Polish and Slovak after normalisation, so without diacritics) and the
+# stem kept to LIGHT_STEM letters, enough to tell words apart and to join "ocena"/"oceny"/"ocenie".
+SNOWBALL = {"en": "english", "ro": "romanian"}
+LIGHT_STEM = 5
+LIGHT_MIN = 3  # a stem is never shorter than this
+_LIGHT_SUFFIXES = tuple(
+    sorted(
+        """owaniem owania owanie aniem ania anie eniem enia enie ami ach ego emu ych ymi imi owi ov ow om em
+        ie ia iu ej ou ho mu a e i o u y""".split(),  # noqa: SIM905
+        key=len,
+        reverse=True,
+    )
+)
+
+
+def light_stem(word: str) -> str:
+    """'wnioskiem' -> 'wnios', 'oceny' -> 'ocen': the longest known ending off, then cut."""
+    for suffix in _LIGHT_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= LIGHT_MIN:
+            word = word[: -len(suffix)]
+            break
+    return word[:LIGHT_STEM]
+
+
 class Tokeniser:
     """Message text to stems: normalised, typos corrected towards known words, stemmed."""
 
-    def __init__(self, normaliser: Normaliser, known: set[str], typo_cutoff: float) -> None:
+    def __init__(self, normaliser: Normaliser, known: set[str], typo_cutoff: float, lang: str = DEFAULT_LANG) -> None:
         self.normaliser = normaliser
         self.known = frozenset(known)
         # Typos rarely hit the first letter, and "turning" must not become "return".
@@ -195,7 +220,8 @@ class Tokeniser:
             by_initial.setdefault(word[0], []).append(word)
         self._by_initial = by_initial
         self._cutoff = typo_cutoff
-        self._stemmer = Stemmer.Stemmer("english")
+        algorithm = SNOWBALL.get(lang)
+        self._stemmer = Stemmer.Stemmer(algorithm) if algorithm else None
         self._correct = lru_cache(maxsize=16384)(self._correct_uncached)
 
     def _correct_uncached(self, word: str) -> str:
@@ -212,7 +238,8 @@ class Tokeniser:
     def stems(self, words: list[str]) -> list[str]:
         """Numbers are left out (dates in a story are noise), but an age becomes its stage."""
         corrected = [self._correct(w) for w in words if not w.isdigit()]
-        return list(self._stemmer.stemWords(corrected)) + _age_stages(words)
+        stems = self._stemmer.stemWords(corrected) if self._stemmer else [light_stem(w) for w in corrected]
+        return list(stems) + _age_stages(words)
 
     def __call__(self, text: str) -> list[str]:
         return self.stems(self.words(text))
@@ -390,20 +417,24 @@ class Matcher:
         self.kb = kb
         self.settings = s = settings or MatchSettings()
         self.calibration = calibration or Calibration.load()
-        normaliser = Normaliser(kb.synonyms, kb.spellings)
+        normaliser = Normaliser(kb.synonyms, kb.spellings, stopwords_for(lang))
         texts: list[tuple[str, str]] = []
         answers: dict[str, str] = {}
+        # Another language's index holds the English phrasings too: parents who speak it also
+        # ask in English, or mix in the English terms the council's letters use.
+        langs = dict.fromkeys((lang, DEFAULT_LANG))
         for entry in sorted(kb.entries.values(), key=lambda e: e.id):
-            texts += [(entry.id, t) for t in (*entry.phrasings(lang), entry.title.get_text(lang))]
-            more = entry.more.get_text(lang) if entry.more else ""
-            answers[entry.id] = entry.answer.get_text(lang) + " " + more
+            for code in langs:
+                texts += [(entry.id, t) for t in (*entry.phrasings(code), entry.title.get_text(code))]
+            more = " ".join(entry.more.get_text(code) for code in langs) if entry.more else ""
+            answers[entry.id] = " ".join(entry.answer.get_text(code) for code in langs) + " " + more
         for topic in kb.out_of_scope.values():
             texts += [(REJECT_PREFIX + topic.id, t) for t in topic.questions]
         # Normalise every text once: the words feed both the vocabulary and the index.
         text_words = [(key, normaliser.tokens(text)) for key, text in texts]
         answer_words = {key: normaliser.tokens(text) for key, text in answers.items()}
         known = {w for _, ws in text_words for w in ws} | {w for ws in answer_words.values() for w in ws}
-        self.tokeniser = Tokeniser(normaliser, {w for w in known if not w.isdigit()}, s.typo_cutoff)
+        self.tokeniser = Tokeniser(normaliser, {w for w in known if not w.isdigit()}, s.typo_cutoff, lang)
         phrasing_tokens = [(key, self.tokeniser.stems(ws)) for key, ws in text_words]
         answer_tokens = {key: self.tokeniser.stems(ws) for key, ws in answer_words.items()}
         vocab: dict[str, int] = {}
