@@ -26,8 +26,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -44,7 +44,9 @@ from sendbot.knowledge.model import DEFAULT_LANG, NATIONAL, KnowledgeBase
 Status = Literal["answer", "suggest", "fallback"]
 FloatArray = NDArray[np.float64]
 
-_SENTENCE_END = re.compile(r"(?<=[.?!\n])\s+|\n+")
+# Sentence ends, with the Urdu full stop and question mark (۔ ؟) and the Gurmukhi danda (।).
+_SENTENCE_END = re.compile(r"(?<=[.?!\n۔؟।])\s+|\n+")
+_QUESTION_MARKS = ("?", "؟")
 REJECT_PREFIX = "~"  # ids of out-of-scope topics in the index; never shown as entries
 SHORT_WORDS = 3  # a message of at most this many meaningful words is "short"
 EXACT = 0.999  # a phrasing overlap this high means the message says exactly that phrasing
@@ -139,6 +141,10 @@ class Calibration:
     suggest_at: float  # at or above: offer choices
     also_at: float  # a runner-up's confidence needed to be offered beside the best
     also_topic_at: float  # a sentence's own entry's confidence needed to offer it as "you also asked"
+    # Another language's index scores its own words with fewer phrasings behind each, so its
+    # answer threshold is chosen on that language's development questions
+    # (benchmarks/calibrate_lang.py); the model's weights stay the English fit.
+    answer_at_by_lang: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path = CALIBRATION) -> Calibration:
@@ -153,7 +159,13 @@ class Calibration:
             data["suggest_at"],
             data["also_at"],
             data["also_topic_at"],
+            dict(data.get("answer_at_by_lang", {})),
         )
+
+    def for_lang(self, lang: str) -> Calibration:
+        """The calibration for a language's index: its own answer threshold, when fitted."""
+        answer_at = self.answer_at_by_lang.get(lang)
+        return self if answer_at is None else replace(self, answer_at=answer_at)
 
     def probability(self, features: Features) -> float:
         z = float(np.dot(np.asarray(self.weights), features.vector())) + self.bias
@@ -416,7 +428,7 @@ class Matcher:
     ) -> None:
         self.kb = kb
         self.settings = s = settings or MatchSettings()
-        self.calibration = calibration or Calibration.load()
+        self.calibration = (calibration or Calibration.load()).for_lang(lang)
         normaliser = Normaliser(kb.synonyms, kb.spellings, stopwords_for(lang))
         texts: list[tuple[str, str]] = []
         answers: dict[str, str] = {}
@@ -429,7 +441,7 @@ class Matcher:
             more = " ".join(entry.more.get_text(code) for code in langs) if entry.more else ""
             answers[entry.id] = " ".join(entry.answer.get_text(code) for code in langs) + " " + more
         for topic in kb.out_of_scope.values():
-            texts += [(REJECT_PREFIX + topic.id, t) for t in topic.questions]
+            texts += [(REJECT_PREFIX + topic.id, t) for t in topic.phrasings(lang)]
         # Normalise every text once: the words feed both the vocabulary and the index.
         text_words = [(key, normaliser.tokens(text)) for key, text in texts]
         answer_words = {key: normaliser.tokens(text) for key, text in answers.items()}
@@ -456,7 +468,8 @@ class Matcher:
         self._is_reject = np.asarray([k.startswith(REJECT_PREFIX) for k in keys])
         self._area_of = [kb.entries[k].area if k in kb.entries else NATIONAL for k in keys]
         self._topic_of = [kb.entries[k].topic if k in kb.entries else k for k in keys]
-        self.domain = frozenset(t for term in kb.domain for t in self.tokens(term))
+        own = kb.notes[lang].domain if lang in kb.notes else ()
+        self.domain = frozenset(t for term in (*kb.domain, *own) for t in self.tokens(term))
 
     def tokens(self, text: str) -> list[str]:
         return self.tokeniser(text)
@@ -503,7 +516,8 @@ class Matcher:
         per_text = (bm25 + s.answer_text_weight * answer_bm25 + s.phrasing_weight * phrasing) / total
         per_text += np.where(phrasing >= EXACT, s.exact_bonus, 0.0)
         # A story's sentences add to the whole message; a sentence with "?" counts more.
-        weights = np.asarray([1.0] + [s.question_sentence_weight if "?" in seg else 1.0 for seg, _ in sentences])
+        asks = [any(mark in seg for mark in _QUESTION_MARKS) for seg, _ in sentences]
+        weights = np.asarray([1.0] + [s.question_sentence_weight if ask else 1.0 for ask in asks])
         if len(weights) > 1:
             weights[1:] *= s.sentence_weight / weights[1:].sum()
         penalties = self._area_penalties(area, self.mentioned_areas(text))

@@ -526,7 +526,7 @@ def check_knowledge(root: Path, *, collisions: EntryCheck | None = None) -> tupl
     if collisions is not None:
         problems.extend(collisions(entries.values(), synonyms, spellings))
 
-    translated = merge_translations(root, entries, tuple(contacts), problems)
+    translated = merge_translations(root, entries, tuple(contacts), out_of_scope, problems)
 
     errors = [p for p in problems if not p.warning]
     warnings = tuple(p for p in problems if p.warning)
@@ -539,7 +539,7 @@ def check_knowledge(root: Path, *, collisions: EntryCheck | None = None) -> tupl
         synonyms=synonyms,
         spellings=spellings,
         smalltalk=smalltalk,
-        out_of_scope=out_of_scope,
+        out_of_scope=translated.out_of_scope,
         domain=words.domain,
         urgent=tuple(urgent),
         menu=menu,

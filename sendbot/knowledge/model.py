@@ -41,6 +41,7 @@ class LangNotes:
 
     not_translated: str
     letter_note: str
+    domain: tuple[str, ...] = ()  # words that show a message in this language is about SEND at all
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,11 @@ class OutOfScope:
     id: str
     reply: LocalText
     questions: tuple[str, ...]
+    translated: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # language -> its phrasings
+
+    def phrasings(self, lang: str) -> tuple[str, ...]:
+        """The English phrasings, and the language's own."""
+        return self.questions + tuple(self.translated.get(lang, ()))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sendbot.knowledge.checker import Checker, Schema
-from sendbot.knowledge.model import DEFAULT_LANG, LANG_PATTERN, Contact, Entry, LangNotes, LocalText
+from sendbot.knowledge.model import DEFAULT_LANG, LANG_PATTERN, Contact, Entry, LangNotes, LocalText, OutOfScope
 from sendbot.knowledge.problems import Problem
 from sendbot.knowledge.yamlfile import LineDict, line_of, load_yaml
 
@@ -30,8 +30,9 @@ MIN_TRANSLATED_QUESTIONS = 8
 
 ENTRY_KEYS: Schema = {"en_hash": True, "title": True, "answer": True, "more": False, "questions": True}
 CONTACT_KEYS: Schema = {"en_hash": True, "name": False, "what": True, "hours": False}
-FILE_KEYS: Schema = {"entries": False, "contacts": False}
-NOTES_KEYS: Schema = {"not_translated": True, "letter_note": True}
+TOPIC_KEYS: Schema = {"en_hash": True, "reply": True, "questions": True}
+FILE_KEYS: Schema = {"entries": False, "contacts": False, "out_of_scope": False}
+NOTES_KEYS: Schema = {"not_translated": True, "letter_note": True, "domain": False}
 
 
 def en_hash(texts: list[str]) -> str:
@@ -45,6 +46,10 @@ def entry_hash(entry: Entry) -> str:
     return en_hash([entry.title[DEFAULT_LANG], entry.answer[DEFAULT_LANG], more])
 
 
+def topic_hash(topic: OutOfScope) -> str:
+    return en_hash([topic.reply[DEFAULT_LANG]])
+
+
 def contact_hash(contact: Contact) -> str:
     hours = contact.hours[DEFAULT_LANG] if contact.hours else ""
     return en_hash([contact.name[DEFAULT_LANG], contact.what[DEFAULT_LANG], hours])
@@ -56,6 +61,7 @@ class _Merged:
 
     entries: dict[str, dict[str, Any]]
     contacts: dict[str, dict[str, Any]]
+    topics: dict[str, dict[str, Any]]
 
 
 def _text(chk: Checker, data: LineDict, key: str, where: str) -> str | None:
@@ -112,6 +118,21 @@ def _read_contact(chk: Checker, raw: Any, line: int, contact: Contact | None, la
     return found
 
 
+def _read_topic(chk: Checker, raw: Any, line: int, topic: OutOfScope | None, lang: str, tid: str) -> dict[str, Any]:
+    where = f"{lang} out-of-scope topic '{tid}'"
+    if topic is None:
+        chk.error(line, f"{where}: no such topic", "use the id of a topic in knowledge/out-of-scope.yaml")
+        return {}
+    if not chk.fields(raw, TOPIC_KEYS, where, line) or not chk.keys(raw, TOPIC_KEYS, where):
+        return {}
+    found: dict[str, Any] = {"line": line, "hash": str(raw["en_hash"]), "hash_line": raw.line_of("en_hash")}
+    reply = _text(chk, raw, "reply", where)
+    if reply is not None:
+        found["reply"] = reply
+    found["questions"] = tuple(chk.string_list(raw["questions"], raw.line_of("questions"), f"{where}: questions") or [])
+    return found
+
+
 def _read_notes(path: Path, lang: str, problems: list[Problem]) -> LangNotes | None:
     chk = Checker(path)
     if not path.exists():
@@ -127,17 +148,24 @@ def _read_notes(path: Path, lang: str, problems: list[Problem]) -> LangNotes | N
     if chk.fields(data, NOTES_KEYS, f"{lang} notes", line_of(data)) and chk.keys(data, NOTES_KEYS, f"{lang} notes"):
         not_translated = _text(chk, data, "not_translated", f"{lang} notes")
         letter_note = _text(chk, data, "letter_note", f"{lang} notes")
+        domain: list[str] = []
+        if data.get("domain") is not None:
+            domain = chk.string_list(data["domain"], data.line_of("domain"), f"{lang} notes: domain") or []
         if not_translated and letter_note:
-            notes = LangNotes(not_translated, letter_note)
+            notes = LangNotes(not_translated, letter_note, tuple(domain))
     problems.extend(chk.problems)
     return notes
 
 
 def _read_language(
-    folder: Path, entries: Mapping[str, Entry], contacts: Mapping[str, Contact], problems: list[Problem]
+    folder: Path,
+    entries: Mapping[str, Entry],
+    contacts: Mapping[str, Contact],
+    topics: Mapping[str, OutOfScope],
+    problems: list[Problem],
 ) -> _Merged:
     lang = folder.name
-    merged = _Merged({}, {})
+    merged = _Merged({}, {}, {})
     for path in sorted(folder.glob("*.yaml")):
         if path.name == NOTES_FILE:
             continue
@@ -152,6 +180,7 @@ def _read_language(
         for key, target, known, read in (
             ("entries", merged.entries, entries, _read_entry),
             ("contacts", merged.contacts, contacts, _read_contact),
+            ("out_of_scope", merged.topics, topics, _read_topic),
         ):
             items = data.get(key)
             if items is None:
@@ -200,17 +229,24 @@ def _missing(file: Path, line: int, lang: str, what: str) -> Problem:
 class Translated:
     entries: dict[str, Entry]
     contacts: tuple[Contact, ...]
+    out_of_scope: dict[str, OutOfScope]
     notes: dict[str, LangNotes]
 
 
 def merge_translations(
-    root: Path, entries: Mapping[str, Entry], contacts: tuple[Contact, ...], problems: list[Problem]
+    root: Path,
+    entries: Mapping[str, Entry],
+    contacts: tuple[Contact, ...],
+    out_of_scope: Mapping[str, OutOfScope],
+    problems: list[Problem],
 ) -> Translated:
-    """Every language folder under knowledge/translations, merged into copies of the entries
-    and contacts; problems (stale, missing, broken, unknown ids) are added to ``problems``."""
+    """Every language folder under knowledge/translations, merged into copies of the entries,
+    contacts and out-of-scope topics; problems (stale, missing, broken, unknown ids) are added
+    to ``problems``."""
     base = root / TRANSLATIONS_DIR
     new_entries = dict(entries)
     new_contacts = {c.id: c for c in contacts}
+    new_topics = dict(out_of_scope)
     notes: dict[str, LangNotes] = {}
     folders = sorted(p for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
     for folder in folders:
@@ -221,7 +257,7 @@ def merge_translations(
         note = _read_notes(folder / NOTES_FILE, lang, problems)
         if note is not None:
             notes[lang] = note
-        merged = _read_language(folder, entries, new_contacts, problems)
+        merged = _read_language(folder, entries, new_contacts, out_of_scope, problems)
         for entry_id, old in list(new_entries.items()):
             found = merged.entries.get(entry_id)
             fresh = found is not None and found["hash"] == entry_hash(entries[entry_id])
@@ -238,7 +274,24 @@ def merge_translations(
             if found is None:
                 problems.append(_missing(root / "contacts.yaml", 1, lang, f"contact '{cid}'"))
             new_contacts[cid] = _merge_contact(contact, lang, found if fresh else None, note)
-    return Translated(new_entries, tuple(new_contacts.values()), notes)
+        for tid, topic in list(new_topics.items()):
+            found = merged.topics.get(tid)
+            fresh = found is not None and found["hash"] == topic_hash(out_of_scope[tid])
+            if found is not None and not fresh:
+                problems.append(_stale(found, lang, f"out-of-scope topic '{tid}'"))
+            if found is None and lang in FULL_LANGUAGES:
+                problems.append(_missing(root / "out-of-scope.yaml", 1, lang, f"out-of-scope topic '{tid}'"))
+            new_topics[tid] = _merge_topic(topic, lang, found if fresh else None, note)
+    return Translated(new_entries, tuple(new_contacts.values()), new_topics, notes)
+
+
+def _merge_topic(topic: OutOfScope, lang: str, found: Mapping[str, Any] | None, note: LangNotes | None) -> OutOfScope:
+    if found is None:
+        if note is None:
+            return topic
+        return replace(topic, reply=_add(topic.reply, lang, _with_note(topic.reply[DEFAULT_LANG], note.not_translated)))
+    translated = {**topic.translated, lang: found["questions"]}
+    return replace(topic, reply=_add(topic.reply, lang, found["reply"]), translated=translated)
 
 
 def _add(text: LocalText, lang: str, value: str) -> LocalText:
