@@ -26,6 +26,27 @@ DOMAIN = "messages"
 # Derby's families (issue 14). Every one but English needs a complete catalogue.
 LANGUAGES = ("en", "pl", "ur", "pa", "sk", "ro")
 REQUIRED = LANGUAGES[1:]
+# Right-to-left languages: numbers and dates in their replies are wrapped in Unicode isolates
+# (LEFT-TO-RIGHT ISOLATE ... POP DIRECTIONAL ISOLATE), so "0800 1111" or "15/02/2027" keep their
+# order and do not pull the words around them out of place in Telegram.
+RTL_LANGUAGES = frozenset({"ur"})
+LRI, PDI = "\u2066", "\u2069"
+_NUMBER = re.compile(r"\d(?:[\d/.:,\-]|\s(?=\d))*\d|\d")
+# Left alone: web and email addresses (an isolate inside would break the link) and numbers
+# already isolated.
+_KEEP = re.compile(r"https?://\S+|[\w.+-]+@[\w.-]+|\u2066[^\u2069]*\u2069")
+
+
+def isolate_numbers(text: str) -> str:
+    """Every run of digits (with / . : , - and the spaces inside a phone number) wrapped in an
+    LTR isolate; addresses and already isolated runs untouched, so it can be applied twice."""
+    out, last = [], 0
+    for kept in _KEEP.finditer(text):
+        out.append(_NUMBER.sub(lambda m: f"{LRI}{m.group(0)}{PDI}", text[last : kept.start()]))
+        out.append(kept.group(0))
+        last = kept.end()
+    out.append(_NUMBER.sub(lambda m: f"{LRI}{m.group(0)}{PDI}", text[last:]))
+    return "".join(out)
 
 
 _PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"$')
@@ -202,14 +223,19 @@ class I18n:
             return lang
 
     @staticmethod
+    def bidi(text: str, lang: str | None) -> str:
+        """The text with its numbers isolated when the language is written right to left."""
+        return isolate_numbers(text) if lang in RTL_LANGUAGES else text
+
+    @staticmethod
     def date(value: date, lang: str | None) -> str:
-        """A date the way the parent's language writes it: '3 March 2026'."""
-        return _format(value, "long", lang)
+        """A date the way the parent's language writes it: '3 March 2026', '3 marca 2026'."""
+        return I18n.bidi(_format(value, "long", lang), lang)
 
     @staticmethod
     def month(value: Day, lang: str | None) -> str:
         """A month and year, for the calendar picker: 'March 2026'."""
-        return _format(value, "LLLL y", lang)
+        return I18n.bidi(_format(value, "LLLL y", lang), lang)
 
 
 def _format(value: date, pattern: str, lang: str | None) -> str:

@@ -75,7 +75,8 @@ LANG_STOPWORDS: dict[str, frozenset[str]] = {
     "ur": frozenset(
         """کا کی کے میں ہے ہیں ہو ہوں ہوتا ہوتی ہوتے کو سے اور یہ وہ پر تو بھی ایک اس ان جو کہ تھا تھی تھے
         مجھے میرا میری میرے ہم ہمارا ہماری ہمارے آپ اپنا اپنی اپنے ka ki ke mein hai hain ko se aur ye yeh
-        wo woh par bhi mera meri mere""".split()  # noqa: SIM905
+        wo woh par bhi mera meri mere کیا گا گی گے رہا رہی رہے سکتا سکتی سکتے چاہیے مل ملتا ملتی ملتے ملے
+        kya""".split()  # noqa: SIM905
     ),
     "pa": frozenset(
         """ਦਾ ਦੀ ਦੇ ਵਿੱਚ ਵਿਚ ਹੈ ਹਨ ਹੋ ਹਾਂ ਨੂੰ ਤੋਂ ਅਤੇ ਇਹ ਉਹ ਤੇ ਵੀ ਇੱਕ ਇਸ ਜੋ ਕਿ ਸੀ ਮੈਨੂੰ ਮੇਰਾ ਮੇਰੀ ਮੇਰੇ ਅਸੀਂ

@@ -10,6 +10,7 @@ their own that this dispatches to; button codes are `actions`'."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from sendbot.answering.decide import Decider, Decision
@@ -22,7 +23,7 @@ from sendbot.conversation.presenter import N_, Presenter
 from sendbot.conversation.reminders import ReminderDialogue
 from sendbot.conversation.replies import Button, ButtonIn, Incoming, Kind, Reply, short_label
 from sendbot.deadlines import Timeline
-from sendbot.i18n import I18n
+from sendbot.i18n import RTL_LANGUAGES, I18n
 from sendbot.knowledge.model import ENGLAND, Entry, KnowledgeBase
 from sendbot.reminders.model import Reminder
 from sendbot.store.base import Store
@@ -103,6 +104,8 @@ class Conversation:
             replies = self._on_text(state, incoming.text)
         if not state.forgotten:
             self.store.save_chat(state)
+        if state.lang in RTL_LANGUAGES:  # numbers and dates isolated, so Urdu lines keep their order
+            replies = [replace(r, text=I18n.bidi(r.text, state.lang)) for r in replies]
         return replies
 
     def due_reminders(self, now: datetime, chat_id: int | None = None) -> list[tuple[Reminder, Reply]]:

@@ -31,6 +31,9 @@ class Presenter:
 
     def text(self, decision: Decision, area: str | None, lang: str | None) -> str:
         """What the parent is told first, as plain text (`sendbot ask`)."""
+        return self.i18n.bidi(self._text(decision, area, lang), lang)
+
+    def _text(self, decision: Decision, area: str | None, lang: str | None) -> str:
         if decision.urgent is not None:
             return self.answer_text(decision.urgent, lang)
         if decision.smalltalk is not None:
