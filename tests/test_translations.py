@@ -115,3 +115,14 @@ def test_letter_note_is_in_the_parents_language(kb) -> None:  # type: ignore[no-
     assert kb.letter_note("en") is None
     assert "council" in (kb.letter_note("pl") or "")
     assert kb.letter_note("ur") == kb.notes["ur"].letter_note
+
+
+def test_the_presenter_gives_the_letter_note(kb) -> None:  # type: ignore[no-untyped-def]
+    from sendbot.conversation.presenter import Presenter
+    from sendbot.i18n import I18n
+    from tests.conftest import LOCALES
+
+    presenter = Presenter(kb, I18n(LOCALES))
+    assert presenter.letter_note("en") is None
+    assert presenter.letter_note("sk") == kb.notes["sk"].letter_note
+    assert "(council)" in (presenter.letter_note("ur") or "")

@@ -120,3 +120,10 @@ class Presenter:
             )
         )
         return "\n".join(lines)
+
+    def letter_note(self, lang: str | None) -> str | None:
+        """Beside a letter, which stays in English because it goes to the council: a note in the
+        parent's language saying so (None in English). For the case file's chat wiring to show
+        after `case.dialogue.letter_replies`."""
+        note = self.kb.letter_note(lang)
+        return self.i18n.bidi(note, lang) if note else None
