@@ -26,6 +26,7 @@ SEPARATOR = "\x1f"  # the unit separator never occurs in a text, so joined texts
 # Languages whose every entry must be translated (the others translate the overview and the
 # contacts only and show the English with their note elsewhere): issue 14.
 FULL_LANGUAGES = ("pl", "ur")
+PARTIAL_TOPICS = ("overview", "contacts")  # the entries every other language translates too
 MIN_TRANSLATED_QUESTIONS = 8
 
 ENTRY_KEYS: Schema = {"en_hash": True, "title": True, "answer": True, "more": False, "questions": True}
@@ -263,7 +264,7 @@ def merge_translations(
             fresh = found is not None and found["hash"] == entry_hash(entries[entry_id])
             if found is not None and not fresh:
                 problems.append(_stale(found, lang, f"entry '{entry_id}'"))
-            if found is None and lang in FULL_LANGUAGES:
+            if found is None and (lang in FULL_LANGUAGES or old.topic in PARTIAL_TOPICS):
                 problems.append(_missing(old.file, old.line, lang, f"entry '{entry_id}'"))
             new_entries[entry_id] = _merge_entry(old, lang, found if fresh else None, note)
         for cid, contact in list(new_contacts.items()):
