@@ -101,3 +101,20 @@ def test_chat_lang_chooses_the_language_and_remembers_it(full_kb: KnowledgeBase,
     assert "/language – Zmień język" in out.getvalue()
     assert store.load_chat(0).lang == "pl"
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("dziękuję bardzo", "thanks"),
+        ("Cześć", "greeting"),
+        ("السلام علیکم", "greeting"),
+        ("شکریہ", "thanks"),
+        ("ਧੰਨਵਾਦ", "thanks"),
+        ("ďakujem", "thanks"),
+        ("la revedere", "goodbye"),
+        ("pomocy", "help"),
+    ],
+)
+def test_small_talk_in_each_language(full_decider: Decider, text: str, intent: str) -> None:
+    assert full_decider.smalltalk(text) == intent

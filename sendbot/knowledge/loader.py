@@ -527,6 +527,8 @@ def check_knowledge(root: Path, *, collisions: EntryCheck | None = None) -> tupl
         problems.extend(collisions(entries.values(), synonyms, spellings))
 
     translated = merge_translations(root, entries, tuple(contacts), out_of_scope, problems)
+    for note in translated.notes.values():  # small talk in every language, whatever the chat's
+        smalltalk = {intent: (*smalltalk.get(intent, ()), *note.smalltalk.get(intent, ())) for intent in smalltalk}
 
     errors = [p for p in problems if not p.warning]
     warnings = tuple(p for p in problems if p.warning)

@@ -42,6 +42,7 @@ class LangNotes:
     not_translated: str
     letter_note: str
     domain: tuple[str, ...] = ()  # words that show a message in this language is about SEND at all
+    smalltalk: Mapping[SmallTalk, tuple[str, ...]] = field(default_factory=dict)  # "dziękuję", "شکریہ"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from sendbot.knowledge.checker import Checker, Schema
-from sendbot.knowledge.model import DEFAULT_LANG, LANG_PATTERN, Contact, Entry, LangNotes, LocalText, OutOfScope
+from sendbot.knowledge.model import (
+    DEFAULT_LANG,
+    LANG_PATTERN,
+    SMALLTALK_INTENTS,
+    Contact,
+    Entry,
+    LangNotes,
+    LocalText,
+    OutOfScope,
+    SmallTalk,
+)
 from sendbot.knowledge.problems import Problem
 from sendbot.knowledge.yamlfile import LineDict, line_of, load_yaml
 
@@ -33,7 +43,7 @@ ENTRY_KEYS: Schema = {"en_hash": True, "title": True, "answer": True, "more": Fa
 CONTACT_KEYS: Schema = {"en_hash": True, "name": False, "what": True, "hours": False}
 TOPIC_KEYS: Schema = {"en_hash": True, "reply": True, "questions": True}
 FILE_KEYS: Schema = {"entries": False, "contacts": False, "out_of_scope": False}
-NOTES_KEYS: Schema = {"not_translated": True, "letter_note": True, "domain": False}
+NOTES_KEYS: Schema = {"not_translated": True, "letter_note": True, "domain": False, "smalltalk": False}
 
 
 def en_hash(texts: list[str]) -> str:
@@ -152,10 +162,26 @@ def _read_notes(path: Path, lang: str, problems: list[Problem]) -> LangNotes | N
         domain: list[str] = []
         if data.get("domain") is not None:
             domain = chk.string_list(data["domain"], data.line_of("domain"), f"{lang} notes: domain") or []
+        smalltalk = _read_smalltalk(chk, data, lang)
         if not_translated and letter_note:
-            notes = LangNotes(not_translated, letter_note, tuple(domain))
+            notes = LangNotes(not_translated, letter_note, tuple(domain), smalltalk)
     problems.extend(chk.problems)
     return notes
+
+
+def _read_smalltalk(chk: Checker, data: LineDict, lang: str) -> dict[SmallTalk, tuple[str, ...]]:
+    """Greetings, thanks, goodbyes and calls for help in the language (notes.yaml `smalltalk`)."""
+    raw = data.get("smalltalk")
+    if raw is None:
+        return {}
+    where = f"{lang} notes: smalltalk"
+    if not chk.fields(raw, dict.fromkeys(SMALLTALK_INTENTS, False), where, data.line_of("smalltalk")):
+        return {}
+    found: dict[SmallTalk, tuple[str, ...]] = {}
+    for intent in SMALLTALK_INTENTS:
+        if raw.get(intent) is not None:
+            found[intent] = tuple(chk.string_list(raw[intent], raw.line_of(intent), f"{where} {intent}") or ())
+    return found
 
 
 def _read_language(
