@@ -73,7 +73,7 @@ def test_changed_english_makes_the_translation_stale(tmp_path: Path) -> None:
     assert kb is not None
     stale = [p for p in problems if "stale" in p.message]
     assert {p.message.split()[0] for p in stale} == set(LANGUAGES)
-    assert all(p.warning and "ehcp-what" in p.message for p in stale)
+    assert all(p.warning and "ehcp-what" in p.message and "en_hash: " in p.fix for p in stale)
     pl = root / "translations" / "pl" / "overview.yaml"
     pl_lines = pl.read_text(encoding="utf-8").splitlines()
     stale_pl = next(p for p in stale if p.message.startswith("pl"))

@@ -61,7 +61,8 @@ LANG_STOPWORDS: dict[str, frozenset[str]] = {
     "pl": frozenset(
         """i w we z ze na do o od po za u a albo lub czy ze jak co to jest sa byc bylo mam ma moj moja moje
         mojego mojej mi mnie sie nas nasz nasza nasze jego jej ich ten tego tej te tym czym kto gdzie kiedy
-        tak juz jeszcze tez bo ale jesli jezeli dla przez przy bardzo prosze dzien dobry witam czesc""".split()  # noqa: SIM905
+        tak juz jeszcze tez bo ale jesli jezeli dla przez przy bardzo prosze dzien dobry witam czesc
+        dostac dostane dostanie dostaje dostal dostala dostaniemy moge mozna""".split()  # noqa: SIM905
     ),
     "sk": frozenset(
         """a v vo z zo na do o od po za u alebo ci ze ako co to je su byt mam ma moj moja moje mojho mi mna sa

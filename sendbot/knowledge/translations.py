@@ -232,12 +232,12 @@ def _with_note(english: str, note: str) -> str:
     return f"{note}\n\n{english}"
 
 
-def _stale(found: Mapping[str, Any], lang: str, what: str) -> Problem:
+def _stale(found: Mapping[str, Any], lang: str, what: str, new_hash: str) -> Problem:
     return Problem(
         found["file"],
         found["hash_line"],
         f"{lang} translation of {what} is stale: the English has changed since it was translated",
-        "update the translation from the new English, then set en_hash to the new value",
+        f"update the translation from the new English, then set en_hash: {new_hash}",
         warning=True,
     )
 
@@ -289,7 +289,7 @@ def merge_translations(
             found = merged.entries.get(entry_id)
             fresh = found is not None and found["hash"] == entry_hash(entries[entry_id])
             if found is not None and not fresh:
-                problems.append(_stale(found, lang, f"entry '{entry_id}'"))
+                problems.append(_stale(found, lang, f"entry '{entry_id}'", entry_hash(entries[entry_id])))
             if found is None and (lang in FULL_LANGUAGES or old.topic in PARTIAL_TOPICS):
                 problems.append(_missing(old.file, old.line, lang, f"entry '{entry_id}'"))
             new_entries[entry_id] = _merge_entry(old, lang, found if fresh else None, note)
@@ -297,7 +297,7 @@ def merge_translations(
             found = merged.contacts.get(cid)
             fresh = found is not None and found["hash"] == contact_hash(contact)
             if found is not None and not fresh:
-                problems.append(_stale(found, lang, f"contact '{cid}'"))
+                problems.append(_stale(found, lang, f"contact '{cid}'", contact_hash(contact)))
             if found is None:
                 problems.append(_missing(root / "contacts.yaml", 1, lang, f"contact '{cid}'"))
             new_contacts[cid] = _merge_contact(contact, lang, found if fresh else None, note)
@@ -305,7 +305,7 @@ def merge_translations(
             found = merged.topics.get(tid)
             fresh = found is not None and found["hash"] == topic_hash(out_of_scope[tid])
             if found is not None and not fresh:
-                problems.append(_stale(found, lang, f"out-of-scope topic '{tid}'"))
+                problems.append(_stale(found, lang, f"out-of-scope topic '{tid}'", topic_hash(out_of_scope[tid])))
             if found is None and lang in FULL_LANGUAGES:
                 problems.append(_missing(root / "out-of-scope.yaml", 1, lang, f"out-of-scope topic '{tid}'"))
             new_topics[tid] = _merge_topic(topic, lang, found if fresh else None, note)
