@@ -118,3 +118,16 @@ def test_chat_lang_chooses_the_language_and_remembers_it(full_kb: KnowledgeBase,
 )
 def test_small_talk_in_each_language(full_decider: Decider, text: str, intent: str) -> None:
     assert full_decider.smalltalk(text) == intent
+
+
+def test_urdu_replies_isolate_numbers_in_text_and_title(full_kb: KnowledgeBase, tmp_path: Path) -> None:
+    from sendbot.conversation.replies import TextIn
+
+    store = SqliteStore(tmp_path / "db.sqlite")
+    conversation = Conversation(full_kb, store, I18n(LOCALES))
+    [reply] = conversation.handle(1, TextIn("مجھے مسودہ EHC منصوبہ ملا ہے، جواب دینے کے لیے کتنے دن ہیں؟", "ur"))
+    assert reply.title is not None and f"{LRI}15{PDI}" in reply.title
+    assert f"{LRI}15{PDI}" in reply.text
+    [english] = conversation.handle(2, TextIn("I got the draft EHC plan, how many days do I have to reply?", "en"))
+    assert LRI not in english.text
+    store.close()

@@ -23,7 +23,7 @@ from sendbot.conversation.presenter import N_, Presenter
 from sendbot.conversation.reminders import ReminderDialogue
 from sendbot.conversation.replies import Button, ButtonIn, Incoming, Kind, Reply, short_label
 from sendbot.deadlines import Timeline
-from sendbot.i18n import RTL_LANGUAGES, I18n
+from sendbot.i18n import I18n
 from sendbot.knowledge.model import ENGLAND, Entry, KnowledgeBase
 from sendbot.reminders.model import Reminder
 from sendbot.store.base import Store
@@ -46,6 +46,12 @@ COMMAND_MENU = (
     ("privacy", N_("What I keep about you")),
     ("forget", N_("Delete everything about this chat")),
 )
+
+
+def _right_to_left(reply: Reply, lang: str | None) -> Reply:
+    """In a right-to-left language (Urdu), numbers and dates isolated so lines keep their order."""
+    title = I18n.bidi(reply.title, lang) if reply.title else None
+    return replace(reply, text=I18n.bidi(reply.text, lang), title=title)
 
 
 class Conversation:
@@ -104,9 +110,7 @@ class Conversation:
             replies = self._on_text(state, incoming.text)
         if not state.forgotten:
             self.store.save_chat(state)
-        if state.lang in RTL_LANGUAGES:  # numbers and dates isolated, so Urdu lines keep their order
-            replies = [replace(r, text=I18n.bidi(r.text, state.lang)) for r in replies]
-        return replies
+        return [_right_to_left(reply, state.lang) for reply in replies]
 
     def due_reminders(self, now: datetime, chat_id: int | None = None) -> list[tuple[Reminder, Reply]]:
         """Reminders to deliver now, with their messages; call ``reminder_delivered`` after
