@@ -22,6 +22,31 @@ from sendbot.knowledge.problems import Problem
 
 Day = date  # the type, where a method named `date` hides it
 DOMAIN = "messages"
+# The languages offered, in the order /language shows them: English, then the languages of
+# Derby's families (issue 14). Every one but English needs a complete catalogue.
+LANGUAGES = ("en", "pl", "ur", "pa", "sk", "ro")
+REQUIRED = LANGUAGES[1:]
+# Right-to-left languages: numbers and dates in their replies are wrapped in Unicode isolates
+# (LEFT-TO-RIGHT ISOLATE ... POP DIRECTIONAL ISOLATE), so "0800 1111" or "15/02/2027" keep their
+# order and do not pull the words around them out of place in Telegram.
+RTL_LANGUAGES = frozenset({"ur"})
+LRI, PDI = "\u2066", "\u2069"
+_NUMBER = re.compile(r"\d(?:[\d/.:,\-]|\s(?=\d))*\d|\d")
+# Left alone: web and email addresses (an isolate inside would break the link) and numbers
+# already isolated.
+_KEEP = re.compile(r"https?://\S+|[\w.+-]+@[\w.-]+|\u2066[^\u2069]*\u2069")
+
+
+def isolate_numbers(text: str) -> str:
+    """Every run of digits (with / . : , - and the spaces inside a phone number) wrapped in an
+    LTR isolate; addresses and already isolated runs untouched, so it can be applied twice."""
+    out, last = [], 0
+    for kept in _KEEP.finditer(text):
+        out.append(_NUMBER.sub(lambda m: f"{LRI}{m.group(0)}{PDI}", text[last : kept.start()]))
+        out.append(kept.group(0))
+        last = kept.end()
+    out.append(_NUMBER.sub(lambda m: f"{LRI}{m.group(0)}{PDI}", text[last:]))
+    return "".join(out)
 
 
 _PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"$')
@@ -72,10 +97,49 @@ def _read_catalog(path: Path) -> tuple[Translations | None, list[Problem]]:
                         "keep every {name} placeholder exactly as in the English text",
                     )
                 )
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(fp=buffer, domain=DOMAIN), problems
+    try:
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        translations = Translations(fp=buffer, domain=DOMAIN)
+        plural = translations.ngettext  # an alias, so that pybabel does not extract the probe below
+        plural("one", "other", 2)  # evaluates the Plural-Forms expression
+    except Exception as exc:  # a catalogue that does not compile, whatever the reason
+        problems.append(Problem(path, 1, f"the catalogue does not compile: {exc}", "check the header's Plural-Forms"))
+        return None, problems
+    return translations, problems
+
+
+def _completeness(path: Path, template: set[str | tuple[str, ...]]) -> list[Problem]:
+    """Every template string translated (every plural form), none fuzzy, none left over."""
+    with path.open("rb") as fh:
+        catalog = read_po(fh)
+    problems = []
+    fix = f"translate it in {path.name} (pybabel update, then fill msgstr), and remove the fuzzy flag"
+    for message in catalog:
+        if not message.id:
+            continue
+        short = str(message.id[0] if isinstance(message.id, tuple) else message.id)[:40]
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy:
+            problems.append(Problem(path, message.lineno or 1, f"fuzzy translation of '{short}'", fix))
+        elif not all(strings) or len(strings) != (catalog.num_plurals if isinstance(message.id, tuple) else 1):
+            problems.append(Problem(path, message.lineno or 1, f"missing translation of '{short}'", fix))
+        if message.id not in template:
+            problems.append(
+                Problem(
+                    path,
+                    message.lineno or 1,
+                    f"'{short}' is no longer in the template",
+                    "run pybabel update",
+                    warning=True,
+                )
+            )
+    present = {m.id for m in catalog if m.id}
+    for missing in sorted(template - present, key=str):
+        short = str(missing[0] if isinstance(missing, tuple) else missing)[:40]
+        problems.append(Problem(path, 1, f"'{short}' is missing from the catalogue", "run pybabel update"))
+    return problems
 
 
 def _placeholders(text: str) -> set[str]:
@@ -84,9 +148,16 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def check_locales(root: Path) -> list[Problem]:
+def check_locales(root: Path, required: tuple[str, ...] = ()) -> list[Problem]:
+    """Every catalogue reads, compiles and keeps the placeholders; the ``required`` languages
+    have a catalogue with every template string translated and none fuzzy."""
     problems: list[Problem] = []
-    if not (root / f"{DOMAIN}.pot").exists():
+    pot = root / f"{DOMAIN}.pot"
+    template: set[str | tuple[str, ...]] = set()
+    if pot.exists():
+        with pot.open("rb") as fh:
+            template = {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(fh) if m.id}
+    else:
         problems.append(
             Problem(
                 root / f"{DOMAIN}.pot",
@@ -95,8 +166,21 @@ def check_locales(root: Path) -> list[Problem]:
                 "run: pybabel extract -F babel.cfg -o locales/messages.pot sendbot",
             )
         )
+    for lang in required:
+        if not (root / lang / "LC_MESSAGES" / f"{DOMAIN}.po").exists():
+            problems.append(
+                Problem(
+                    root / lang,
+                    1,
+                    f"no catalogue for {lang}",
+                    f"run: pybabel init -i locales/messages.pot -d locales -l {lang}",
+                )
+            )
     for po in sorted(root.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-        problems.extend(_read_catalog(po)[1])
+        translations, found = _read_catalog(po)
+        problems.extend(found)
+        if translations is not None and po.parent.parent.name in required:
+            problems.extend(_completeness(po, template))
     return problems
 
 
@@ -115,7 +199,9 @@ class I18n:
 
     @property
     def languages(self) -> list[str]:
-        return sorted(self._catalogs) or [DEFAULT_LANG]
+        """The languages with a catalogue, those offered first in their order."""
+        order = {lang: i for i, lang in enumerate(LANGUAGES)}
+        return sorted(self._catalogs, key=lambda lang: (order.get(lang, len(order)), lang)) or [DEFAULT_LANG]
 
     def pick(self, requested: str | None) -> str:
         """The best supported language for a Telegram language_code such as 'pl' or 'en-GB'."""
@@ -137,14 +223,19 @@ class I18n:
             return lang
 
     @staticmethod
+    def bidi(text: str, lang: str | None) -> str:
+        """The text with its numbers isolated when the language is written right to left."""
+        return isolate_numbers(text) if lang in RTL_LANGUAGES else text
+
+    @staticmethod
     def date(value: date, lang: str | None) -> str:
-        """A date the way the parent's language writes it: '3 March 2026'."""
-        return _format(value, "long", lang)
+        """A date the way the parent's language writes it: '3 March 2026', '3 marca 2026'."""
+        return I18n.bidi(_format(value, "long", lang), lang)
 
     @staticmethod
     def month(value: Day, lang: str | None) -> str:
         """A month and year, for the calendar picker: 'March 2026'."""
-        return _format(value, "LLLL y", lang)
+        return I18n.bidi(_format(value, "LLLL y", lang), lang)
 
 
 def _format(value: date, pattern: str, lang: str | None) -> str:

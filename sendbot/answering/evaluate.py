@@ -21,7 +21,7 @@ from enum import Enum
 from pathlib import Path
 
 from sendbot.answering.decide import Decider
-from sendbot.knowledge.model import Entry, KnowledgeBase
+from sendbot.knowledge.model import DEFAULT_LANG, Entry, KnowledgeBase
 from sendbot.knowledge.problems import DataError, Problem
 from sendbot.knowledge.yamlfile import LineDict, LineList, load_yaml
 
@@ -48,6 +48,7 @@ class EvalItem:
     kind: str = ""
     topic: str = ""
     source: str = ""
+    lang: str = DEFAULT_LANG  # the language the parent asks in, and the answer's facts are judged in
 
     @property
     def in_scope(self) -> bool:
@@ -69,7 +70,7 @@ def is_right(kb: KnowledgeBase, item: EvalItem, entry_id: str) -> bool:
     entry = kb.entries.get(entry_id)
     if entry is None or not item.in_scope:
         return False
-    return holds_facts(entry, item.facts) if item.facts else entry_id in item.ids
+    return holds_facts(entry, item.facts, item.lang) if item.facts else entry_id in item.ids
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ class EvalReport:
             f"{'right+ch':>10} {'declined':>9} {'top1-id':>8}"
         )
         lines = [header, row("all", self.tally())]
-        for attribute in ("split", "kind", "file", "topic"):
+        for attribute in ("lang", "split", "kind", "file", "topic"):
             groups = self.by(attribute)
             if len(groups) > 1 or attribute == "file":
                 lines.append(f"-- by {attribute}")
@@ -182,7 +183,7 @@ class EvalReport:
                 "all": self.tally().as_dict(),
                 **{
                     f"by_{a}": {k: t.as_dict() for k, t in self.by(a).items()}
-                    for a in ("split", "kind", "file", "topic")
+                    for a in ("lang", "split", "kind", "file", "topic")
                 },
                 "items": [
                     {
@@ -190,6 +191,7 @@ class EvalReport:
                         "line": o.item.line,
                         "question": o.item.question,
                         "split": o.item.split,
+                        "lang": o.item.lang,
                         "verdict": o.verdict.value,
                         "status": o.status,
                         "shown": list(o.shown),
@@ -224,6 +226,7 @@ def load_eval(paths: list[Path], known_ids: set[str], split: str | None = None) 
         if syntax:
             continue
         questions = data.get("questions") if isinstance(data, LineDict) else None
+        file_lang = data.get("lang", DEFAULT_LANG) if isinstance(data, LineDict) else DEFAULT_LANG
         if not isinstance(questions, LineList):
             problems.append(Problem(path, 1, "no 'questions' list", "start the file with 'questions:'"))
             continue
@@ -269,6 +272,7 @@ def load_eval(paths: list[Path], known_ids: set[str], split: str | None = None) 
                     str(raw.get("kind") or ""),
                     str(raw.get("topic") or ""),
                     str(raw.get("source") or ""),
+                    str(raw.get("lang") or file_lang),
                 )
             )
     if problems:
@@ -279,7 +283,7 @@ def load_eval(paths: list[Path], known_ids: set[str], split: str | None = None) 
 def judge(decider: Decider, item: EvalItem) -> Outcome:
     """What a parent would see for this item, and the verdict."""
     kb = decider.kb
-    result = decider.decide(item.question, None, "en").shown
+    result = decider.decide(item.question, None, item.lang).shown
     shown = tuple(c.entry_id for c in result.candidates) if result.status != "fallback" else ()
     if result.status == "answer":
         shown = shown[:1]

@@ -21,7 +21,7 @@ from sendbot.clock import london_today
 from sendbot.config import Settings
 from sendbot.conversation.presenter import Presenter
 from sendbot.deadlines import check_entry_links, load_timelines
-from sendbot.i18n import I18n, check_locales
+from sendbot.i18n import LANGUAGES, REQUIRED, I18n, check_locales
 from sendbot.knowledge.loader import check_knowledge, load_knowledge, stale_entries
 from sendbot.knowledge.model import KnowledgeBase
 from sendbot.knowledge.problems import DataError
@@ -34,11 +34,12 @@ def _parser(timelines_dir: Path | None) -> argparse.ArgumentParser:
     (None when another command runs, so it need not read the timeline files)."""
     parser = argparse.ArgumentParser(prog="sendbot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("chat", help="chat with the bot in this terminal")
+    chat = sub.add_parser("chat", help="chat with the bot in this terminal")
+    chat.add_argument("--lang", choices=LANGUAGES, default=None, help="the language to chat in (remembered)")
     sub.add_parser("telegram", help="run on Telegram (needs TELEGRAM_BOT_TOKEN)")
     ask = sub.add_parser("ask", help="answer questions from the command line or standard input")
     ask.add_argument("question", nargs="*", help="the question; without it, one question per line from stdin")
-    ask.add_argument("--lang", default="en", help="language of the answers (default: en)")
+    ask.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the answers (default: en)")
     ask.add_argument("--area", default=None, help="area id, e.g. derby or derbyshire")
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
     ask.add_argument("--explain", action="store_true", help="also print each matching signal of the top candidates")
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             return run_case(args, settings.db_path, settings.knowledge_dir)
         if command == "telegram":
             return _telegram(settings)
-        return _chat(settings)
+        return _chat(settings, getattr(args, "lang", None))
     except DataError as exc:
         print("SENDbot cannot start: the knowledge base has problems.", file=sys.stderr)
         for problem in exc.problems:
@@ -88,7 +89,8 @@ def _check(settings: Settings) -> int:
     kb, problems = check_knowledge(settings.knowledge_dir, collisions=phrasing_collisions)
     timelines_dir = settings.timelines_dir
     timelines, timeline_problems = load_timelines(timelines_dir) if timelines_dir.exists() else ({}, [])
-    problems += timeline_problems + check_locales(settings.locales_dir) + check_case_data(settings.knowledge_dir)
+    problems += timeline_problems + check_locales(settings.locales_dir, REQUIRED)
+    problems += check_case_data(settings.knowledge_dir)
     if kb is not None:
         problems += check_entry_links(timelines, kb.entries) + stale_entries(kb, london_today())
     errors = [p for p in problems if not p.warning]
@@ -190,12 +192,12 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _chat(settings: Settings) -> int:
+def _chat(settings: Settings, lang: str | None = None) -> int:
     from sendbot.app import build_conversation
     from sendbot.channels.terminal import run_terminal
 
     conversation = build_conversation(settings)
-    return run_terminal(conversation, sys.stdin, sys.stdout)
+    return run_terminal(conversation, sys.stdin, sys.stdout, lang=lang)
 
 
 def _telegram(settings: Settings) -> int:

@@ -42,6 +42,7 @@ from sendbot.clock import LONDON, Clock
 from sendbot.config import Settings
 from sendbot.conversation.dialogue import Conversation
 from sendbot.conversation.replies import ButtonIn, Incoming, Reply, TextIn
+from sendbot.knowledge.model import DEFAULT_LANG
 
 log = logging.getLogger(__name__)
 
@@ -276,8 +277,12 @@ def add_case_handlers(application: App, interval: float) -> None:
 
 
 async def _post_init(application: App) -> None:
-    menu = application.bot_data[CONVERSATION_KEY].command_menu(None)
-    await application.bot.set_my_commands([BotCommand(name, text) for name, text in menu])
+    """The command menu: the English one as the default, and one per language for users whose
+    Telegram is set to it (setMyCommands with language_code)."""
+    conversation = application.bot_data[CONVERSATION_KEY]
+    for lang in (None, *(code for code in conversation.i18n.languages if code != DEFAULT_LANG)):
+        menu = conversation.command_menu(lang)
+        await application.bot.set_my_commands([BotCommand(name, text) for name, text in menu], language_code=lang)
 
 
 def build_application(conversation: Conversation, settings: Settings, clock: Clock | None = None) -> App:

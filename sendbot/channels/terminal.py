@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
+from sendbot.conversation.actions import Action, action
 from sendbot.conversation.dialogue import Conversation
 from sendbot.conversation.replies import Button, ButtonIn, Reply, TextIn
 
@@ -36,7 +37,9 @@ def run_terminal(
     stdout: TextIO,
     chat_id: int = TERMINAL_CHAT_ID,
     files_dir: Path | None = None,
+    lang: str | None = None,
 ) -> int:
+    """``lang`` (`sendbot chat --lang pl`) is chosen as if the parent pressed its /language button."""
     interactive = stdin.isatty()
     files_dir = files_dir or Path.cwd()
     choices: list[Button] = []
@@ -73,6 +76,8 @@ def run_terminal(
             show([reply])
             conversation.mycase.watch_sent(notice, now)
 
+    if lang:
+        show(conversation.handle(chat_id, ButtonIn(action(Action.LANGUAGE, lang))))
     show(conversation.handle(chat_id, TextIn("/start")))
     while True:
         show_due_reminders()

@@ -10,6 +10,7 @@ their own that this dispatches to; button codes are `actions`'."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from sendbot.answering.decide import Decider, Decision
@@ -47,6 +48,12 @@ COMMAND_MENU = (
     ("privacy", N_("What I keep about you")),
     ("forget", N_("Delete everything about this chat")),
 )
+
+
+def _right_to_left(reply: Reply, lang: str | None) -> Reply:
+    """In a right-to-left language (Urdu), numbers and dates isolated so lines keep their order."""
+    title = I18n.bidi(reply.title, lang) if reply.title else None
+    return replace(reply, text=I18n.bidi(reply.text, lang), title=title)
 
 
 class Conversation:
@@ -109,7 +116,7 @@ class Conversation:
             replies = self._on_text(state, incoming.text)
         if not state.forgotten:
             self.store.save_chat(state)
-        return replies
+        return [_right_to_left(reply, state.lang) for reply in replies]
 
     def due_reminders(self, now: datetime, chat_id: int | None = None) -> list[tuple[Reminder, Reply]]:
         """Reminders to deliver now, with their messages; call ``reminder_delivered`` after

@@ -31,6 +31,9 @@ class Presenter:
 
     def text(self, decision: Decision, area: str | None, lang: str | None) -> str:
         """What the parent is told first, as plain text (`sendbot ask`)."""
+        return self.i18n.bidi(self._text(decision, area, lang), lang)
+
+    def _text(self, decision: Decision, area: str | None, lang: str | None) -> str:
         if decision.urgent is not None:
             return self.answer_text(decision.urgent, lang)
         if decision.smalltalk is not None:
@@ -117,3 +120,10 @@ class Presenter:
             )
         )
         return "\n".join(lines)
+
+    def letter_note(self, lang: str | None) -> str | None:
+        """Beside a letter, which stays in English because it goes to the council: a note in the
+        parent's language saying so (None in English). For the case file's chat wiring to show
+        after `case.dialogue.letter_replies`."""
+        note = self.kb.letter_note(lang)
+        return self.i18n.bidi(note, lang) if note else None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -32,12 +33,57 @@ WEEKDAYS = {
     for number in range(7)
     for name in (calendar.day_name[number].lower(), calendar.day_abbr[number].lower())
 }
+
+def _fold(text: str) -> str:
+    """Lower case without accents ("października" -> "pazdziernika"), Urdu and Gurmukhi
+    digits as 0-9, so a date reads the same typed with or without a phone's diacritics."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(_FOLDED))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+_FOLDED = str.maketrans(
+    {
+        "ł": "l",
+        **{chr(base + d): str(d) for base in (0x06F0, 0x0660, 0x0A66) for d in range(10)},
+        **dict.fromkeys(map(chr, (0x200E, 0x200F, 0x2066, 0x2067, 0x2068, 0x2069)), None),  # bidi marks
+    }
+)
+# Month names as parents in the bot's languages write them (issue 14): Polish and Slovak in the
+# nominative and in the genitive that follows a day ("3 marca"), Romanian, Urdu and Punjabi;
+# with the three-letter forms Polish and Romanian calendars print. Folded like the text.
+LOCAL_MONTHS: dict[int, str] = {
+    1: "styczeń stycznia sty január januára ianuarie ian جنوری ਜਨਵਰੀ",
+    2: "luty lutego lut február februára februarie فروری ਫ਼ਰਵਰੀ ਫਰਵਰੀ",
+    3: "marzec marca marec martie مارچ ਮਾਰਚ",
+    4: "kwiecień kwietnia kwi apríl apríla aprilie اپریل ਅਪ੍ਰੈਲ ਅਪਰੈਲ",
+    5: "maj maja máj mája mai مئی ਮਈ",
+    6: "czerwiec czerwca cze jún júna iunie iun جون ਜੂਨ",
+    7: "lipiec lipca lip júl júla iulie iul جولائی ਜੁਲਾਈ",
+    8: "sierpień sierpnia sie augusta august اگست ਅਗਸਤ",
+    9: "wrzesień września wrz septembra septembrie ستمبر ਸਤੰਬਰ",
+    10: "październik października paź október októbra octombrie اکتوبر ਅਕਤੂਬਰ",
+    11: "listopad listopada lis novembra noiembrie noi نومبر ਨਵੰਬਰ",
+    12: "grudzień grudnia gru decembra decembrie دسمبر ਦਸੰਬਰ",
+}
+MONTHS |= {_fold(name): number for number, names in LOCAL_MONTHS.items() for name in names.split()}
+# "today", "yesterday" and "tomorrow" in Polish, Slovak, Romanian, Urdu and Punjabi (Urdu's
+# "کل" is both yesterday and tomorrow, so it is not read).
+LOCAL_RELATIVE: dict[int, str] = {
+    0: "dzisiaj dziś dnes azi astăzi آج ਅੱਜ",
+    -1: "wczoraj včera ieri",
+    1: "jutro zajtra mâine",
+}
+RELATIVE = {_fold(word): days for days, words in LOCAL_RELATIVE.items() for word in words.split()}
+# Words around a date that say nothing: "dnia 3 marca 2026 r.", "la 3 martie".
+FILLER = frozenset({"the", "of", "on", "r", "roku", "dnia", "dna", "la", "din", "ko", "کو"})
 TWO_DIGIT_YEAR_WINDOW = 20  # "25" is 2025; a year more than 20 years ahead means 19xx
 
 _NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})(?:\s*[/.\-\s]\s*(\d{2}|\d{4}))?$")
 _YEAR_FIRST = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})$")
-_DAY_MONTH = re.compile(r"^(\d{1,2}) ([a-z]+)(?: (\d{2}|\d{4}))?$")
-_MONTH_DAY = re.compile(r"^([a-z]+) (\d{1,2})(?: (\d{2}|\d{4}))?$")
+_DAY_MONTH = re.compile(r"^(\d{1,2}) ([^\d\s]+)(?: (\d{2}|\d{4}))?$")
+_MONTH_DAY = re.compile(r"^([^\d\s]+) (\d{1,2})(?: (\d{2}|\d{4}))?$")
+# Commas, and a dot that ends a word: the Slovak and Polish ordinal "3. marca", "2026 r."
+_END_DOT = re.compile(r"[,،]|(?<=\w)\.(?=\s|$)")
 _ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
 _RANGE_SEPARATOR = re.compile(r"\s*(?::|\.\.|–|—|\s-\s|\bto\b|\buntil\b)\s*")
 
@@ -98,13 +144,13 @@ class Bounds:
 
 def _normalise(text: str) -> tuple[str, int | None]:
     """Lower-case, drop filler words and ordinals; return the text and any weekday named."""
-    words = re.sub(r"[,]", " ", text.strip().lower()).split()
+    words = _END_DOT.sub(" ", _fold(text.strip())).split()
     weekday = None
     kept = []
     for word in words:
         if word in WEEKDAYS and weekday is None and len(words) > 1 and words[0] != "last":
             weekday = WEEKDAYS[word]
-        elif word not in ("the", "of", "on"):
+        elif word not in FILLER:
             kept.append(word)
     return _ORDINAL.sub(r"\1", " ".join(kept)), weekday
 
@@ -159,6 +205,8 @@ def _relative(text: str, today: date) -> date | None:
         return today - timedelta(days=1)
     if text == "tomorrow":
         return today + timedelta(days=1)
+    if text in RELATIVE:
+        return today + timedelta(days=RELATIVE[text])
     words = text.split()
     if len(words) == 2 and words[0] == "last" and words[1] in WEEKDAYS:
         back = (today.weekday() - WEEKDAYS[words[1]]) % 7 or 7

@@ -30,6 +30,7 @@ from sendbot.knowledge.model import (
     Urgent,
 )
 from sendbot.knowledge.problems import DataError, Problem
+from sendbot.knowledge.translations import merge_translations
 from sendbot.knowledge.yamlfile import LineDict, LineList, line_of, load_yaml
 
 MIN_QUESTIONS = 6
@@ -554,23 +555,28 @@ def check_knowledge(root: Path, *, collisions: EntryCheck | None = None) -> tupl
     if collisions is not None:
         problems.extend(collisions(entries.values(), synonyms, spellings))
 
+    translated = merge_translations(root, entries, tuple(contacts), out_of_scope, problems)
+    for note in translated.notes.values():  # small talk in every language, whatever the chat's
+        smalltalk = {intent: (*smalltalk.get(intent, ()), *note.smalltalk.get(intent, ())) for intent in smalltalk}
+
     errors = [p for p in problems if not p.warning]
     warnings = tuple(p for p in problems if p.warning)
     if errors:
         return None, problems
     kb = KnowledgeBase(
-        entries=entries,
+        entries=translated.entries,
         areas=areas,
-        contacts=tuple(contacts),
+        contacts=translated.contacts,
         synonyms=synonyms,
         spellings=spellings,
         smalltalk=smalltalk,
-        out_of_scope=out_of_scope,
+        out_of_scope=translated.out_of_scope,
         domain=words.domain,
         urgent=tuple(urgent),
         menu=menu,
         root=root,
         warnings=warnings,
+        notes=translated.notes,
     )
     return kb, problems
 

@@ -34,6 +34,18 @@ class LocalText(dict[str, str]):
 
 
 @dataclass(frozen=True)
+class LangNotes:
+    """A language's two fixed notes (knowledge/translations/<lang>/notes.yaml): one line saying
+    an answer is not translated yet (shown above the English), and the note beside a letter,
+    which stays in English because it goes to the council."""
+
+    not_translated: str
+    letter_note: str
+    domain: tuple[str, ...] = ()  # words that show a message in this language is about SEND at all
+    smalltalk: Mapping[SmallTalk, tuple[str, ...]] = field(default_factory=dict)  # "dziękuję", "شکریہ"
+
+
+@dataclass(frozen=True)
 class Source:
     """Where a fact comes from: a citation and/or the page it was read on. A timeline's rules
     also say how sure the research is (``status``: P, CoP or S; never unverified)."""
@@ -99,6 +111,11 @@ class OutOfScope:
     id: str
     reply: LocalText
     questions: tuple[str, ...]
+    translated: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # language -> its phrasings
+
+    def phrasings(self, lang: str) -> tuple[str, ...]:
+        """The English phrasings, and the language's own."""
+        return self.questions + tuple(self.translated.get(lang, ()))
 
 
 @dataclass(frozen=True)
@@ -125,6 +142,12 @@ class KnowledgeBase:
     menu: tuple[str, ...]  # the topic menu's entry ids (knowledge/menu.yaml), for short or vague messages
     root: Path
     warnings: tuple[Problem, ...] = field(default=())
+    notes: Mapping[str, LangNotes] = field(default_factory=dict)  # language -> its fixed notes
+
+    def letter_note(self, lang: str | None) -> str | None:
+        """The note beside an English letter, in the parent's language (None in English)."""
+        found = self.notes.get(lang or DEFAULT_LANG)
+        return found.letter_note if found else None
 
     def contacts_for(self, area: str | None, *, helplines_only: bool = False) -> list[Contact]:
         """Local contacts first (for the chosen area), then national ones."""

@@ -66,11 +66,14 @@ def _run(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
 
 
 def eval_questions() -> list[str]:
-    """Every question of every file under tests/eval (subfolders too), in path order."""
+    """Every question of every English file under tests/eval (subfolders too), in path order
+    (files in another language, `lang: pl`, are pinned by their own figures, tests/test_eval_lang.py)."""
     questions: list[str] = []
     files = sorted(p for p in EVAL_DIR.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
     for path in files:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if data.get("lang", "en") != "en":
+            continue
         for item in data.get("questions") or []:
             question = str(item["q"])
             if question.strip():
