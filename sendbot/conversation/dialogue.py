@@ -127,9 +127,14 @@ class Conversation:
         _ = self._(self.store.load_chat(chat_id))
         return [Reply(_("Sorry, I can only read typed messages. Please type your question in words, or type /help."))]
 
-    def sorry(self, chat_id: int) -> list[Reply]:
-        """What the parent is told when something failed on our side."""
-        _ = self._(self.store.load_chat(chat_id))
+    def sorry(self, chat_id: int, lang_hint: str | None = None) -> list[Reply]:
+        """What the parent is told when something failed on our side (the database too:
+        then in the language their app uses)."""
+        try:
+            state = self.store.load_chat(chat_id)
+        except Exception:  # the failure may be the store itself
+            state = ChatState(chat_id, self.i18n.pick(lang_hint))
+        _ = self._(state)
         return [
             Reply(
                 _(
