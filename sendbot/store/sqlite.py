@@ -75,6 +75,7 @@ SQLITE_MIN_INT = -(2**63)
 FILE_MODE = 0o600  # the database says which families have a disabled child: owner only
 FOLDER_MODE = 0o700
 BUSY_TIMEOUT_SECONDS = 30.0  # wait this long for another process's write lock before failing
+STARTUP_BUSY_SECONDS = 3.0  # at start-up, say "locked by another process" rather than hang
 HANDLED_KEPT = timedelta(days=2)  # Telegram re-sends unconfirmed updates for 24 hours
 
 
@@ -106,9 +107,7 @@ class SqliteStore:
         new = not self.path.exists()
         if new:  # created private before SQLite writes a byte into it
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
-        conn = sqlite3.connect(
-            self.path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS
-        )
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=STARTUP_BUSY_SECONDS)
         try:
             conn.execute("PRAGMA secure_delete=ON")
             conn.execute("PRAGMA journal_mode=WAL")
@@ -117,6 +116,7 @@ class SqliteStore:
             if check != "ok":
                 raise sqlite3.DatabaseError(f"database disk image is malformed ({check})")
             migrate(conn)
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         except BaseException:
             conn.close()
             raise
