@@ -211,3 +211,17 @@ async def test_groups_get_one_line_and_edits_and_forged_buttons_are_harmless(
     store = SqliteStore(bot.db)
     assert store.rows_about(-100200) == 0
     assert "Traceback" not in bot.log
+
+
+async def test_inactive_chats_are_erased_by_the_daily_job(fake_api: FakeBotAPI, bot: BotProcess) -> None:
+    bot.db.parent.mkdir(parents=True)
+    SqliteStore(bot.db).close()
+    long_ago = (datetime.now(timezone.utc) - timedelta(days=400)).strftime("%Y-%m-%dT%H:%M:%S")
+    with sqlite3.connect(bot.db) as conn:  # a parent who blocked the bot a year ago, and a recent one
+        conn.execute("INSERT INTO chats (chat_id, lang, updated_at) VALUES (9001, 'en', ?)", (long_ago,))
+        conn.execute("INSERT INTO feedback VALUES (9001, 'ehc-request-how', 1)")
+    await bot.start()
+    fake_api.push_text(9002, "/start")
+    await fake_api.wait_for("sendMessage", timeout=15)
+    await wait_until(lambda: SqliteStore(bot.db).rows_about(9001) == 0, 10, "the inactive chat erased")
+    assert SqliteStore(bot.db).rows_about(9002) == 1

@@ -67,6 +67,7 @@ RATE_LIMIT_RETRIES = 5  # RetryAfter waits per call before giving up (Telegram s
 GROUP_MESSAGES_PER_MINUTE = 20  # Telegram's limit per group
 SHUTDOWN_GRACE_SECONDS = 10.0  # updates still being handled at stop; the rest wait in the inbox
 PURGE_INTERVAL = timedelta(days=1)
+PURGE_FIRST = timedelta(seconds=1)  # soon after start-up, then daily
 
 # PTB's Application with its default context types.
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -396,7 +397,7 @@ def build_application(conversation: Conversation, settings: Settings, clock: Clo
     application.job_queue.run_repeating(
         send_due_reminders, interval=settings.reminder_interval, first=0, name="reminders"
     )
-    application.job_queue.run_repeating(purge_inactive, interval=PURGE_INTERVAL, first=0, name="retention")
+    application.job_queue.run_repeating(purge_inactive, interval=PURGE_INTERVAL, first=PURGE_FIRST, name="retention")
     new_messages = filters.UpdateType.MESSAGE
     application.add_handler(MessageHandler(new_messages & ~filters.ChatType.PRIVATE, on_not_private))
     application.add_handler(MessageHandler(new_messages & filters.TEXT, on_text))
