@@ -44,6 +44,7 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)  # when it arrived, for benchmarks/e2e.py
 
 
 class FakeBotAPI:
@@ -96,7 +97,8 @@ class FakeBotAPI:
 
     def push_text(
         self, chat_id: int, text: str, language_code: str = "en", chat_type: str = "private", kind: str = "message"
-    ) -> None:
+    ) -> int:
+        """Queue a message for getUpdates; returns its update_id."""
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -108,7 +110,7 @@ class FakeBotAPI:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         if kind == "edited_message":
             message["edit_date"] = int(time.time())
-        self._push({kind: message})
+        return self._push({kind: message})
 
     def push_sticker(self, chat_id: int) -> None:
         self._push(
@@ -173,10 +175,11 @@ class FakeBotAPI:
 
     # --- the server -----------------------------------------------------------------------
 
-    def _push(self, update: dict[str, Any]) -> None:
+    def _push(self, update: dict[str, Any]) -> int:
         update["update_id"] = next(self._update_ids)
         self._updates.append(update)
         self._new_update.set()
+        return int(update["update_id"])
 
     async def _params(self, request: web.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
         params: dict[str, Any] = {}
