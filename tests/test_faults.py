@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from sendbot.store.sqlite import SqliteStore
+from tests.conftest import ROOT
 from tests.fakebotapi import FakeBotAPI
 from tests.harness import ANSWER_TITLE, QUESTION, BotProcess, answers_per_chat, wait_until
 
@@ -225,3 +226,49 @@ async def test_inactive_chats_are_erased_by_the_daily_job(fake_api: FakeBotAPI, 
     await fake_api.wait_for("sendMessage", timeout=15)
     await wait_until(lambda: SqliteStore(bot.db).rows_about(9001) == 0, 10, "the inactive chat erased")
     assert SqliteStore(bot.db).rows_about(9002) == 1
+
+
+async def test_a_crash_after_the_replies_were_worked_out_sends_them_without_handling_again(
+    fake_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    steps: list[tuple[str, str]] = [("text", "/deadlines"), ("button", "timeline:annual-review"), ("text", "1/3/2026")]
+    expected = _replies_in_a_clean_run(tmp_path / "clean.db", steps)
+    assert "review meeting" in " ".join(expected)  # the date was taken: the next question is asked
+    chat = 9501
+    bot = BotProcess(fake_api, tmp_path / "data" / "bot.db", SENDBOT_KNOWLEDGE=str(ROOT / "knowledge"))
+    await bot.start()
+    for kind, value in steps[:-1]:
+        (fake_api.push_text if kind == "text" else fake_api.push_button)(chat, value)
+        await fake_api.wait_for("sendMessage", len(fake_api.calls_to("sendMessage")) + 1, timeout=15)
+    fake_api.hold_sends = True
+    update_id = fake_api.push_text(chat, steps[-1][1])
+
+    def replies_kept() -> bool:
+        with sqlite3.connect(bot.db) as conn:
+            row = conn.execute("SELECT replies FROM inbox WHERE update_id = ?", (update_id,)).fetchone()
+        return row is not None and row[0] is not None
+
+    await wait_until(replies_kept, 15, "the replies kept")
+    await bot.kill()
+    fake_api.release_sends()
+    before = len(fake_api.calls_to("sendMessage"))
+    await bot.start()
+    await fake_api.wait_for("sendMessage", before + len(expected), timeout=15)
+    await bot.stop()
+    after = [c.params["text"] for c in fake_api.calls_to("sendMessage")[before:]]
+    assert after == expected  # the date answered once, not applied again to the next question
+
+
+def _replies_in_a_clean_run(db: Path, steps: list[tuple[str, str]]) -> list[str]:
+    from sendbot.app import build_conversation
+    from sendbot.channels.telegram import render_html
+    from sendbot.config import Settings
+    from sendbot.conversation.replies import ButtonIn, TextIn
+
+    settings = Settings.from_env({"SENDBOT_DB": str(db), "SENDBOT_KNOWLEDGE": str(ROOT / "knowledge")})
+    conversation = build_conversation(settings)
+    replies = []
+    for kind, value in steps:
+        replies = conversation.handle(1, TextIn(value) if kind == "text" else ButtonIn(value))
+    conversation.store.close()
+    return [chunk for reply in replies for chunk in render_html(reply)]

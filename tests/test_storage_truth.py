@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from sendbot.store.base import PendingUpdate
 from sendbot.store.errors import StorageError, open_error
 from sendbot.store.sqlite import SCHEMA_VERSION, SqliteStore
 
@@ -147,7 +148,10 @@ def test_inbox_keeps_each_update_once_and_wipes_it_when_handled(tmp_path: Path) 
     assert store.inbox_next_offset() == 0
     assert store.inbox_add(5, 42, '{"secret": 1}')
     assert not store.inbox_add(5, 42, '{"secret": 1}')  # Telegram sent it again: not twice
-    assert store.inbox_pending() == [(5, '{"secret": 1}')]
+    assert store.inbox_pending() == [PendingUpdate(5, '{"secret": 1}')]
+    store.inbox_replies(5, "[]")
+    store.inbox_sent(5, 1)
+    assert store.inbox_pending() == [PendingUpdate(5, '{"secret": 1}', "[]", 1)]
     store.inbox_handled(5)
     assert store.inbox_pending() == []
     assert not store.inbox_add(5, 42, '{"secret": 1}')  # and not after it was handled either

@@ -8,8 +8,11 @@ update to the inbox first (off the event loop), so a crash at any moment leaves 
 unanswered update either unconfirmed at Telegram (sent again) or in the inbox (handled at
 start-up). Updates are not handed to PTB's own fetcher: each chat gets a worker that runs
 `Application.process_update` on its updates one at a time, so one chat's messages stay in
-order while different chats are answered at the same time. Once the replies are sent the
-update is marked handled; an update seen again (Telegram resending it) is skipped."""
+order while different chats are answered at the same time. The handlers keep the replies
+they worked out with the update and count them as they are sent (channels/outbox.py); once
+all are sent the update is marked handled. After a crash, an update whose replies were
+already worked out is not handled again: only its unsent replies are sent (``replay``). An
+update seen again (Telegram resending it) is skipped."""
 
 from __future__ import annotations
 
@@ -17,13 +20,14 @@ import asyncio
 import json
 import logging
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application
 
-from sendbot.store.base import Inbox
+from sendbot.store.base import Inbox, PendingUpdate
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +35,8 @@ MAX_CONCURRENT_UPDATES = 64  # updates handled at once across all chats (threads
 NO_CHAT = 0  # the queue for updates without a chat (none are in allowed_updates today)
 
 App = Application[Any, Any, Any, Any, Any, Any]
+# Sends the replies of a kept update from the first not yet sent: (update, its inbox row).
+Replay = Callable[[Update, PendingUpdate], Awaitable[None]]
 
 
 def chat_of(update: Update) -> int | None:
@@ -42,25 +48,27 @@ def chat_of(update: Update) -> int | None:
 class _ChatLine:
     """One chat's updates waiting their turn, and the worker handling them."""
 
-    waiting: deque[Update] = field(default_factory=deque)
+    waiting: deque[tuple[Update, PendingUpdate | None]] = field(default_factory=deque)
     worker: asyncio.Task[None] | None = None
 
 
 class DurableQueue(asyncio.Queue[object]):
     """The Application's update queue: stores, then dispatches per chat (see the module doc).
-    ``attach`` must be called with the Application before updates arrive."""
+    ``attach`` must be called with the Application (and the replay) before updates arrive."""
 
     def __init__(self, inbox: Inbox, max_concurrent: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__()
         self.inbox = inbox
         self._app: App | None = None
+        self._replay: Replay | None = None
         self._lines: dict[int, _ChatLine] = {}
         self._slots = asyncio.Semaphore(max_concurrent)
         self._idle = asyncio.Event()
         self._idle.set()
 
-    def attach(self, application: App) -> None:
+    def attach(self, application: App, replay: Replay) -> None:
         self._app = application
+        self._replay = replay
 
     async def put(self, item: object) -> None:
         """Keep an update, then queue it for its chat; anything else (PTB's stop signal) goes
@@ -70,43 +78,46 @@ class DurableQueue(asyncio.Queue[object]):
             return
         body = json.dumps(item.to_dict(), ensure_ascii=False)
         if await asyncio.to_thread(self.inbox.inbox_add, item.update_id, chat_of(item), body):
-            self._dispatch(item)
+            self._dispatch(item, None)
 
     async def resume(self) -> int:
         """Queue the updates kept but not handled before the last stop or crash; how many."""
         if self._app is None:
             raise RuntimeError("DurableQueue.attach was not called")
         pending = await asyncio.to_thread(self.inbox.inbox_pending)
-        for update_id, body in pending:
+        for row in pending:
             try:
-                update = Update.de_json(json.loads(body), self._app.bot)
+                update = Update.de_json(json.loads(row.body), self._app.bot)
             except (ValueError, TypeError, KeyError):
-                log.error("update %d in the inbox cannot be read; dropping it", update_id)
-                await asyncio.to_thread(self.inbox.inbox_handled, update_id)
+                log.error("update %d in the inbox cannot be read; dropping it", row.update_id)
+                await asyncio.to_thread(self.inbox.inbox_handled, row.update_id)
                 continue
-            self._dispatch(update)
+            self._dispatch(update, row if row.replies is not None else None)
         if pending:
             log.info("handling %d update(s) kept from before the restart", len(pending))
         return len(pending)
 
-    def _dispatch(self, update: Update) -> None:
+    def _dispatch(self, update: Update, kept: PendingUpdate | None) -> None:
         key = chat_of(update) or NO_CHAT
         line = self._lines.setdefault(key, _ChatLine())
-        line.waiting.append(update)
+        line.waiting.append((update, kept))
         if line.worker is None:
             self._idle.clear()
             line.worker = asyncio.create_task(self._work(key, line), name=f"chat-worker-{len(self._lines)}")
 
     async def _work(self, key: int, line: _ChatLine) -> None:
-        app = self._app
-        if app is None:
+        app, replay = self._app, self._replay
+        if app is None or replay is None:
             raise RuntimeError("DurableQueue.attach was not called")
         try:
             while line.waiting:
-                update = line.waiting.popleft()
+                update, kept = line.waiting.popleft()
                 async with self._slots:
                     try:
-                        await app.process_update(update)  # errors go to the error handler
+                        if kept is None:
+                            await app.process_update(update)  # errors go to the error handler
+                        else:
+                            await replay(update, kept)
                     except Exception:
                         log.exception("an update could not be handled")
                 await asyncio.to_thread(self.inbox.inbox_handled, update.update_id)

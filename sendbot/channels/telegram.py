@@ -43,13 +43,15 @@ from telegram.ext import (
     filters,
 )
 
-from sendbot.channels.intake import DurableQueue
+from sendbot.channels.intake import DurableQueue, Replay
+from sendbot.channels.outbox import decode_replies, encode_replies
 from sendbot.channels.reminder_job import reminder_text
 from sendbot.clock import Clock
 from sendbot.config import Settings
 from sendbot.conversation.actions import MAX_CALLBACK_BYTES
 from sendbot.conversation.dialogue import Conversation
 from sendbot.conversation.replies import ButtonIn, Incoming, Reply, TextIn
+from sendbot.store.base import PendingUpdate
 from sendbot.store.errors import is_storage_failure
 from sendbot.store.sqlite import SqliteStore
 
@@ -197,7 +199,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if message is None or chat is None or message.text is None:
         return
-    await _deliver(context, chat.id, TextIn(message.text, _lang(update)))
+    await _deliver(context, update, chat.id, TextIn(message.text, _lang(update)))
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -205,8 +207,8 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    for reply in await asyncio.to_thread(_conversation(context).not_text, chat.id):
-        await _send(context, chat.id, reply)
+    replies = await asyncio.to_thread(_conversation(context).not_text, chat.id)
+    await _answer(context, update, chat.id, replies)
 
 
 async def on_not_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -254,17 +256,60 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raise
     notices = [r for r in replies if r.kind == "notice"]
     await _acknowledge(query, notices[0].text if notices else None)
-    message = query.message if isinstance(query.message, Message) else None
-    for reply in replies:
+    await _answer(context, update, chat.id, replies)
+
+
+async def _deliver(context: ContextTypes.DEFAULT_TYPE, update: Update, chat_id: int, incoming: Incoming) -> None:
+    replies = await asyncio.to_thread(_conversation(context).handle, chat_id, incoming)
+    await _answer(context, update, chat_id, replies)
+
+
+def _inbox(context: ContextTypes.DEFAULT_TYPE) -> SqliteStore:
+    store = _conversation(context).store
+    if not isinstance(store, SqliteStore):
+        raise TypeError("Telegram needs the SQLite store")
+    return store
+
+
+async def _answer(context: ContextTypes.DEFAULT_TYPE, update: Update, chat_id: int, replies: list[Reply]) -> None:
+    """Keep the replies with their update (see outbox.py), then send them."""
+    await asyncio.to_thread(_inbox(context).inbox_replies, update.update_id, encode_replies(replies))
+    await _send_replies(context, update, chat_id, replies, 0)
+
+
+async def _send_replies(
+    context: ContextTypes.DEFAULT_TYPE, update: Update, chat_id: int, replies: list[Reply], start: int
+) -> None:
+    """Send ``replies`` from the ``start``-th, counting each in the inbox once sent (the
+    last is counted by the update being marked handled). Notices were the button's toast."""
+    query = update.callback_query
+    message = query.message if query is not None and isinstance(query.message, Message) else None
+    for number, reply in enumerate(replies[start:], start + 1):
         if reply.kind == "edit" and message is not None:
             await _edit(context, message, reply)
         elif reply.kind != "notice":
-            await _send(context, chat.id, reply)
+            await _send(context, chat_id, reply)
+        if number < len(replies):
+            await asyncio.to_thread(_inbox(context).inbox_sent, update.update_id, number)
 
 
-async def _deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int, incoming: Incoming) -> None:
-    for reply in await asyncio.to_thread(_conversation(context).handle, chat_id, incoming):
-        await _send(context, chat_id, reply)
+def replayer(application: App) -> Replay:
+    """What the intake calls for an update whose replies were worked out before a crash:
+    send those not yet sent, without handling the update again."""
+
+    async def replay(update: Update, kept: PendingUpdate) -> None:
+        chat = update.effective_chat
+        if chat is None or kept.replies is None:
+            return
+        try:
+            replies = decode_replies(kept.replies)
+        except ValueError:
+            log.error("the replies kept for an update cannot be read; they are not sent")
+            return
+        context: ContextTypes.DEFAULT_TYPE = ContextTypes.DEFAULT_TYPE(application)
+        await _send_replies(context, update, chat.id, replies, kept.sent)
+
+    return replay
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -387,7 +432,7 @@ def build_application(conversation: Conversation, settings: Settings, clock: Clo
         .post_stop(_post_stop)
     )
     application = builder.build()
-    queue.attach(application)
+    queue.attach(application, replayer(application))
     application.bot_data[CONVERSATION_KEY] = conversation
     application.bot_data[CLOCK_KEY] = clock or conversation.clock
     application.bot_data[QUEUE_KEY] = queue

@@ -3,6 +3,7 @@ these methods, so another database (or an in-memory one in tests) can stand in f
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
@@ -42,12 +43,27 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class PendingUpdate:
+    """An update kept but not handled: its JSON, the replies already worked out (None: not
+    yet) and how many of them were sent."""
+
+    update_id: int
+    body: str
+    replies: str | None = None
+    sent: int = 0
+
+
 class Inbox(Protocol):
     """Updates kept from their arrival until they are answered (see SqliteStore)."""
 
     def inbox_add(self, update_id: int, chat_id: int | None, body: str) -> bool: ...
 
-    def inbox_pending(self) -> list[tuple[int, str]]: ...
+    def inbox_pending(self) -> list[PendingUpdate]: ...
+
+    def inbox_replies(self, update_id: int, replies: str) -> None: ...
+
+    def inbox_sent(self, update_id: int, count: int) -> None: ...
 
     def inbox_next_offset(self) -> int: ...
 

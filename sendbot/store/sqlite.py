@@ -22,6 +22,7 @@ from typing import Any
 from sendbot.case.store import case_rows_about, forget_cases
 from sendbot.clock import Clock, utc_now, utc_text
 from sendbot.reminders.model import Reminder
+from sendbot.store.base import PendingUpdate
 from sendbot.store.errors import open_error
 from sendbot.store.state import ChatState
 
@@ -62,6 +63,8 @@ CREATE TABLE IF NOT EXISTS inbox (
     update_id INTEGER PRIMARY KEY,
     chat_id INTEGER,          -- wiped once handled
     body TEXT,                -- the update's JSON, wiped once handled
+    replies TEXT,             -- the replies worked out, until all are sent (then wiped)
+    sent INTEGER NOT NULL DEFAULT 0,  -- how many of them were sent
     received_at TEXT NOT NULL,
     handled INTEGER NOT NULL DEFAULT 0
 );
@@ -293,13 +296,23 @@ class SqliteStore:
             )
             return cur.rowcount == 1
 
-    def inbox_pending(self) -> list[tuple[int, str]]:
+    def inbox_pending(self) -> list[PendingUpdate]:
         """Updates kept but not yet handled (a crash or a restart came first), oldest first."""
         with self._lock:
             rows = self._conn.execute(
-                "SELECT update_id, body FROM inbox WHERE handled = 0 ORDER BY update_id"
+                "SELECT update_id, body, replies, sent FROM inbox WHERE handled = 0 ORDER BY update_id"
             ).fetchall()
-        return [(int(update_id), str(body)) for update_id, body in rows]
+        return [PendingUpdate(int(uid), str(body), replies, int(sent)) for uid, body, replies, sent in rows]
+
+    def inbox_replies(self, update_id: int, replies: str) -> None:
+        """The replies worked out for an update, kept until sent (see channels/outbox.py)."""
+        with self._tx() as conn:
+            conn.execute("UPDATE inbox SET replies = ? WHERE update_id = ?", (replies, update_id))
+
+    def inbox_sent(self, update_id: int, count: int) -> None:
+        """The first ``count`` replies have been sent."""
+        with self._tx() as conn:
+            conn.execute("UPDATE inbox SET sent = ? WHERE update_id = ?", (count, update_id))
 
     def inbox_next_offset(self) -> int:
         """The first update id not yet seen (0: none seen)."""
@@ -311,7 +324,10 @@ class SqliteStore:
         """The update has been answered: wipe its text and chat id, keep only its id (so a
         second delivery is recognised). After a /forget, the WAL is emptied too."""
         with self._tx() as conn:
-            conn.execute("UPDATE inbox SET handled = 1, body = NULL, chat_id = NULL WHERE update_id = ?", (update_id,))
+            conn.execute(
+                "UPDATE inbox SET handled = 1, body = NULL, chat_id = NULL, replies = NULL WHERE update_id = ?",
+                (update_id,),
+            )
         if self._forgotten:
             self._forgotten = False
             self.checkpoint()
