@@ -272,3 +272,16 @@ def _replies_in_a_clean_run(db: Path, steps: list[tuple[str, str]]) -> list[str]
         replies = conversation.handle(1, TextIn(value) if kind == "text" else ButtonIn(value))
     conversation.store.close()
     return [chunk for reply in replies for chunk in render_html(reply)]
+
+
+async def test_a_reply_whose_send_is_cut_off_gets_no_sorry_and_no_second_copy(
+    fake_api: FakeBotAPI, bot: BotProcess
+) -> None:
+    fake_api.drop_after_delivery = 1  # delivered, but the bot never hears back (a time-out)
+    await bot.start()
+    fake_api.push_text(9601, QUESTION)
+    fake_api.push_text(9602, QUESTION)  # another chat is not held up
+    await fake_api.wait_for("sendMessage", 2, timeout=15)
+    await bot.stop()
+    texts = [c.params["text"] for c in fake_api.calls_to("sendMessage")]
+    assert len(texts) == 2 and all(ANSWER_TITLE in t for t in texts)

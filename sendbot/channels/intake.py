@@ -77,7 +77,14 @@ class DurableQueue(asyncio.Queue[object]):
             await super().put(item)
             return
         body = json.dumps(item.to_dict(), ensure_ascii=False)
-        if await asyncio.to_thread(self.inbox.inbox_add, item.update_id, chat_of(item), body):
+        try:
+            new = await asyncio.to_thread(self.inbox.inbox_add, item.update_id, chat_of(item), body)
+        except Exception as error:  # a failing database must not silence the bot
+            # Handled all the same: the parent is told something went wrong (the handlers
+            # fail on the database too) rather than hearing nothing while Telegram resends.
+            log.error("could not keep an update in the database (%s); handling it without", type(error).__name__)
+            new = True
+        if new:
             self._dispatch(item, None)
 
     async def resume(self) -> int:
@@ -120,7 +127,10 @@ class DurableQueue(asyncio.Queue[object]):
                             await replay(update, kept)
                     except Exception:
                         log.exception("an update could not be handled")
-                await asyncio.to_thread(self.inbox.inbox_handled, update.update_id)
+                try:
+                    await asyncio.to_thread(self.inbox.inbox_handled, update.update_id)
+                except Exception as error:  # the chat's next updates still go on
+                    log.error("could not mark an update handled (%s)", type(error).__name__)
         finally:
             line.worker = None
             if not line.waiting:
