@@ -114,6 +114,7 @@ class SqliteStore:
         try:
             conn.execute("PRAGMA secure_delete=ON")
             conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")  # durable commits ask for FULL (see _tx)
             conn.execute("PRAGMA foreign_keys=ON")
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
@@ -133,15 +134,26 @@ class SqliteStore:
         self._conn.close()
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _tx(self, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """One transaction. Commits are safe from the process dying (kill -9) either way;
+        ``durable`` ones also reach the disk before returning, surviving a power cut, which
+        costs a flush (about 1 ms against 0.03): for what must never be lost, an update
+        Telegram is about to forget and an erasure. A durable commit flushes every commit
+        before it too (the WAL is one file, written in order)."""
         with self._lock:
-            self._conn.execute("BEGIN")
+            if durable:
+                self._conn.execute("PRAGMA synchronous=FULL")
             try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                self._conn.execute("BEGIN")
+                try:
+                    yield self._conn
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+            finally:
+                if durable:
+                    self._conn.execute("PRAGMA synchronous=NORMAL")
 
     # --- chat state ----------------------------------------------------------------------
 
@@ -171,7 +183,7 @@ class SqliteStore:
     def forget(self, chat_id: int) -> None:
         """Delete every row about the chat, in every table, and its handled updates; the WAL
         is emptied once the update asking for it is handled too (`inbox_handled`)."""
-        with self._tx() as conn:
+        with self._tx(durable=True) as conn:
             for table in CHAT_TABLES:
                 conn.execute(f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,))
             forget_cases(conn, chat_id)  # the case tables (sendbot/case/store.py), same transaction
@@ -289,7 +301,7 @@ class SqliteStore:
     def inbox_add(self, update_id: int, chat_id: int | None, body: str) -> bool:
         """Keep an update before Telegram is told it arrived; False if it was kept already
         (Telegram sent it again), so it is not handled twice."""
-        with self._tx() as conn:
+        with self._tx(durable=True) as conn:
             cur = conn.execute(
                 "INSERT OR IGNORE INTO inbox (update_id, chat_id, body, received_at) VALUES (?, ?, ?, ?)",
                 (update_id, chat_id, body, utc_text(self.clock())),
