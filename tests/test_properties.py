@@ -95,3 +95,14 @@ def test_phase_transfer_takes_a_year_not_a_date(capsys: pytest.CaptureFixture[st
     assert main(["deadline", "phase-transfer", "31/02/2026"]) == 2
     assert "not a year" in capsys.readouterr().err
     assert main(["deadline", "phase-transfer", "September 2027"]) == 0
+
+
+@given(text=st.text(max_size=9000), title=st.one_of(st.none(), st.text(min_size=1, max_size=80)))
+def test_plain_fallback_has_the_same_chunks_as_html(text: str, title: str | None) -> None:
+    from sendbot.channels.telegram import MAX_MESSAGE_CHARS, render_html, render_plain
+    from sendbot.conversation.replies import Reply
+
+    reply = Reply(text, title=title)
+    plain, rich = render_plain(reply), render_html(reply)
+    assert len(plain) == len(rich)
+    assert all(len(chunk) <= MAX_MESSAGE_CHARS for chunk in plain)

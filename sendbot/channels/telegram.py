@@ -124,6 +124,15 @@ def render_html(reply: Reply) -> list[str]:
     return chunks
 
 
+def render_plain(reply: Reply) -> list[str]:
+    """The reply as plain message texts, chunk for chunk as `render_html` splits it: for
+    when Telegram cannot read our formatting."""
+    chunks = split_text(reply.text)
+    if reply.title:
+        chunks[0] = f"{reply.title}\n\n{chunks[0]}"
+    return chunks
+
+
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
@@ -146,7 +155,6 @@ def _is_parse_error(error: BadRequest) -> bool:
 
 async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
     chunks = render_html(reply)
-    plain = split_text(f"{reply.title}\n\n{reply.text}" if reply.title else reply.text)
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         try:
@@ -162,7 +170,7 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) 
                 raise
             # Telegram could not read our formatting: the words matter more than the bold.
             log.warning("Telegram refused the formatting of a reply; sending it as plain text")
-            rest = plain[min(i, len(plain) - 1) :] if len(plain) == len(chunks) else plain
+            rest = render_plain(reply)[i:]  # the same chunks as the HTML, from the one refused
             for j, text in enumerate(rest):
                 await context.bot.send_message(
                     chat_id,
