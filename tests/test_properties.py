@@ -106,3 +106,8 @@ def test_plain_fallback_has_the_same_chunks_as_html(text: str, title: str | None
     plain, rich = render_plain(reply), render_html(reply)
     assert len(plain) == len(rich)
     assert all(len(chunk) <= MAX_MESSAGE_CHARS for chunk in plain)
+
+
+def test_unknown_command_echo_has_no_bidi_controls(conversation: Conversation) -> None:
+    (reply,) = conversation.handle(CHAT, TextIn("/abc\u202edef"))
+    assert "\u202e" not in reply.text and "abcdef" in reply.text

@@ -174,3 +174,17 @@ def test_retention_finds_inactive_chats(tmp_path: Path) -> None:
     store.forget(1)
     assert store.rows_about(1) == 0 and store.rows_about(2) == 1
     store.close()
+
+
+def test_a_database_locked_by_another_process_at_start_up_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "locked.db"
+    SqliteStore(path).close()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA locking_mode=EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StorageError, match="locked by another process"):
+            SqliteStore(path)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()

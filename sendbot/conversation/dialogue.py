@@ -22,6 +22,7 @@ from sendbot.conversation.presenter import N_, Presenter
 from sendbot.conversation.reminders import ReminderDialogue
 from sendbot.conversation.replies import Button, ButtonIn, Incoming, Kind, Reply, short_label
 from sendbot.deadlines import Timeline
+from sendbot.deadlines.dateparse import quote_input
 from sendbot.i18n import I18n
 from sendbot.knowledge.model import ENGLAND, Entry, KnowledgeBase
 from sendbot.reminders.model import Reminder
@@ -157,7 +158,7 @@ class Conversation:
                 return [
                     Reply(
                         _("I don't know the command /{command}. Type /help to see what I can do.").format(
-                            command=command[:30]
+                            command=quote_input(command)
                         )
                     )
                 ]
