@@ -12,6 +12,8 @@ command gets its paths from one `Settings` (so `sendbot deadline` honours SENDBO
 | SENDBOT_WEBHOOK_SECRET | secret token Telegram must send with each webhook call | none |
 | SENDBOT_WEBHOOK_LISTEN / SENDBOT_WEBHOOK_PORT | where the webhook server listens | 127.0.0.1 / 8443 |
 | SENDBOT_REMINDER_INTERVAL | seconds between checks for reminders that are due and for missed case dates | 60 |
+| SENDBOT_RETENTION_DAYS | a chat not heard from for this many days is erased (daily) | 365 |
+| SENDBOT_MAX_MESSAGES_PER_SECOND | messages per second to Telegram, all chats together | 30 (Telegram's cap) |
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_RETENTION_DAYS = 365  # 12 months of silence: the family has most likely moved on
+TELEGRAM_MESSAGES_PER_SECOND = 30.0  # Telegram's documented cap for one bot, all chats together
 
 
 def default_db_path() -> Path:
@@ -43,6 +47,8 @@ class Settings:
     webhook_listen: str
     webhook_port: int
     reminder_interval: float = 60.0
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    max_messages_per_second: float = TELEGRAM_MESSAGES_PER_SECOND
 
     @property
     def timelines_dir(self) -> Path:
@@ -63,4 +69,6 @@ class Settings:
             webhook_listen=env.get("SENDBOT_WEBHOOK_LISTEN") or "127.0.0.1",
             webhook_port=int(env.get("SENDBOT_WEBHOOK_PORT") or 8443),
             reminder_interval=float(env.get("SENDBOT_REMINDER_INTERVAL") or 60),
+            retention_days=int(env.get("SENDBOT_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS),
+            max_messages_per_second=float(env.get("SENDBOT_MAX_MESSAGES_PER_SECOND") or TELEGRAM_MESSAGES_PER_SECOND),
         )

@@ -3,7 +3,14 @@
 The real python-telegram-bot `Application` talks to it over HTTP (it is the Bot's
 `base_url`), exactly as it would to Telegram: long-polling `getUpdates`, then `sendMessage`,
 `editMessageText`, `answerCallbackQuery`, `sendDocument`, `getFile` and the file download.
-Tests push updates in and assert on the calls that come out. Nothing of PTB is mocked."""
+Tests push updates in and assert on the calls that come out. Nothing of PTB is mocked.
+
+Faults can be injected, as Telegram produces them: a messages-per-second limit answered
+with 429 and `retry_after` (`rate_limit`), 400 "can't parse entities" (`parse_errors`), a
+connection dropped after the message was delivered (`drop_after_delivery`: the sender
+cannot know it arrived), and sends held unanswered (`hold_sends`, for killing the bot with
+replies in flight; a held send is not delivered). `calls` holds what was delivered;
+`refused` what was answered with an error."""
 
 from __future__ import annotations
 
@@ -37,6 +44,7 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)  # when it arrived, for benchmarks/e2e.py
 
 
 class FakeBotAPI:
@@ -51,6 +59,14 @@ class FakeBotAPI:
         self.port = 0
         self.fail_next: dict[str, int] = {}  # method -> HTTP error count to inject
         self.files: dict[str, bytes] = {}  # file_id -> content, for getFile and the download
+        self.refused: list[Call] = []
+        self.rate_limit: float | None = None  # sends per second over all chats, then 429
+        self.parse_errors = 0  # next HTML sends refused with "can't parse entities"
+        self.drop_after_delivery = 0  # next sends delivered, then the connection is dropped
+        self.hold_sends = False  # sends wait unanswered (and undelivered) while True
+        self._released = asyncio.Event()
+        self._sent_times: list[float] = []
+        self.get_updates_params: list[dict[str, Any]] = []
 
     @property
     def base_url(self) -> str:
@@ -74,17 +90,29 @@ class FakeBotAPI:
 
     # --- what tests use -------------------------------------------------------------------
 
-    def push_text(self, chat_id: int, text: str, language_code: str = "en") -> None:
+    def release_sends(self) -> None:
+        self.hold_sends = False
+        self._released.set()
+
+    def push_edited(self, chat_id: int, text: str) -> None:
+        self.push_text(chat_id, text, kind="edited_message")
+
+    def push_text(
+        self, chat_id: int, text: str, language_code: str = "en", chat_type: str = "private", kind: str = "message"
+    ) -> int:
+        """Queue a message for getUpdates; returns its update_id."""
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private", "first_name": "Parent"},
+            "chat": {"id": chat_id, "type": chat_type, "first_name": "Parent", "title": "A group"},
             "from": {"id": chat_id, "is_bot": False, "first_name": "Parent", "language_code": language_code},
             "text": text,
         }
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        self._push({"message": message})
+        if kind == "edited_message":
+            message["edit_date"] = int(time.time())
+        return self._push({kind: message})
 
     def push_sticker(self, chat_id: int) -> None:
         self._push(
@@ -172,10 +200,11 @@ class FakeBotAPI:
 
     # --- the server -----------------------------------------------------------------------
 
-    def _push(self, update: dict[str, Any]) -> None:
+    def _push(self, update: dict[str, Any]) -> int:
         update["update_id"] = next(self._update_ids)
         self._updates.append(update)
         self._new_update.set()
+        return int(update["update_id"])
 
     async def _params(self, request: web.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
         params: dict[str, Any] = {}
@@ -201,9 +230,19 @@ class FakeBotAPI:
         method = request.match_info["method"]
         params, files = await self._params(request)
         if method == "getUpdates":
+            self.get_updates_params.append(params)
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
+        if method in SEND_METHODS:
+            fault = await self._send_fault(request, Call(method, params, files))
+            if fault is not None:
+                return fault
         self.calls.append(Call(method, params, files))
         self._new_call.set()
+        if method in SEND_METHODS and self.drop_after_delivery:
+            self.drop_after_delivery -= 1
+            if request.transport is not None:
+                request.transport.close()  # delivered, but the bot never hears so
+            raise ConnectionResetError("dropped after delivery")
         if self.fail_next.get(method):
             self.fail_next[method] -= 1
             return web.json_response(
@@ -215,6 +254,37 @@ class FakeBotAPI:
         if request.match_info["token"] != TOKEN or request.match_info["path"] not in self.files:
             return web.Response(status=404)
         return web.Response(body=self.files[request.match_info["path"]])
+
+    async def _send_fault(self, request: web.Request, call: Call) -> web.Response | None:
+        """The error Telegram would answer this send with, if any (and it is not delivered)."""
+        while self.hold_sends:
+            self._released.clear()
+            await self._released.wait()
+        if request.transport is None or request.transport.is_closing():
+            return web.Response(status=499)  # the sender is gone (killed): never delivered
+        if self.parse_errors and call.params.get("parse_mode"):
+            self.parse_errors -= 1
+            self.refused.append(call)
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": "Bad Request: can't parse entities: injected"},
+                status=400,
+            )
+        if self.rate_limit is not None:
+            now = time.monotonic()
+            self._sent_times = [t for t in self._sent_times if now - t < 1.0]
+            if len(self._sent_times) >= self.rate_limit:
+                self.refused.append(call)
+                return web.json_response(
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": "Too Many Requests: retry after 1",
+                        "parameters": {"retry_after": 1},
+                    },
+                    status=429,
+                )
+            self._sent_times.append(now)
+        return None
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -248,6 +318,9 @@ class FakeBotAPI:
                 message["text"] = params.get("text", "")
             return message
         return True
+
+
+SEND_METHODS = frozenset({"sendMessage", "editMessageText", "sendDocument"})
 
 
 def bot_settings(api: FakeBotAPI, db: Path, **extra: str) -> Settings:

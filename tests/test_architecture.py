@@ -24,6 +24,9 @@ ALLOWED: dict[str, set[str]] = {
         "i18n",
         "logsetup",
         "case",
+        # Durable intake and exactly-once reminder delivery are the transport's, on the store.
+        "store",
+        "reminders",
     },
     "app": {"config", "clock", "conversation", "knowledge", "deadlines", "store", "i18n", "case"},
     "conversation": {"clock", "answering", "knowledge", "deadlines", "reminders", "store", "i18n", "case"},

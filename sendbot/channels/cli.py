@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Iterable
 from dataclasses import fields
@@ -25,6 +27,7 @@ from sendbot.i18n import LANGUAGES, REQUIRED, I18n, check_locales
 from sendbot.knowledge.loader import check_knowledge, load_knowledge, stale_entries
 from sendbot.knowledge.model import KnowledgeBase
 from sendbot.knowledge.problems import DataError
+from sendbot.store.errors import StorageError, open_error
 
 log = logging.getLogger("sendbot")
 
@@ -51,6 +54,8 @@ def _parser(timelines_dir: Path | None) -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="the figures and every item's verdict as JSON")
     add_deadline_parser(sub, timelines_dir)
     add_case_parser(sub)
+    backup = sub.add_parser("backup", help="copy the database, safely while the bot runs")
+    backup.add_argument("file", type=Path, help="the new file to write (it must not exist)")
     return parser
 
 
@@ -59,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
     args = _parser(settings.timelines_dir if "deadline" in words[:1] else None).parse_args(argv)
     command = args.command or ("telegram" if settings.token else "chat")
+    if isinstance(sys.stdin, io.TextIOWrapper):  # a bad byte must not cost the lines around it
+        sys.stdin.reconfigure(errors="replace")
     try:
         if command == "check":
             return _check(settings)
@@ -72,11 +79,19 @@ def main(argv: list[str] | None = None) -> int:
             return run_case(args, settings.db_path, settings.knowledge_dir)
         if command == "telegram":
             return _telegram(settings)
+        if command == "backup":
+            return _backup(settings, args.file)
         return _chat(settings, getattr(args, "lang", None))
     except DataError as exc:
         print("SENDbot cannot start: the knowledge base has problems.", file=sys.stderr)
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return 1
+    except StorageError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # the same one line from every command that opens the database
+        print(open_error(settings.db_path, exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -189,6 +204,24 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
         print(f"misses ({len(report.misses)}):")
         for miss in report.misses:
             print(f"  {miss}")
+    return 0
+
+
+def _backup(settings: Settings, target: Path) -> int:
+    from sendbot.store.sqlite import SqliteStore
+
+    if not settings.db_path.exists():
+        print(f"there is no database at {settings.db_path} (set SENDBOT_DB to the bot's database)", file=sys.stderr)
+        return 2
+    if target.exists():
+        print(f"{target} exists already; choose a new file name", file=sys.stderr)
+        return 2
+    store = SqliteStore(settings.db_path)
+    try:
+        store.backup(target)
+    finally:
+        store.close()
+    print(f"Backed up {settings.db_path} to {target}.")
     return 0
 
 

@@ -5,16 +5,24 @@ keyboards, edits, toasts and documents. Every piece of text is HTML-escaped here
 replies are split under Telegram's 4096-character limit, and errors get a kind answer.
 Nothing a parent typed is ever logged.
 
-Reminders are delivered by a repeating JobQueue job that asks the core for those due by the
-clock and deletes each once sent. The database is their only record, so a restart loses
-none: the new process's job finds them there. The "My case" watch is a job of its own
-(`send_case_watch`), and a PDF goes to the case's letter reader (`on_pdf`): both are added by
-`add_case_handlers`."""
+Updates come in through `intake.DurableQueue` (kept before they are confirmed, handled once,
+in order per chat, chats concurrently); the conversation runs in a worker thread so the
+database never blocks the event loop. Every call to Telegram goes through PTB's
+`AIORateLimiter`, which waits out flood limits (429 RetryAfter) instead of dropping replies.
+Only private chats are served: a group gets one polite line and nothing is stored.
+
+Reminders are delivered by a repeating JobQueue job: each due reminder is claimed, sent and
+then deleted (`reminder_job`), so a crash or a time-out neither loses nor silently doubles
+one. A daily job erases chats inactive for the retention period. The "My case" watch is a job
+of its own (`send_case_watch`), and a PDF goes to the case's letter reader (`on_pdf`): both are
+added by `add_case_handlers`."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
+from datetime import timedelta
 from typing import Any
 
 from telegram import (
@@ -26,8 +34,9 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
@@ -37,12 +46,19 @@ from telegram.ext import (
     filters,
 )
 
+from sendbot.channels.intake import DurableQueue, Replay
+from sendbot.channels.outbox import decode_replies, encode_replies
+from sendbot.channels.reminder_job import reminder_text
 from sendbot.channels.terminal import TERMINAL_CHAT_ID
 from sendbot.clock import LONDON, Clock
 from sendbot.config import Settings
+from sendbot.conversation.actions import MAX_CALLBACK_BYTES
 from sendbot.conversation.dialogue import Conversation
 from sendbot.conversation.replies import ButtonIn, Incoming, Reply, TextIn
 from sendbot.knowledge.model import DEFAULT_LANG
+from sendbot.store.base import PendingUpdate
+from sendbot.store.errors import is_storage_failure
+from sendbot.store.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +66,15 @@ MAX_MESSAGE_CHARS = 4096
 SAFE_CHUNK_CHARS = 3500  # leaves room for escaping and the bold title
 CONVERSATION_KEY = "conversation"
 CLOCK_KEY = "clock"
+QUEUE_KEY = "intake"
+RETENTION_KEY = "retention"
+# Only what the handlers use: no edited messages, channel posts, polls or member changes.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+RATE_LIMIT_RETRIES = 5  # RetryAfter waits per call before giving up (Telegram says how long)
+GROUP_MESSAGES_PER_MINUTE = 20  # Telegram's limit per group
+SHUTDOWN_GRACE_SECONDS = 10.0  # updates still being handled at stop; the rest wait in the inbox
+PURGE_INTERVAL = timedelta(days=1)
+PURGE_FIRST = timedelta(seconds=1)  # soon after start-up, then daily
 
 # PTB's Application with its default context types.
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -104,6 +129,15 @@ def render_html(reply: Reply) -> list[str]:
     return chunks
 
 
+def render_plain(reply: Reply) -> list[str]:
+    """The reply as plain message texts, chunk for chunk as `render_html` splits it: for
+    when Telegram cannot read our formatting."""
+    chunks = split_text(reply.text)
+    if reply.title:
+        chunks[0] = f"{reply.title}\n\n{chunks[0]}"
+    return chunks
+
+
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
@@ -120,17 +154,36 @@ def _conversation(context: ContextTypes.DEFAULT_TYPE) -> Conversation:
     return conversation
 
 
+def _is_parse_error(error: BadRequest) -> bool:
+    return "parse" in error.message.lower() or "entit" in error.message.lower()
+
+
 async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
     chunks = render_html(reply)
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
-        await context.bot.send_message(
-            chat_id,
-            chunk,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(reply) if last else None,
-            disable_web_page_preview=True,
-        )
+        try:
+            await context.bot.send_message(
+                chat_id,
+                chunk,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply) if last else None,
+                disable_web_page_preview=True,
+            )
+        except BadRequest as error:
+            if not _is_parse_error(error):
+                raise
+            # Telegram could not read our formatting: the words matter more than the bold.
+            log.warning("Telegram refused the formatting of a reply; sending it as plain text")
+            rest = render_plain(reply)[i:]  # the same chunks as the HTML, from the one refused
+            for j, text in enumerate(rest):
+                await context.bot.send_message(
+                    chat_id,
+                    text,
+                    reply_markup=keyboard(reply) if j == len(rest) - 1 else None,
+                    disable_web_page_preview=True,
+                )
+            break
     if reply.document is not None:
         await context.bot.send_document(chat_id, InputFile(reply.document.content, filename=reply.document.filename))
 
@@ -159,7 +212,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if message is None or chat is None or message.text is None:
         return
-    await _deliver(context, chat.id, TextIn(message.text, _lang(update)))
+    await _deliver(context, update, chat.id, TextIn(message.text, _lang(update)))
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -167,8 +220,37 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    for reply in _conversation(context).not_text(chat.id):
-        await _send(context, chat.id, reply)
+    replies = await asyncio.to_thread(_conversation(context).not_text, chat.id)
+    await _answer(context, update, chat.id, replies)
+
+
+async def on_not_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group or supergroup: one polite line, nothing stored (a member's /forget must not
+    wipe a group, and a group's messages are not ours to keep)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    _ = _conversation(context).i18n.translator(_lang(update)).gettext
+    await context.bot.send_message(
+        chat.id, _("Sorry, I only talk in private chats. Please message me directly to ask your question.")
+    )
+
+
+def valid_callback_data(data: str | None) -> str | None:
+    """Callback data as the bot sends it (printable, within Telegram's 64 bytes), or None
+    for anything forged or damaged, which is refused before it is parsed."""
+    if not data or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES or not data.isprintable():
+        return None
+    return data
+
+
+async def _acknowledge(query: Any, text: str | None) -> None:
+    """Stop the button's spinner; an acknowledgement that comes too late (the query expired)
+    does not undo what the button did."""
+    try:
+        await query.answer(text)
+    except BadRequest:
+        log.info("a button press could not be acknowledged (expired)")
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -176,50 +258,151 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if query is None or chat is None:
         return
-    replies = _conversation(context).handle(chat.id, ButtonIn(query.data or "", _lang(update)))
+    if chat.type != chat.PRIVATE:
+        await _acknowledge(query, None)
+        return
+    data = valid_callback_data(query.data)
+    try:
+        replies = await asyncio.to_thread(_conversation(context).handle, chat.id, ButtonIn(data or "", _lang(update)))
+    except BaseException:
+        await _acknowledge(query, None)  # the spinner stops whatever went wrong
+        raise
     notices = [r for r in replies if r.kind == "notice"]
-    await query.answer(notices[0].text if notices else None)
-    message = query.message if isinstance(query.message, Message) else None
-    for reply in replies:
+    await _acknowledge(query, notices[0].text if notices else None)
+    await _answer(context, update, chat.id, replies)
+
+
+async def _deliver(context: ContextTypes.DEFAULT_TYPE, update: Update, chat_id: int, incoming: Incoming) -> None:
+    replies = await asyncio.to_thread(_conversation(context).handle, chat_id, incoming)
+    await _answer(context, update, chat_id, replies)
+
+
+def _inbox(context: ContextTypes.DEFAULT_TYPE) -> SqliteStore:
+    store = _conversation(context).store
+    if not isinstance(store, SqliteStore):
+        raise TypeError("Telegram needs the SQLite store")
+    return store
+
+
+async def _answer(context: ContextTypes.DEFAULT_TYPE, update: Update, chat_id: int, replies: list[Reply]) -> None:
+    """Keep the replies with their update (see outbox.py), then send them."""
+    await asyncio.to_thread(_inbox(context).inbox_replies, update.update_id, encode_replies(replies))
+    await _send_replies(context, update, chat_id, replies, 0)
+
+
+async def _send_replies(
+    context: ContextTypes.DEFAULT_TYPE, update: Update, chat_id: int, replies: list[Reply], start: int
+) -> None:
+    """Send ``replies`` from the ``start``-th, counting each in the inbox once sent (the
+    last is counted by the update being marked handled). Notices were the button's toast."""
+    query = update.callback_query
+    message = query.message if query is not None and isinstance(query.message, Message) else None
+    for number, reply in enumerate(replies[start:], start + 1):
         if reply.kind == "edit" and message is not None:
             await _edit(context, message, reply)
         elif reply.kind != "notice":
-            await _send(context, chat.id, reply)
+            await _send(context, chat_id, reply)
+        if number < len(replies):
+            await asyncio.to_thread(_inbox(context).inbox_sent, update.update_id, number)
 
 
-async def _deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int, incoming: Incoming) -> None:
-    for reply in _conversation(context).handle(chat_id, incoming):
-        await _send(context, chat_id, reply)
+def replayer(application: App) -> Replay:
+    """What the intake calls for an update whose replies were worked out before a crash:
+    send those not yet sent, without handling the update again."""
+
+    async def replay(update: Update, kept: PendingUpdate) -> None:
+        chat = update.effective_chat
+        if chat is None or kept.replies is None:
+            return
+        try:
+            replies = decode_replies(kept.replies)
+        except ValueError:
+            log.error("the replies kept for an update cannot be read; they are not sent")
+            return
+        context: ContextTypes.DEFAULT_TYPE = ContextTypes.DEFAULT_TYPE(application)
+        await _send_replies(context, update, chat.id, replies, kept.sent)
+
+    return replay
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the failure without the update's content (it holds what the parent typed)."""
+    """Log the failure without the update's content (it holds what the parent typed). The
+    network failing (a time-out, a flood limit outlasting our retries) gets no "Sorry": it
+    would fail the same way, and Telegram may well have delivered the reply."""
     error = context.error
-    log.error("error handling an update: %s", type(error).__name__, exc_info=error)
+    if isinstance(error, (TimedOut, RetryAfter)) or (
+        isinstance(error, NetworkError) and not isinstance(error, BadRequest)  # BadRequest is one too
+    ):
+        log.warning("a reply could not be confirmed by Telegram: %s", type(error).__name__)
+        return
+    if error is not None and is_storage_failure(error):
+        log.error("the database failed while handling an update: %s", error)
+        _check_database(context)
+    else:
+        log.error("error handling an update: %s", type(error).__name__, exc_info=error)
     if isinstance(update, Update) and update.effective_chat is not None:
         chat_id = update.effective_chat.id
         try:
-            for reply in _conversation(context).sorry(chat_id):
+            replies = await asyncio.to_thread(_conversation(context).sorry, chat_id, _lang(update))
+            for reply in replies:
                 await _send(context, chat_id, reply)
-        except Exception:  # the error may be the network or the database itself
+        except Exception:  # the error may be the network itself
             log.warning("could not tell the user about an error")
 
 
+def _check_database(context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Log an error if the database file has vanished while running (SQLite would go on
+    writing to the deleted file, and everything would be lost at the next start)."""
+    store = _conversation(context).store
+    if isinstance(store, SqliteStore) and not store.path.exists():
+        log.error("the database file %s has been deleted while running: restart SENDbot to recreate it", store.path)
+        return False
+    return True
+
+
 async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The repeating job: send every reminder whose time has come, then delete it. A refusal
-    (the parent blocked the bot, the chat is gone) would repeat forever, so that reminder is
-    dropped; any other failure (network, flood control) leaves it for the next run."""
+    """The repeating job: claim each reminder whose time has come, send it, then delete it
+    (see `reminder_job`). A refusal (the parent blocked the bot, the chat is gone) would
+    repeat forever, so that reminder is dropped; a flood limit releases the claim for the
+    next run; a time-out keeps the claim, and the next run sends it again saying so."""
+    if not _check_database(context):
+        return
     conversation = _conversation(context)
+    store = conversation.store
     now = context.application.bot_data[CLOCK_KEY]()
-    for reminder, reply in conversation.due_reminders(now):
+    for reminder, _reply in await asyncio.to_thread(conversation.due_reminders, now):
+        if not reminder.claimed and not await asyncio.to_thread(store.claim_reminder, reminder.id):
+            continue  # cancelled or taken meanwhile
+        state = await asyncio.to_thread(store.load_chat, reminder.chat_id)
+        text = reminder_text(reminder, now, conversation.i18n, state.lang)
         try:
-            await _send(context, reminder.chat_id, reply)
+            await _send(context, reminder.chat_id, Reply(text))
         except (BadRequest, Forbidden) as error:
             log.warning("dropping a reminder Telegram refused: %s", type(error).__name__)
-        except TelegramError as error:
-            log.warning("could not send a reminder (%s); trying again at the next check", type(error).__name__)
+        except RetryAfter:
+            log.warning("flood control: a reminder waits for the next check")
+            await asyncio.to_thread(store.release_reminder, reminder.id)
             continue
-        conversation.reminder_delivered(reminder)
+        except TelegramError as error:
+            log.warning("a reminder was not confirmed (%s); trying again at the next check", type(error).__name__)
+            continue
+        await asyncio.to_thread(conversation.reminder_delivered, reminder)
+
+
+async def purge_inactive(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The daily job: erase every chat not heard from for the retention period (a parent who
+    blocked the bot included), and forget the ids of long-handled updates."""
+    conversation = _conversation(context)
+    store = conversation.store
+    now = context.application.bot_data[CLOCK_KEY]()
+    retention: timedelta = context.application.bot_data[RETENTION_KEY]
+    chats = await asyncio.to_thread(store.inactive_chats, now - retention)
+    for chat_id in chats:
+        await asyncio.to_thread(store.forget, chat_id)
+    if isinstance(store, SqliteStore):
+        await asyncio.to_thread(store.inbox_prune)
+    if chats:
+        log.info("erased %d chat(s) inactive for %d days", len(chats), retention.days)
 
 
 CASE_WATCH_FROM_HOUR = 9  # ask at a civil hour in England, never in the night
@@ -283,6 +466,17 @@ async def _post_init(application: App) -> None:
     for lang in (None, *(code for code in conversation.i18n.languages if code != DEFAULT_LANG)):
         menu = conversation.command_menu(lang)
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in menu], language_code=lang)
+    menu = application.bot_data[CONVERSATION_KEY].command_menu(None)
+    await application.bot.set_my_commands([BotCommand(name, text) for name, text in menu])
+    queue = application.bot_data.get(QUEUE_KEY)
+    if isinstance(queue, DurableQueue):
+        await queue.resume()
+
+
+async def _post_stop(application: App) -> None:
+    queue = application.bot_data.get(QUEUE_KEY)
+    if isinstance(queue, DurableQueue):
+        await queue.drain(SHUTDOWN_GRACE_SECONDS)
 
 
 def build_application(conversation: Conversation, settings: Settings, clock: Clock | None = None) -> App:
@@ -291,24 +485,42 @@ def build_application(conversation: Conversation, settings: Settings, clock: Clo
     when reminders are due, so tests can move time on."""
     if not settings.token:
         raise ValueError("a Telegram token is needed")
+    store = conversation.store
+    if not isinstance(store, SqliteStore):
+        raise ValueError("Telegram needs the SQLite store: it keeps each update until it is answered")
+    queue = DurableQueue(store)
+    limiter: AIORateLimiter = AIORateLimiter(
+        overall_max_rate=settings.max_messages_per_second,
+        group_max_rate=GROUP_MESSAGES_PER_MINUTE,
+        max_retries=RATE_LIMIT_RETRIES,
+    )
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         Application.builder()
         .token(settings.token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
+        .update_queue(queue)
+        .rate_limiter(limiter)
         .post_init(_post_init)
+        .post_stop(_post_stop)
     )
     application = builder.build()
+    queue.attach(application, replayer(application))
     application.bot_data[CONVERSATION_KEY] = conversation
     application.bot_data[CLOCK_KEY] = clock or conversation.clock
+    application.bot_data[QUEUE_KEY] = queue
+    application.bot_data[RETENTION_KEY] = timedelta(days=settings.retention_days)
     if application.job_queue is None:
         raise RuntimeError("reminders need the job queue: install python-telegram-bot[job-queue]")
     application.job_queue.run_repeating(
         send_due_reminders, interval=settings.reminder_interval, first=0, name="reminders"
     )
-    application.add_handler(MessageHandler(filters.TEXT, on_text))
+    application.job_queue.run_repeating(purge_inactive, interval=PURGE_INTERVAL, first=PURGE_FIRST, name="retention")
+    new_messages = filters.UpdateType.MESSAGE
+    application.add_handler(MessageHandler(new_messages & ~filters.ChatType.PRIVATE, on_not_private))
+    application.add_handler(MessageHandler(new_messages & filters.TEXT, on_text))
     application.add_handler(CallbackQueryHandler(on_button))
-    application.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, on_other))
+    application.add_handler(MessageHandler(new_messages & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_other))
     application.add_error_handler(on_error)
     add_case_handlers(application, settings.reminder_interval)
     return application
@@ -330,7 +542,7 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
         "url_path": WEBHOOK_PATH,
         "webhook_url": settings.webhook_url,
         "secret_token": settings.webhook_secret,
-        "allowed_updates": Update.ALL_TYPES,
+        "allowed_updates": ALLOWED_UPDATES,
     }
 
 
@@ -340,4 +552,4 @@ def run_telegram(conversation: Conversation, settings: Settings) -> None:
     if settings.webhook_url:
         application.run_webhook(**webhook_options(settings))
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)

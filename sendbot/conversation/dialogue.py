@@ -24,6 +24,7 @@ from sendbot.conversation.presenter import N_, Presenter
 from sendbot.conversation.reminders import ReminderDialogue
 from sendbot.conversation.replies import Button, ButtonIn, Incoming, Kind, Reply, short_label
 from sendbot.deadlines import Timeline
+from sendbot.deadlines.dateparse import quote_input
 from sendbot.i18n import I18n
 from sendbot.knowledge.model import ENGLAND, Entry, KnowledgeBase
 from sendbot.reminders.model import Reminder
@@ -140,9 +141,14 @@ class Conversation:
         _ = self._(self.store.load_chat(chat_id))
         return [Reply(_("Sorry, I can only read typed messages. Please type your question in words, or type /help."))]
 
-    def sorry(self, chat_id: int) -> list[Reply]:
-        """What the parent is told when something failed on our side."""
-        _ = self._(self.store.load_chat(chat_id))
+    def sorry(self, chat_id: int, lang_hint: str | None = None) -> list[Reply]:
+        """What the parent is told when something failed on our side (the database too:
+        then in the language their app uses)."""
+        try:
+            state = self.store.load_chat(chat_id)
+        except Exception:  # the failure may be the store itself
+            state = ChatState(chat_id, self.i18n.pick(lang_hint))
+        _ = self._(state)
         return [
             Reply(
                 _(
@@ -166,7 +172,7 @@ class Conversation:
                 return [
                     Reply(
                         _("I don't know the command /{command}. Type /help to see what I can do.").format(
-                            command=command[:30]
+                            command=quote_input(command)
                         )
                     )
                 ]

@@ -55,12 +55,12 @@ class ReminderDialogue:
         now = self.clock()
         existing = {(r.due_at, r.text) for r in self.store.pending_reminders(state.chat_id)}
         wanted = [
-            (due.at, self._reminder_text(state, result, due.event, due.day, due.days_before))
+            (due.at, self._reminder_text(state, result, due.event, due.day, due.days_before), due.day)
             for due in reminders_for(result, now)
         ]
-        new = [(due, text) for due, text in wanted if (due, text) not in existing]
-        for due, text in new:
-            self.store.add_reminder(state.chat_id, due, text)
+        new = [(due, text, day) for due, text, day in wanted if (due, text) not in existing]
+        for due, text, day in new:
+            self.store.add_reminder(state.chat_id, due, text, day)
         if new:
             text = tr.ngettext(
                 "I'll send you {count} reminder at 9am, 7 days and 1 day before each date still ahead. "

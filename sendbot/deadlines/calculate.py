@@ -20,6 +20,7 @@ from sendbot.deadlines.dateparse import (
     format_day,
     parse_date,
     parse_date_ranges,
+    quote_input,
 )
 from sendbot.deadlines.dates import (
     DateRange,
@@ -127,14 +128,15 @@ def parse_input(spec: Input, text: str, today: date) -> InputValue | Ambiguous |
     if spec.kind == "year":
         return _parse_year(text, spec, today)
     if not answer.isdigit() or int(answer) > MAX_COUNT:
-        return InvalidDate(text, "unreadable", f"'{text.strip()}' is not a number of days")
+        return InvalidDate(text, "unreadable", f"'{quote_input(text)}' is not a number of days")
     return int(answer)
 
 
 def _parse_year(text: str, spec: Input, today: date) -> int | InvalidDate:
     years = re.findall(r"\b\d{4}\b", text)
-    if len(years) != 1:
-        return InvalidDate(text, "unreadable", f"'{text.strip()}' is not a year such as 2027")
+    # "31/02/2026" holds a year but is a (wrong) date: only the year, perhaps with a month name, will do
+    if len(years) != 1 or re.search(r"\d", text.replace(years[0], "")):
+        return InvalidDate(text, "unreadable", f"'{quote_input(text)}' is not a year such as 2027")
     year = int(years[0])
     if year < today.year - spec.max_years_ago:
         return InvalidDate(text, "too-early", f"{year} is too long ago")

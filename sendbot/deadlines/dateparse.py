@@ -34,6 +34,7 @@ WEEKDAYS = {
     for name in (calendar.day_name[number].lower(), calendar.day_abbr[number].lower())
 }
 
+
 def _fold(text: str) -> str:
     """Lower case without accents ("października" -> "pazdziernika"), Urdu and Gurmukhi
     digits as 0-9, so a date reads the same typed with or without a phone's diacritics."""
@@ -76,6 +77,9 @@ LOCAL_RELATIVE: dict[int, str] = {
 RELATIVE = {_fold(word): days for days, words in LOCAL_RELATIVE.items() for word in words.split()}
 # Words around a date that say nothing: "dnia 3 marca 2026 r.", "la 3 martie".
 FILLER = frozenset({"the", "of", "on", "r", "roku", "dnia", "dna", "la", "din", "ko", "کو"})
+MAX_ECHO_CHARS = 40  # of what the parent typed, repeated back in an error (8,000 would fill 4 messages)
+# Bidirectional controls can make an echoed text read backwards or hide part of a reply.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 TWO_DIGIT_YEAR_WINDOW = 20  # "25" is 2025; a year more than 20 years ahead means 19xx
 
 _NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})(?:\s*[/.\-\s]\s*(\d{2}|\d{4}))?$")
@@ -270,7 +274,7 @@ def parse_date(text: str, bounds: Bounds) -> DateResult:
                 return InvalidDate(text, "impossible", resolved)
             return _checked(text, resolved, weekday, bounds)
     return InvalidDate(
-        text, "unreadable", f"I could not read '{text.strip()}' as a date (try 3 March 2026 or 03/03/2026)"
+        text, "unreadable", f"I could not read '{quote_input(text)}' as a date (try 3 March 2026 or 03/03/2026)"
     )
 
 
@@ -298,3 +302,10 @@ def parse_date_ranges(text: str, bounds: Bounds) -> tuple[DateRange, ...] | Inva
     if not ranges:
         return InvalidDate(text, "unreadable", "no dates given")
     return tuple(ranges)
+
+
+def quote_input(text: str) -> str:
+    """What the parent typed, safe to repeat back: bidi controls removed, at most
+    MAX_ECHO_CHARS characters (then "…")."""
+    clean = " ".join(text.translate(BIDI_CONTROLS).split())
+    return clean if len(clean) <= MAX_ECHO_CHARS else clean[: MAX_ECHO_CHARS - 1] + "…"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sendbot._types import JSONValue
 from sendbot.clock import utc_text
@@ -12,12 +12,16 @@ from sendbot.clock import utc_text
 @dataclass(frozen=True)
 class Reminder:
     """A message to send at ``due_at`` (timezone-aware, UTC). ``text`` is built from
-    timeline labels and dates only, never from anything the parent typed."""
+    timeline labels and dates only, never from anything the parent typed. ``event_day`` is
+    the date it reminds of (None for reminders set before it was kept); ``claimed`` means a
+    send was started and may have reached the parent (a crash or a time-out came after)."""
 
     id: int
     chat_id: int
     due_at: datetime
     text: str
+    event_day: date | None = None
+    claimed: bool = False
 
     def to_json(self) -> dict[str, JSONValue]:
         return {"id": self.id, "chat_id": self.chat_id, "due_at": utc_text(self.due_at), "text": self.text}

@@ -3,7 +3,8 @@ these methods, so another database (or an in-memory one in tests) can stand in f
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Protocol
 
 from sendbot.reminders.model import Reminder
@@ -25,7 +26,11 @@ class Store(Protocol):
 
     def feedback_counts(self) -> dict[str, tuple[int, int]]: ...
 
-    def add_reminder(self, chat_id: int, due_at: datetime, text: str) -> int: ...
+    def add_reminder(self, chat_id: int, due_at: datetime, text: str, event_day: date | None = None) -> int: ...
+
+    def claim_reminder(self, reminder_id: int) -> bool: ...
+
+    def release_reminder(self, reminder_id: int) -> None: ...
 
     def pending_reminders(self, chat_id: int | None = None) -> list[Reminder]: ...
 
@@ -33,4 +38,35 @@ class Store(Protocol):
 
     def cancel_reminders(self, chat_id: int, reminder_id: int | None = None) -> int: ...
 
+    def inactive_chats(self, before: datetime) -> list[int]: ...
+
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class PendingUpdate:
+    """An update kept but not handled: its JSON, the replies already worked out (None: not
+    yet) and how many of them were sent."""
+
+    update_id: int
+    body: str
+    replies: str | None = None
+    sent: int = 0
+
+
+class Inbox(Protocol):
+    """Updates kept from their arrival until they are answered (see SqliteStore)."""
+
+    def inbox_add(self, update_id: int, chat_id: int | None, body: str) -> bool: ...
+
+    def inbox_pending(self) -> list[PendingUpdate]: ...
+
+    def inbox_replies(self, update_id: int, replies: str) -> None: ...
+
+    def inbox_sent(self, update_id: int, count: int) -> None: ...
+
+    def inbox_next_offset(self) -> int: ...
+
+    def inbox_handled(self, update_id: int) -> None: ...
+
+    def inbox_prune(self) -> int: ...

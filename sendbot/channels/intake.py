@@ -1,0 +1,147 @@
+"""Durable intake: every update is written to the inbox before Telegram is told it arrived,
+and handled once, in order within its chat, concurrently across chats.
+
+PTB's Updater (polling or webhook) puts each update into the Application's `update_queue`
+and only then confirms it: in polling the next `getUpdates` offset moves past it, in webhook
+mode the HTTP request is answered 200. `DurableQueue` is that queue: its `put` writes the
+update to the inbox first (off the event loop), so a crash at any moment leaves every
+unanswered update either unconfirmed at Telegram (sent again) or in the inbox (handled at
+start-up). Updates are not handed to PTB's own fetcher: each chat gets a worker that runs
+`Application.process_update` on its updates one at a time, so one chat's messages stay in
+order while different chats are answered at the same time. The handlers keep the replies
+they worked out with the update and count them as they are sent (channels/outbox.py); once
+all are sent the update is marked handled. After a crash, an update whose replies were
+already worked out is not handled again: only its unsent replies are sent (``replay``). An
+update seen again (Telegram resending it) is skipped."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from sendbot.store.base import Inbox, PendingUpdate
+
+log = logging.getLogger(__name__)
+
+MAX_CONCURRENT_UPDATES = 64  # updates handled at once across all chats (threads do the work)
+NO_CHAT = 0  # the queue for updates without a chat (none are in allowed_updates today)
+
+App = Application[Any, Any, Any, Any, Any, Any]
+# Sends the replies of a kept update from the first not yet sent: (update, its inbox row).
+Replay = Callable[[Update, PendingUpdate], Awaitable[None]]
+
+
+def chat_of(update: Update) -> int | None:
+    chat = update.effective_chat
+    return chat.id if chat is not None else None
+
+
+@dataclass
+class _ChatLine:
+    """One chat's updates waiting their turn, and the worker handling them."""
+
+    waiting: deque[tuple[Update, PendingUpdate | None]] = field(default_factory=deque)
+    worker: asyncio.Task[None] | None = None
+
+
+class DurableQueue(asyncio.Queue[object]):
+    """The Application's update queue: stores, then dispatches per chat (see the module doc).
+    ``attach`` must be called with the Application (and the replay) before updates arrive."""
+
+    def __init__(self, inbox: Inbox, max_concurrent: int = MAX_CONCURRENT_UPDATES) -> None:
+        super().__init__()
+        self.inbox = inbox
+        self._app: App | None = None
+        self._replay: Replay | None = None
+        self._lines: dict[int, _ChatLine] = {}
+        self._slots = asyncio.Semaphore(max_concurrent)
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def attach(self, application: App, replay: Replay) -> None:
+        self._app = application
+        self._replay = replay
+
+    async def put(self, item: object) -> None:
+        """Keep an update, then queue it for its chat; anything else (PTB's stop signal) goes
+        to PTB's fetcher as usual. Returns only once the update is on disk."""
+        if not isinstance(item, Update):
+            await super().put(item)
+            return
+        body = json.dumps(item.to_dict(), ensure_ascii=False)
+        try:
+            new = await asyncio.to_thread(self.inbox.inbox_add, item.update_id, chat_of(item), body)
+        except Exception as error:  # a failing database must not silence the bot
+            # Handled all the same: the parent is told something went wrong (the handlers
+            # fail on the database too) rather than hearing nothing while Telegram resends.
+            log.error("could not keep an update in the database (%s); handling it without", type(error).__name__)
+            new = True
+        if new:
+            self._dispatch(item, None)
+
+    async def resume(self) -> int:
+        """Queue the updates kept but not handled before the last stop or crash; how many."""
+        if self._app is None:
+            raise RuntimeError("DurableQueue.attach was not called")
+        pending = await asyncio.to_thread(self.inbox.inbox_pending)
+        for row in pending:
+            try:
+                update = Update.de_json(json.loads(row.body), self._app.bot)
+            except (ValueError, TypeError, KeyError):
+                log.error("update %d in the inbox cannot be read; dropping it", row.update_id)
+                await asyncio.to_thread(self.inbox.inbox_handled, row.update_id)
+                continue
+            self._dispatch(update, row if row.replies is not None else None)
+        if pending:
+            log.info("handling %d update(s) kept from before the restart", len(pending))
+        return len(pending)
+
+    def _dispatch(self, update: Update, kept: PendingUpdate | None) -> None:
+        key = chat_of(update) or NO_CHAT
+        line = self._lines.setdefault(key, _ChatLine())
+        line.waiting.append((update, kept))
+        if line.worker is None:
+            self._idle.clear()
+            line.worker = asyncio.create_task(self._work(key, line), name=f"chat-worker-{len(self._lines)}")
+
+    async def _work(self, key: int, line: _ChatLine) -> None:
+        app, replay = self._app, self._replay
+        if app is None or replay is None:
+            raise RuntimeError("DurableQueue.attach was not called")
+        try:
+            while line.waiting:
+                update, kept = line.waiting.popleft()
+                async with self._slots:
+                    try:
+                        if kept is None:
+                            await app.process_update(update)  # errors go to the error handler
+                        else:
+                            await replay(update, kept)
+                    except Exception:
+                        log.exception("an update could not be handled")
+                try:
+                    await asyncio.to_thread(self.inbox.inbox_handled, update.update_id)
+                except Exception as error:  # the chat's next updates still go on
+                    log.error("could not mark an update handled (%s)", type(error).__name__)
+        finally:
+            line.worker = None
+            if not line.waiting:
+                self._lines.pop(key, None)
+            if not self._lines:
+                self._idle.set()
+
+    async def drain(self, timeout: float) -> None:
+        """Wait (up to ``timeout`` seconds) for the updates being handled, at shutdown; any
+        left stay in the inbox for the next start."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except asyncio.TimeoutError:  # not the builtin TimeoutError before Python 3.11
+            log.warning("stopping with updates still being handled; they are kept for the next start")
