@@ -114,10 +114,12 @@ def test_question_gets_an_answer_with_sources_and_buttons(conv: Conversation) ->
     assert reply.kind == "message"
     assert reply.title == "How to ask for an EHC needs assessment"
     assert "You can ask the council (local authority) yourself." in reply.text
-    assert "Where this comes from:" in reply.text
-    assert "Children and Families Act 2014, section 36(1)" in reply.text
-    assert "https://www.legislation.gov.uk/ukpga/2014/6/section/36" in reply.text
-    assert "22 November 2026" in reply.text
+    assert reply.foot is not None and reply.foot.heading == "Sources:"
+    [source] = reply.foot.links
+    assert source.label == "Children and Families Act 2014, s36(1)"  # the Act named, section short
+    assert source.url == "https://www.legislation.gov.uk/ukpga/2014/6/section/36"
+    assert "http" not in reply.text  # links live in the foot, never bare in the text
+    assert "Last checked November 2026." in reply.text
     assert "6 weeks" not in reply.text  # the detail waits behind "More detail"
     assert [(b.label, b.data) for b in buttons([reply])] == [
         ("More detail", "more:ehc-request-how"),
@@ -153,14 +155,16 @@ def test_vague_question_gets_suggestions_and_none_of_these(conv: Conversation) -
     assert set(data[:-1]) <= {"answer:ehc-refused-assessment", "answer:ehc-request-how"}
     [fallback] = press(conv, "none")
     assert FALLBACK in fallback.text
-    assert "SOS!SEN" in fallback.text
+    assert [card.name for card in fallback.cards][-1].startswith("SOS!SEN")
 
 
 def test_off_topic_gets_the_fallback_with_local_helplines_first(conv: Conversation) -> None:
     press(conv, "area:derby")
     [reply] = say(conv, "what is the capital of France")
     assert FALLBACK in reply.text
-    assert reply.text.index("Derby SENDIASS") < reply.text.index("SOS!SEN")
+    names = [card.name for card in reply.cards]
+    assert len(names) == 2  # the chat's area first, then one national helpline: not a wall of contacts
+    assert names[0].startswith("Derby") and names[1].startswith("SOS!SEN")
     assert reply.buttons == ()
 
 
@@ -331,12 +335,16 @@ def test_help_command(conv: Conversation, command: str) -> None:
 
 def test_contacts_command_lists_local_then_national(conv: Conversation) -> None:
     [before] = say(conv, "/contacts")
-    assert "Derby SENDIASS" not in before.text
-    assert "SOS!SEN" in before.text
+    assert all(not card.name.startswith("Derby") for card in before.cards)
+    assert any(card.name.startswith("SOS!SEN") for card in before.cards)
     press(conv, "area:derby")
-    [after] = say(conv, "/contacts")
-    assert after.text.index("Derby SENDIASS") < after.text.index("SOS!SEN")
-    assert "0300 302 3731" in after.text
+    [after] = say(conv, "/contacts")  # the chat's area first, the rest a page at a time
+    assert "Derby SENDIASS" in [card.name for card in after.cards]
+    assert "contacts:national" in data_of([after])
+    [national] = press(conv, "contacts:national")
+    assert national.kind == "edit"
+    assert any(card.name == "SOS!SEN" and card.phone == "0300 302 3731" for card in national.cards)
+    assert "contacts:derby" in data_of([national])
 
 
 def test_language_command_and_button(conv: Conversation) -> None:

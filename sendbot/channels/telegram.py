@@ -37,7 +37,7 @@ from telegram.ext import (
 from sendbot.clock import Clock
 from sendbot.config import Settings
 from sendbot.conversation.dialogue import Conversation
-from sendbot.conversation.replies import ButtonIn, Incoming, Reply, TextIn
+from sendbot.conversation.replies import ButtonIn, Card, Foot, Incoming, Link, Reply, TextIn
 
 log = logging.getLogger(__name__)
 
@@ -90,12 +90,47 @@ def _pieces(text: str, limit: int) -> list[str]:
     return pieces
 
 
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def link_html(link: Link) -> str:
+    """A named link; a citation with no page is just its name."""
+    return f'<a href="{html.escape(link.url)}">{_esc(link.label)}</a>' if link.url else _esc(link.label)
+
+
+def card_html(card: Card) -> str:
+    """A contact card: bold name, what they do, the number (Telegram makes it tappable), links."""
+    lines = [f"<b>{_esc(card.name)}</b> – {_esc(card.what)}"]
+    if card.phone:
+        lines.append(f"📞 {_esc(card.phone)}")
+    if card.links:
+        lines.append(" · ".join(link_html(link) for link in card.links))
+    if card.hours:
+        lines.append(f"<i>{_esc(card.hours)}</i>")
+    return "\n".join(lines)
+
+
+def foot_html(foot: Foot) -> str:
+    """The sources at the foot, in a quoted block that opens on a tap (smaller, out of the way)."""
+    links = "\n".join(link_html(link) for link in foot.links)
+    body = f"<i>{_esc(foot.heading)}</i>" + (f"\n{links}" if links else "")
+    return f"<blockquote expandable>{body}</blockquote>" if links else body
+
+
 def render_html(reply: Reply) -> list[str]:
-    """The reply as escaped HTML message texts, each under Telegram's limit (the title is
-    short: SAFE_CHUNK_CHARS leaves room for it)."""
-    chunks = [html.escape(chunk, quote=False) for chunk in split_text(reply.text)]
+    """The reply as HTML message texts, each under Telegram's limit (the title is short:
+    SAFE_CHUNK_CHARS leaves room for it); cards and the foot follow the text, in a message
+    of their own when they would not fit."""
+    chunks = [_esc(chunk) for chunk in split_text(reply.text)]
     if reply.title:
-        chunks[0] = f"<b>{html.escape(reply.title, quote=False)}</b>\n\n{chunks[0]}"
+        chunks[0] = f"<b>{_esc(reply.title)}</b>\n\n{chunks[0]}"
+    extra = [card_html(card) for card in reply.cards] + ([foot_html(reply.foot)] if reply.foot else [])
+    for block in extra:
+        if len(chunks[-1]) + len(block) + 2 > MAX_MESSAGE_CHARS:
+            chunks.append(block)
+        else:
+            chunks[-1] = f"{chunks[-1]}\n\n{block}" if chunks[-1] else block
     return chunks
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from sendbot.conversation.dialogue import Conversation
-from sendbot.conversation.replies import Button, ButtonIn, Reply, TextIn
+from sendbot.conversation.replies import Button, ButtonIn, Reply, TextIn, plain_text
 
 TERMINAL_CHAT_ID = 0  # one local user; Telegram chat ids are never 0
 
@@ -23,7 +23,7 @@ def render(reply: Reply, first_number: int) -> tuple[str, list[Button]]:
     else:
         if reply.title:
             lines.append(reply.title.upper())
-        lines.append(reply.text)
+        lines.append(plain_text(reply))
     buttons = [button for row in reply.buttons for button in row]
     for offset, button in enumerate(buttons):
         lines.append(f"  [{first_number + offset}] {button.label}")

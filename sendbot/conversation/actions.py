@@ -32,6 +32,7 @@ class Action(str, Enum):
     CALENDAR_FILE = "ics"  # ics:<timeline id>
     REMIND = "remind"  # remind:<timeline id>
     CANCEL_REMINDER = "unremind"  # unremind:<reminder id>|all
+    CONTACTS = "contacts"  # one page of /contacts: contacts:<area id>|national
 
 
 # The codes of earlier versions, still on buttons in parents' chats.

@@ -10,6 +10,7 @@ their own that this dispatches to; button codes are `actions`'."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from sendbot.answering.decide import Decider, Decision
@@ -23,7 +24,7 @@ from sendbot.conversation.reminders import ReminderDialogue
 from sendbot.conversation.replies import Button, ButtonIn, Incoming, Kind, Reply, short_label
 from sendbot.deadlines import Timeline
 from sendbot.i18n import I18n
-from sendbot.knowledge.model import ENGLAND, Entry, KnowledgeBase
+from sendbot.knowledge.model import ENGLAND, NATIONAL, Entry, KnowledgeBase
 from sendbot.reminders.model import Reminder
 from sendbot.store.base import Store
 from sendbot.store.state import ChatState
@@ -88,6 +89,7 @@ class Conversation:
             Action.AREA: self._btn_area,
             Action.LANGUAGE: self._btn_language,
             Action.NONE_OF_THESE: self._btn_none,
+            Action.CONTACTS: self._btn_contacts,
         }
         self._buttons = dispatch_table(own, self.calculator.buttons, self.reminders.buttons)
 
@@ -199,24 +201,26 @@ class Conversation:
         """The reply to a decision (leaving out any safety entry, which the caller shows first);
         ``offers`` (e.g. "Work out my dates") go first on an answer."""
         _ = self._(state)
-        lang = state.lang or "en"
         if decision.kind == "answer" and decision.entry is not None:
-            return [self._entry_reply(decision.entry, state, with_more=False, offers=offers)]
+            also = [c.entry_id for c in decision.match.also if c.entry_id != decision.entry.id]
+            reply = self._entry_reply(decision.entry, state, with_more=False, offers=offers)
+            if also:  # other topics the story raises, before the feedback row
+                extra = self._entry_buttons(state, also, _("You also asked about: {title}"))
+                reply = replace(reply, buttons=reply.buttons[:-1] + extra + reply.buttons[-1:])
+            return [reply]
         if decision.kind == "suggest":
-            buttons = (
-                *(
-                    (
-                        Button(
-                            short_label(self.kb.entries[c.entry_id].title.get_text(lang)),
-                            action(Action.ANSWER, c.entry_id),
-                        ),
-                    )
-                    for c in decision.candidates
-                ),
-                (Button(_("None of these"), action(Action.NONE_OF_THESE)),),
-            )
-            return [Reply(self.presenter.suggest_intro(state.lang), buttons=buttons)]
-        return [Reply(self.presenter.fallback_text(state.area, state.lang, decision.out_of_scope))]
+            menu = decision.match.menu
+            rows = self._entry_buttons(state, [c.entry_id for c in decision.candidates])
+            if not menu:
+                rows += ((Button(_("None of these"), action(Action.NONE_OF_THESE)),),)
+            return [Reply(self.presenter.suggest_intro(state.lang, menu=menu), buttons=rows)]
+        return [self.presenter.fallback_reply(state.area, state.lang, decision.out_of_scope, decision.question)]
+
+    def _entry_buttons(self, state: ChatState, ids: list[str], label: str = "{title}") -> tuple[tuple[Button], ...]:
+        """One button per entry, each opening it; ``label`` words the button around the title."""
+        lang = state.lang or "en"
+        titles = {i: self.kb.entries[i].title.get_text(lang) for i in ids if i in self.kb.entries}
+        return tuple((Button(short_label(label.format(title=t)), action(Action.ANSWER, i)),) for i, t in titles.items())
 
     def _entry_reply(
         self,
@@ -240,8 +244,8 @@ class Conversation:
                 Button(_("👎 Not helpful"), action(Action.FEEDBACK, entry.id, "0")),
             )
         )
-        text = self.presenter.answer_text(entry, lang, with_more=with_more) + "\n\n" + _("Was this helpful?")
-        return Reply(text, title=entry.title.get_text(lang), buttons=tuple(rows), kind=kind)
+        text, foot = self.presenter.answer_parts(entry, lang, with_more=with_more)
+        return Reply(text, title=entry.title.get_text(lang), buttons=tuple(rows), kind=kind, foot=foot)
 
     # --- commands ------------------------------------------------------------------------
 
@@ -275,19 +279,38 @@ class Conversation:
             "• When should the annual review happen?"
         )
         commands = "\n".join(f"/{name} – {text}" for name, text in self.command_menu(state.lang))
-        return [Reply(examples + "\n\n" + _("Commands:") + "\n" + commands)]
+        topics = _("Or pick one of the main topics:")
+        text = examples + "\n\n" + _("Commands:") + "\n" + commands + "\n\n" + topics
+        return [Reply(text, buttons=self._entry_buttons(state, list(self.kb.menu)))]
 
     def _cmd_contacts(self, state: ChatState, _args: str) -> list[Reply]:
+        return [self._contacts_page(state, state.area if state.area in self.kb.areas else NATIONAL)]
+
+    def _contacts_page(self, state: ChatState, group: str, kind: Kind = "message") -> Reply:
+        """The contacts of one area (or the national ones) as cards, with a button for each
+        other group: the whole list by area, a page at a time, instead of one long wall."""
         _ = self._(state)
-        lang = state.lang
-        if state.area in self.kb.areas:
-            heading = _("Contacts for {area}, then national ones:").format(
-                area=self.kb.areas[state.area].name.get_text(lang or "en")
-            )
+        lang = state.lang or "en"
+        if group in self.kb.areas:
+            heading = _("Contacts for {area}:").format(area=self.kb.areas[group].name.get_text(lang))
         else:
-            heading = _("National contacts. Choose your area with /area to see local ones first.")
-        contacts = self.kb.contacts_for(state.area)
-        return [Reply(heading + "\n\n" + "\n\n".join(self.presenter.contact_text(c, lang) for c in contacts))]
+            heading = _("National contacts, for anywhere in England:")
+            if state.area not in self.kb.areas:
+                heading += " " + _("Choose your area with /area to see local ones first.")
+        contacts = [c for c in self.kb.contacts if c.area == group]
+        groups = [(a.id, a.name.get_text(lang)) for a in self.kb.areas.values()] + [(NATIONAL, _("National"))]
+        rows = tuple(
+            (Button(_("Contacts: {group}").format(group=name), action(Action.CONTACTS, gid)),)
+            for gid, name in groups
+            if gid != group
+        )
+        cards = tuple(self.presenter.card(c, state.lang) for c in contacts)
+        return Reply(heading, buttons=rows, cards=cards, kind=kind)
+
+    def _btn_contacts(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        if not args or (args[0] not in self.kb.areas and args[0] != NATIONAL):
+            return None
+        return [self._contacts_page(state, args[0], kind="edit")]
 
     def _cmd_privacy(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
@@ -401,4 +424,4 @@ class Conversation:
         ]
 
     def _btn_none(self, state: ChatState, _args: list[str]) -> list[Reply]:
-        return [Reply(self.presenter.fallback_text(state.area, state.lang))]
+        return [self.presenter.fallback_reply(state.area, state.lang)]
