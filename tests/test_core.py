@@ -114,15 +114,17 @@ def test_question_gets_an_answer_with_sources_and_buttons(conv: Conversation) ->
     assert reply.kind == "message"
     assert reply.title == "How to ask for an EHC needs assessment"
     assert "You can ask the council (local authority) yourself." in reply.text
-    assert reply.foot is not None and reply.foot.heading == "Sources:"
-    [source] = reply.foot.links
+    assert reply.foot is None  # the sources wait behind "More detail and sources"
+    assert "Last checked November 2026." in reply.text
+    [more] = press(conv, "more:ehc-request-how")
+    assert more.foot is not None and more.foot.heading == "Sources:"
+    [source] = more.foot.links
     assert source.label == "Children and Families Act 2014, s36(1)"  # the Act named, section short
     assert source.url == "https://www.legislation.gov.uk/ukpga/2014/6/section/36"
-    assert "http" not in reply.text  # links live in the foot, never bare in the text
-    assert "Last checked November 2026." in reply.text
+    assert "http" not in reply.text + more.text  # links live in the foot, never bare in the text
     assert "6 weeks" not in reply.text  # the detail waits behind "More detail"
     assert [(b.label, b.data) for b in buttons([reply])] == [
-        ("More detail", "more:ehc-request-how"),
+        ("More detail and sources", "more:ehc-request-how"),
         ("The council refused to assess", "answer:ehc-refused-assessment"),
         ("👍 Helpful", "helpful:ehc-request-how:1"),
         ("👎 Not helpful", "helpful:ehc-request-how:0"),
@@ -144,7 +146,7 @@ def test_related_button_answers_the_related_entry(conv: Conversation) -> None:
     [reply] = press(conv, "answer:ehc-refused-assessment")
     assert reply.title == "The council refused to assess"
     assert "SEND Tribunal" in reply.text
-    assert "more:ehc-refused-assessment" not in data_of([reply])  # it has no "more"
+    assert ("Sources", "more:ehc-refused-assessment") in [(b.label, b.data) for b in buttons([reply])]  # no detail
 
 
 def test_vague_question_gets_suggestions_and_none_of_these(conv: Conversation) -> None:

@@ -45,7 +45,7 @@ async def test_question_gets_answer_with_buttons(running: tuple[FakeBotAPI, Appl
     assert call.params["chat_id"] == CHAT
     assert call.params["parse_mode"] == "HTML"
     assert call.params["text"].startswith("<b>How to ask for an EHC needs assessment</b>")
-    assert '<a href="https://www.legislation.gov.uk/ukpga/2014/6/section/36">' in call.params["text"]
+    assert "Last checked November 2026" in call.params["text"]
     buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
     assert [b["callback_data"] for b in buttons] == [
         "more:ehc-request-how",
@@ -75,6 +75,7 @@ async def test_more_button_edits_the_message(running: tuple[FakeBotAPI, Applicat
     (edit,) = await api.wait_for("editMessageText")
     assert edit.params["message_id"] == 77
     assert "within 6 weeks" in edit.params["text"]
+    assert '<a href="https://www.legislation.gov.uk/ukpga/2014/6/section/36">' in edit.params["text"]
     await api.wait_for("answerCallbackQuery")
 
 

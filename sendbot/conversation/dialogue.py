@@ -234,8 +234,9 @@ class Conversation:
         _ = self._(state)
         lang = state.lang or "en"
         rows: list[tuple[Button, ...]] = [(offer,) for offer in offers]
-        if entry.more and not with_more:
-            rows.append((Button(_("More detail"), action(Action.MORE, entry.id)),))
+        if not with_more:  # the detail and the sources wait behind one button: the answer fits a screen
+            label = _("More detail and sources") if entry.more else _("Sources")
+            rows.append((Button(label, action(Action.MORE, entry.id)),))
         for rel in entry.related[:MAX_RELATED_BUTTONS]:
             rows.append((Button(short_label(self.kb.entries[rel].title.get_text(lang)), action(Action.ANSWER, rel)),))
         rows.append(
@@ -245,7 +246,8 @@ class Conversation:
             )
         )
         text, foot = self.presenter.answer_parts(entry, lang, with_more=with_more)
-        return Reply(text, title=entry.title.get_text(lang), buttons=tuple(rows), kind=kind, foot=foot)
+        shown = foot if with_more else None
+        return Reply(text, title=entry.title.get_text(lang), buttons=tuple(rows), kind=kind, foot=shown)
 
     # --- commands ------------------------------------------------------------------------
 
