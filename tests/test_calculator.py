@@ -15,6 +15,7 @@ from icalendar import Calendar
 from sendbot.channels.terminal import run_terminal
 from sendbot.clock import LONDON
 from sendbot.conversation.dialogue import Conversation
+from sendbot.conversation.presenter import source_link
 from sendbot.conversation.replies import Button, ButtonIn, Reply, TextIn
 from sendbot.deadlines import Timeline, calculate, check_entry_links, load_timelines
 from sendbot.i18n import I18n
@@ -101,7 +102,7 @@ def run_to_result(conv: Conversation, timeline: Timeline, first: str) -> tuple[l
 def test_deadlines_lists_every_timeline(conv: Conversation) -> None:
     [reply] = say(conv, "/deadlines")
     assert "Which process" in reply.text
-    assert data_of([reply]) == [f"timeline:{tid}" for tid in TIMELINES]
+    assert data_of([reply]) == [f"timeline:{tid}:here" for tid in TIMELINES]  # the list becomes the question
 
 
 def test_help_lists_the_calculator_commands(conv: Conversation) -> None:
@@ -122,8 +123,8 @@ def test_every_timeline_runs_to_a_result(conv: Conversation, timeline_id: str) -
     assert asked == [spec.name for spec in timeline.inputs]  # each is used by some step
     assert result.title == timeline.title
     assert "Here are your dates, worked out on 10 March 2026:" in result.text
-    assert "Source: " in result.text and "not legal advice" in result.text
-    assert data_of([result])[0] == f"ics:{timeline.id}"
+    assert result.foot is not None and result.foot.links and "not legal advice" in result.text
+    assert f"ics:{timeline.id}" in data_of([result])
     assert data_of([result])[-1] == "timeline"
     calc = conv.store.load_chat(CHAT).calc
     assert calc is not None and calc.timeline == timeline.id and calc.asking is None  # kept for the buttons
@@ -142,11 +143,23 @@ def test_the_result_lists_dates_passed_marks_sources_and_what_to_do(conv: Conver
         assert event.date is not None
         line = f"• {event.date.day} {event.date:%B %Y} – {event.label}"
         assert line + (" (passed)" if event.passed else "") in result.text
-        assert f"Source: {event.source.cite}" in result.text
+        assert result.foot is not None and source_link(event.source) in result.foot.links
     first_passed = next(event for event in expected.dated_events if event.passed)
     assert result.text.count("If a date is missed:") == 1
     assert f"If a date is missed: {first_passed.if_missed}" in result.text
     assert "⏰ Remind me" in [b.label for b in buttons([result])]
+
+
+def test_notes_are_whole_and_the_full_notes_open_in_place(conv: Conversation) -> None:
+    press(conv, "timeline:ehc-assessment")
+    say(conv, "2 February 2026")
+    [result] = press(conv, "skip:draft_sent")
+    assert result.kind == "edit"  # the question became the result
+    assert "…" not in result.text  # no note is cut mid-sentence
+    assert "More dates need more answers" not in result.text
+    [full] = press(conv, "notes:ehc-assessment")
+    assert full.kind == "edit" and len(full.text) > len(result.text)
+    assert "notes:ehc-assessment" not in data_of([full])
 
 
 def test_the_opening_question_comes_with_the_summary_and_buttons(conv: Conversation) -> None:

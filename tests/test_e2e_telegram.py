@@ -87,12 +87,14 @@ async def test_feedback_is_counted_without_text(running: tuple[FakeBotAPI, Appli
     assert store.feedback_counts() == {"ehc-request-how": (1, 0)}
 
 
-async def test_stale_button_gets_a_kind_reply(running: tuple[FakeBotAPI, Application, Store]) -> None:
+async def test_stale_button_gets_a_toast_not_a_message(running: tuple[FakeBotAPI, Application, Store]) -> None:
     api, _, _ = running
     api.push_button(CHAT, "answer:an-entry-that-was-removed")
-    await api.wait_for("answerCallbackQuery")
+    (answered,) = await api.wait_for("answerCallbackQuery")
+    assert "older message" in answered.params["text"]
+    api.push_text(CHAT, "/privacy")  # a later round trip: nothing else was sent for the button
     (call,) = await api.wait_for("sendMessage")
-    assert "older message" in call.params["text"]
+    assert "What I keep" in call.params["text"]
 
 
 async def test_forget_deletes_every_row(running: tuple[FakeBotAPI, Application, Store]) -> None:

@@ -45,6 +45,7 @@ MAX_MESSAGE_CHARS = 4096
 SAFE_CHUNK_CHARS = 3500  # leaves room for escaping and the bold title
 CONVERSATION_KEY = "conversation"
 CLOCK_KEY = "clock"
+STEP_KEY = "live_step"  # chat_data: the message id of the flow step whose keyboard is live
 
 # PTB's Application with its default context types.
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -150,22 +151,26 @@ def _conversation(context: ContextTypes.DEFAULT_TYPE) -> Conversation:
     return conversation
 
 
-async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> int:
+    """Send a reply (in several messages if long); the id of the message carrying its keyboard."""
     chunks = render_html(reply)
+    message_id = 0
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
-        await context.bot.send_message(
+        sent = await context.bot.send_message(
             chat_id,
             chunk,
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard(reply) if last else None,
             disable_web_page_preview=True,
         )
+        message_id = sent.message_id
     if reply.document is not None:
         await context.bot.send_document(chat_id, InputFile(reply.document.content, filename=reply.document.filename))
+    return message_id
 
 
-async def _edit(context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Reply) -> None:
+async def _edit(context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Reply) -> int:
     """Replace the message a button was on; fall back to a new message if it cannot be edited."""
     chunks = render_html(reply)
     if len(chunks) == 1:
@@ -173,10 +178,39 @@ async def _edit(context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Rep
             await message.edit_text(
                 chunks[0], parse_mode=ParseMode.HTML, reply_markup=keyboard(reply), disable_web_page_preview=True
             )
-            return
+            return message.message_id
         except BadRequest:
             log.info("could not edit a message; sending a new one instead")
-    await _send(context, message.chat_id, reply)
+    return await _send(context, message.chat_id, reply)
+
+
+async def _show(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply], pressed: Message | None = None
+) -> None:
+    """Send or edit each reply (notices are the callback's toast). A flow keeps one live
+    keyboard: when a new step is sent, the previous step's keyboard is removed, so no dead
+    button stays on screen (the id is kept in memory: after a restart an old button gets the
+    "older message" toast instead)."""
+    live: int | None = context.chat_data.get(STEP_KEY) if context.chat_data is not None else None
+    for reply in replies:
+        if reply.kind == "notice":
+            continue
+        if reply.kind == "edit" and pressed is not None:
+            shown = await _edit(context, pressed, reply)
+        else:
+            shown = await _send(context, chat_id, reply)
+        if reply.step and context.chat_data is not None:
+            if live is not None and live != shown:
+                await _retire(context, chat_id, live)
+            live = context.chat_data[STEP_KEY] = shown
+
+
+async def _retire(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int) -> None:
+    """Remove a finished step's keyboard (it may be gone already: that is fine)."""
+    try:
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except BadRequest:
+        log.info("could not remove an old keyboard")
 
 
 def _lang(update: Update) -> str | None:
@@ -210,16 +244,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     notices = [r for r in replies if r.kind == "notice"]
     await query.answer(notices[0].text if notices else None)
     message = query.message if isinstance(query.message, Message) else None
-    for reply in replies:
-        if reply.kind == "edit" and message is not None:
-            await _edit(context, message, reply)
-        elif reply.kind != "notice":
-            await _send(context, chat.id, reply)
+    await _show(context, chat.id, replies, message)
 
 
 async def _deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int, incoming: Incoming) -> None:
-    for reply in _conversation(context).handle(chat_id, incoming):
-        await _send(context, chat_id, reply)
+    await _show(context, chat_id, _conversation(context).handle(chat_id, incoming))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

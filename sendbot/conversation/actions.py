@@ -32,6 +32,7 @@ class Action(str, Enum):
     CALENDAR_FILE = "ics"  # ics:<timeline id>
     REMIND = "remind"  # remind:<timeline id>
     CANCEL_REMINDER = "unremind"  # unremind:<reminder id>|all
+    NOTES = "notes"  # the deadline result again with every note whole: notes:<timeline id>
     CONTACTS = "contacts"  # one page of /contacts: contacts:<area id>|national
 
 

@@ -40,4 +40,4 @@ def month_grid(spec: Input, month: date, bounds: Bounds, i18n: I18n, lang: str |
         rows.append(tuple(nav))
     rows.append((Button(_("Cancel"), action(Action.CANCEL)),))
     text = spec.prompt + "\n\n" + _("Choose a day in {month}:").format(month=i18n.month(month, lang))
-    return Reply(text, buttons=tuple(rows), kind="edit")
+    return Reply(text, buttons=tuple(rows), kind="edit", step=True)

@@ -360,15 +360,9 @@ class Conversation:
         return replies if replies is not None else self._stale(state)
 
     def _stale(self, state: ChatState) -> list[Reply]:
+        """A short toast, not a new message: the chat is not cluttered by an old button."""
         _ = self._(state)
-        return [
-            Reply(
-                _(
-                    "Sorry, that button is from an older message and no longer works. "
-                    "Please ask your question again, or type /help."
-                )
-            )
-        ]
+        return [Reply(_("That button is from an older message and no longer works."), kind="notice")]
 
     def _entry(self, args: list[str]) -> Entry | None:
         return self.kb.entries.get(args[0]) if args else None

@@ -5,7 +5,7 @@ over Telegram's 64 bytes whatever built it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sendbot.conversation.actions import MAX_CALLBACK_BYTES
@@ -77,6 +77,7 @@ class Reply:
     kind: Kind = "message"
     cards: tuple[Card, ...] = field(default=())
     foot: Foot | None = None
+    step: bool = False  # a step of a flow (a question, its result): the next step retires its keyboard
 
 
 @dataclass(frozen=True)
@@ -122,3 +123,12 @@ def plain_text(reply: Reply) -> str:
     if reply.foot is not None:
         parts.append(reply.foot.heading + "\n" + "\n".join(f"• {link.plain()}" for link in reply.foot.links))
     return "\n\n".join(parts)
+
+
+def in_place(replies: list[Reply]) -> list[Reply]:
+    """A flow's replies to a button on its own message: the first one replaces that message
+    (its keyboard with it), so the flow stays one message that changes as the parent answers."""
+    for i, reply in enumerate(replies):
+        if reply.kind == "message":
+            return [*replies[:i], replace(reply, kind="edit"), *replies[i + 1 :]]
+    return replies
