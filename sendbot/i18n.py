@@ -142,6 +142,11 @@ class I18n:
         return _format(value, "long", lang)
 
     @staticmethod
+    def weekday(value: Day, lang: str | None) -> str:
+        """A day of the week at its shortest, for a calendar's heading: 'Mo'."""
+        return _format(value, "EEEEEE", lang)
+
+    @staticmethod
     def month(value: Day, lang: str | None) -> str:
         """A month and year, for the calendar picker: 'March 2026'."""
         return _format(value, "LLLL y", lang)

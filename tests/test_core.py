@@ -214,9 +214,14 @@ def test_forget_deletes_every_row(conv: Conversation, store: Store, db_path: Pat
     press(conv, "area:derbyshire", chat_id=OTHER_CHAT)
     assert store.rows_about(CHAT) == 3
 
-    [reply] = say(conv, "/forget")
+    [ask] = say(conv, "/forget")
+    assert data_of([ask]) == ["forget:yes", "forget:no"]
+    assert store.rows_about(CHAT) == 3  # nothing is deleted until the parent confirms
+    [kept] = press(conv, "forget:no")
+    assert kept.kind == "edit" and kept.buttons == () and store.rows_about(CHAT) == 3
+    [reply] = press(conv, "forget:yes")
 
-    assert "deleted everything" in reply.text
+    assert reply.kind == "edit" and "deleted everything" in reply.text
     assert store.rows_about(CHAT) == 0
     assert store.feedback_counts() == {}
     assert store.pending_reminders(CHAT) == []

@@ -103,9 +103,15 @@ async def test_forget_deletes_every_row(running: tuple[FakeBotAPI, Application, 
     api.push_button(CHAT, "helpful:ehc-request-how:0")
     await api.wait_for("answerCallbackQuery", 2)
     assert store.rows_about(CHAT) >= 2
+    await api.wait_for("sendMessage")  # the area's thanks
     api.push_text(CHAT, "/forget")
-    calls = await api.wait_for("sendMessage", 2)
-    assert "deleted everything" in calls[-1].params["text"]
+    ask = (await api.wait_for("sendMessage", 2))[-1]
+    assert "cannot be undone" in ask.params["text"]
+    assert store.rows_about(CHAT) >= 2  # /forget alone deletes nothing: it needs the confirm button
+    api.push_button(CHAT, "forget:yes", message_id=601)
+    [done] = await api.wait_for("editMessageText")
+    assert done.params["message_id"] == 601 and "deleted everything" in done.params["text"]
+    assert not done.params.get("reply_markup")
     assert store.rows_about(CHAT) == 0
 
 

@@ -56,14 +56,14 @@ def test_start_greets_and_eof_says_goodbye(conv: Conversation, tmp_path: Path) -
 
 
 def test_question_number_out_of_range_and_forget(conv: Conversation, store: Store, tmp_path: Path) -> None:
-    code, out = run(conv, ["1", QUESTION, "1", "99", "0", "/forget"], tmp_path)
+    code, out = run(conv, ["1", QUESTION, "1", "99", "0", "/forget", "1"], tmp_path)
     assert code == 0
     # "1" after /start picked the first area
     assert "I'll show contacts for Derby City first." in out
     # the question was answered, with its buttons numbered
     assert "HOW TO ASK FOR AN EHC NEEDS ASSESSMENT" in out
     assert "You can ask the council (local authority) yourself." in out
-    assert "  [1] More detail" in out
+    assert "  [1] More detail and sources" in out
     assert "  [2] The council refused to assess" in out
     assert "  [3] 👍 Helpful" in out
     assert "  [4] 👎 Not helpful" in out

@@ -23,7 +23,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
@@ -223,6 +223,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if message is None or chat is None or message.text is None:
         return
+    await context.bot.send_chat_action(chat.id, ChatAction.TYPING)  # "typing..." while the answer is found
     await _deliver(context, chat.id, TextIn(message.text, _lang(update)))
 
 
@@ -282,8 +283,15 @@ async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _post_init(application: App) -> None:
-    menu = application.bot_data[CONVERSATION_KEY].command_menu(None)
+    conversation: Conversation = application.bot_data[CONVERSATION_KEY]
+    menu = conversation.command_menu(None)
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in menu])
+    log.info(
+        "SENDbot is up on Telegram as @%s: %d entries, %d deadline calculators",
+        application.bot.username,
+        len(conversation.kb.entries),
+        len(conversation.calculator.timelines),
+    )
 
 
 def build_application(conversation: Conversation, settings: Settings, clock: Clock | None = None) -> App:
@@ -338,6 +346,8 @@ def run_telegram(conversation: Conversation, settings: Settings) -> None:
     """Long polling by default; a webhook with a secret token when SENDBOT_WEBHOOK_URL is set."""
     application = build_application(conversation, settings)
     if settings.webhook_url:
+        log.info("starting SENDbot on Telegram in webhook mode, listening on port %d", settings.webhook_port)
         application.run_webhook(**webhook_options(settings))
     else:
+        log.info("starting SENDbot on Telegram in long-polling mode")
         application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -34,6 +34,8 @@ class Action(str, Enum):
     CANCEL_REMINDER = "unremind"  # unremind:<reminder id>|all
     NOTES = "notes"  # the deadline result again with every note whole: notes:<timeline id>
     CONTACTS = "contacts"  # one page of /contacts: contacts:<area id>|national
+    FORGET = "forget"  # /forget's confirmation: forget:yes|no
+    NOTHING = "nothing"  # a label-only button (a calendar's weekday heading, an empty day)
 
 
 # The codes of earlier versions, still on buttons in parents' chats.

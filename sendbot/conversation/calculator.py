@@ -63,11 +63,6 @@ class Open(NamedTuple):
     spec: Input
 
 
-def _first_sentence(note: str) -> str:
-    """The first sentence of a note, whole (never cut mid-sentence); the rest is under "Full notes"."""
-    return re.split(r"(?<=[.!?])\s+", note.strip(), maxsplit=1)[0]
-
-
 def _edits(handler: ButtonHandler) -> ButtonHandler:
     """A step's button: the next question (or the result) replaces the question it was on."""
 
@@ -162,7 +157,8 @@ class Calculator:
         if not self.timelines:
             return [Reply(_("Sorry, the deadline calculators are not available at the moment."))]
         rows = tuple(
-            (Button(short_label(t.title), action(Action.TIMELINE, t.id, HERE)),) for t in self.timelines.values()
+            (Button(short_label(t.title), action(Action.TIMELINE, t.id, HERE)),)
+            for t in sorted(self.timelines.values(), key=lambda t: (t.order, t.title))
         )
         return [Reply(_("I can work out the legal deadlines for you. Which process is it about?"), buttons=rows)]
 
@@ -350,13 +346,13 @@ class Calculator:
         when = self.i18n.date(event.date, state.lang) if event.date else _("No fixed date")
         marks = [_(mark) for mark in event_marks(event)]
         heading = f"• {when} – {event.label}" + "".join(f" ({mark})" for mark in marks)
-        return f"{heading}\n  {event.note if full else _first_sentence(event.note)}"
+        return f"{heading}\n  {event.note}" if full else heading
 
     def _result_reply(self, state: ChatState, result: Result, *, full: bool = False, kind: Kind = "message") -> Reply:
-        """Every date with its reason (the first sentence, or the whole note when ``full``); then
-        the dates that need an answer not given, each named with what would date it; what to do
-        if a date is missed, from the first date already passed (else the first date); the
-        sources as named links at the foot."""
+        """Every date at a glance, then the dates that need an answer not given, named. With
+        ``full`` (the "Why" button, in place): each date's whole note, what to do if a date is
+        missed (from the first date already passed, else the first date), and the sources as
+        named links at the foot. Nothing is ever cut mid-sentence."""
         _ = self._tr(state).gettext
         tid = result.timeline.id
         no_fixed_date = {step.id for step in result.timeline.steps if step.no_fixed_date}
@@ -364,25 +360,25 @@ class Calculator:
         unknown = [e for e in result.events if e not in known]
         today = self.i18n.date(result.today, state.lang)
         parts = [_("Here are your dates, worked out on {today}:").format(today=today)]
-        parts.append("\n\n".join(self._event_line(state, event, full) for event in known))
+        parts.append(("\n\n" if full else "\n").join(self._event_line(state, event, full) for event in known))
         if unknown:
-            lines = (f"• {e.label}: {e.note if full else _first_sentence(e.note)}" for e in unknown)
+            lines = (f"• {e.label}: {e.note}" if full else f"• {e.label}" for e in unknown)
             parts.append(_("Not dated yet (I need another answer for these):") + "\n" + "\n".join(lines))
         dated = result.dated_events
         missed = next((e for e in dated if e.passed), dated[0] if dated else None)
-        if missed is not None and missed.if_missed:
+        if full and missed is not None and missed.if_missed:
             parts.append(_("If a date is missed: {advice}").format(advice=missed.if_missed))
         parts.append(_("This is information, not legal advice: your local SENDIASS or IPSEA can check your case."))
         rows: list[tuple[Button, ...]] = []
-        if not full and any(_first_sentence(e.note) != e.note.strip() for e in result.events):
-            rows.append((Button(_("📖 Full notes"), action(Action.NOTES, tid)),))
+        if not full:
+            rows.append((Button(_("📖 Why these dates, and the sources"), action(Action.NOTES, tid)),))
         if dated:
             rows.append((Button(_("📅 Calendar file"), action(Action.CALENDAR_FILE, tid)),))
         if any(not event.passed for event in dated):
             rows.append((Button(_("⏰ Remind me"), action(Action.REMIND, tid)),))
         rows.append((Button(_("Start again"), action(Action.TIMELINE)),))
         sources = tuple(dict.fromkeys(source_link(e.source) for e in result.events))
-        foot = Foot(_("Sources:"), sources) if sources else None
+        foot = Foot(_("Sources:"), sources) if full and sources else None
         title = result.timeline.title
         return Reply("\n\n".join(parts), title=title, buttons=tuple(rows), kind=kind, foot=foot, step=True)
 
@@ -413,7 +409,8 @@ class Calculator:
         return [Reply(text, document=document)]
 
     def _btn_notes(self, state: ChatState, args: list[str]) -> list[Reply] | None:
-        """The result again, in place, with every note whole."""
+        """The result again, in place, with every note whole, what to do if a date is missed,
+        and the sources."""
         result = self._last_result(state, args)
         return [self._result_reply(state, result, full=True, kind="edit")] if result is not None else None
 

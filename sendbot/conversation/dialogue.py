@@ -31,6 +31,8 @@ from sendbot.store.state import ChatState
 
 MAX_INPUT_CHARS = 2000  # longer messages are read from both ends, where questions usually sit
 MAX_RELATED_BUTTONS = 3
+FORGET_YES, FORGET_NO = "yes", "no"
+DEADLINES_LINK = "deadlines"  # /start deadlines (a deep link) opens the calculator list
 
 
 # The Telegram command menu, in the order parents see it.
@@ -90,6 +92,8 @@ class Conversation:
             Action.LANGUAGE: self._btn_language,
             Action.NONE_OF_THESE: self._btn_none,
             Action.CONTACTS: self._btn_contacts,
+            Action.FORGET: self._btn_forget,
+            Action.NOTHING: self._btn_nothing,
         }
         self._buttons = dispatch_table(own, self.calculator.buttons, self.reminders.buttons)
 
@@ -219,7 +223,7 @@ class Conversation:
     def _entry_buttons(self, state: ChatState, ids: list[str], label: str = "{title}") -> tuple[tuple[Button], ...]:
         """One button per entry, each opening it; ``label`` words the button around the title."""
         lang = state.lang or "en"
-        titles = {i: self.kb.entries[i].title.get_text(lang) for i in ids if i in self.kb.entries}
+        titles = {i: self.kb.entries[i].button_title(lang) for i in ids if i in self.kb.entries}
         return tuple((Button(short_label(label.format(title=t)), action(Action.ANSWER, i)),) for i, t in titles.items())
 
     def _entry_reply(
@@ -238,7 +242,7 @@ class Conversation:
             label = _("More detail and sources") if entry.more else _("Sources")
             rows.append((Button(label, action(Action.MORE, entry.id)),))
         for rel in entry.related[:MAX_RELATED_BUTTONS]:
-            rows.append((Button(short_label(self.kb.entries[rel].title.get_text(lang)), action(Action.ANSWER, rel)),))
+            rows.append((Button(short_label(self.kb.entries[rel].button_title(lang)), action(Action.ANSWER, rel)),))
         rows.append(
             (
                 Button(_("👍 Helpful"), action(Action.FEEDBACK, entry.id, "1")),
@@ -258,9 +262,16 @@ class Conversation:
         rows.append((Button(_("Elsewhere in England"), action(Action.AREA, ENGLAND)),))
         return tuple(rows)
 
-    def _cmd_start(self, state: ChatState, _args: str) -> list[Reply]:
+    def _cmd_start(self, state: ChatState, args: str) -> list[Reply]:
+        """/start, or a deep link (t.me/<bot>?start=<payload>) from a charity's or council's
+        page: an entry id answers that entry, "deadlines" opens the calculator list."""
         _ = self._(state)
         state.calc = None
+        payload = args.strip().lower()
+        if payload in self.kb.entries:
+            return [self._entry_reply(self.kb.entries[payload], state, with_more=False)]
+        if payload == DEADLINES_LINK:
+            return self._commands["deadlines"](state, "")
         text = _(
             "Hello, I'm SENDbot. I help parents and carers in England with special educational "
             "needs and disabilities (SEND): EHC plans, annual reviews, school places, tribunals, "
@@ -327,7 +338,24 @@ class Conversation:
         ]
 
     def _cmd_forget(self, state: ChatState, _args: str) -> list[Reply]:
+        """Ask first: deleting cannot be undone."""
         _ = self._(state)
+        rows = (
+            (Button(_("Yes, delete everything"), action(Action.FORGET, FORGET_YES)),),
+            (Button(_("No, keep it"), action(Action.FORGET, FORGET_NO)),),
+        )
+        text = _(
+            "Delete everything I keep about this chat (your area, language, reminders and feedback)? "
+            "This cannot be undone."
+        )
+        return [Reply(text, buttons=rows, step=True)]
+
+    def _btn_forget(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        _ = self._(state)
+        if args == [FORGET_NO]:
+            return [Reply(_("OK, I have kept everything."), kind="edit", step=True)]
+        if args != [FORGET_YES]:
+            return None
         self.store.forget(state.chat_id)
         state.calc = None
         state.forgotten = True
@@ -336,7 +364,9 @@ class Conversation:
                 _(
                     "Done. I have deleted everything I kept about this chat: your settings, "
                     "reminders and feedback. Type /start if you want to begin again."
-                )
+                ),
+                kind="edit",
+                step=True,
             )
         ]
 
@@ -418,6 +448,10 @@ class Conversation:
         return [
             Reply(_("I'll speak {language} with you from now on.").format(language=self.i18n.language_name(args[0])))
         ]
+
+    def _btn_nothing(self, _state: ChatState, _args: list[str]) -> list[Reply]:
+        """A label-only button (a calendar's weekday heading): the tap is answered, nothing shown."""
+        return []
 
     def _btn_none(self, state: ChatState, _args: list[str]) -> list[Reply]:
         return [self.presenter.fallback_reply(state.area, state.lang)]

@@ -95,6 +95,9 @@ class EntryLink:
     line: int
 
 
+DEFAULT_ORDER = 100  # a timeline with no `order:` comes after the ones parents need most
+
+
 @dataclass(frozen=True)
 class Timeline:
     id: str
@@ -107,6 +110,7 @@ class Timeline:
     school_calendar: SchoolCalendarInputs = field(default_factory=SchoolCalendarInputs)
     file: Path = Path()
     entries: tuple[EntryLink, ...] = ()
+    order: int = DEFAULT_ORDER  # /deadlines lists timelines by this (how often parents need them), then by title
 
     @property
     def main_input(self) -> Input:

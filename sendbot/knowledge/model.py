@@ -62,6 +62,11 @@ class Entry:
     related: tuple[str, ...]
     file: Path
     line: int
+    short_title: LocalText | None = None  # for buttons (at most 40 characters); else the title
+
+    def button_title(self, lang: str) -> str:
+        """The title for a button: the short title when the entry has one."""
+        return (self.short_title or self.title).get_text(lang)
 
     def phrasings(self, lang: str) -> tuple[str, ...]:
         return self.questions.get(lang, ()) or self.questions[DEFAULT_LANG]
