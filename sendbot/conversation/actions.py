@@ -33,7 +33,7 @@ class Action(str, Enum):
     REMIND = "remind"  # remind:<timeline id>
     CANCEL_REMINDER = "unremind"  # unremind:<reminder id>|all
     NOTES = "notes"  # the deadline result again with every note whole: notes:<timeline id>
-    CONTACTS = "contacts"  # one page of /contacts: contacts:<area id>|national
+    CONTACTS = "contacts"  # one page of /contacts: contacts:<area id>|national[:<page from 0>]
     FORGET = "forget"  # /forget's confirmation: forget:yes|no
     NOTHING = "nothing"  # a label-only button (a calendar's weekday heading, an empty day)
 

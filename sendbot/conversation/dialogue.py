@@ -32,6 +32,7 @@ from sendbot.store.state import ChatState
 MAX_INPUT_CHARS = 2000  # longer messages are read from both ends, where questions usually sit
 MAX_RELATED_BUTTONS = 3
 FORGET_YES, FORGET_NO = "yes", "no"
+CONTACTS_PER_PAGE = 5  # contact cards per /contacts page: about one phone screen
 DEADLINES_LINK = "deadlines"  # /start deadlines (a deep link) opens the calculator list
 
 
@@ -299,9 +300,9 @@ class Conversation:
     def _cmd_contacts(self, state: ChatState, _args: str) -> list[Reply]:
         return [self._contacts_page(state, state.area if state.area in self.kb.areas else NATIONAL)]
 
-    def _contacts_page(self, state: ChatState, group: str, kind: Kind = "message") -> Reply:
-        """The contacts of one area (or the national ones) as cards, with a button for each
-        other group: the whole list by area, a page at a time, instead of one long wall."""
+    def _contacts_page(self, state: ChatState, group: str, page: int = 0, kind: Kind = "message") -> Reply:
+        """One page of contacts (an area's, or the national ones) as cards, with buttons for the
+        next page and each other group: the whole list a screen at a time, not one long wall."""
         _ = self._(state)
         lang = state.lang or "en"
         if group in self.kb.areas:
@@ -311,19 +312,36 @@ class Conversation:
             if state.area not in self.kb.areas:
                 heading += " " + _("Choose your area with /area to see local ones first.")
         contacts = [c for c in self.kb.contacts if c.area == group]
+        pages = max(1, -(-len(contacts) // CONTACTS_PER_PAGE))
+        page = min(page, pages - 1)
+        shown = contacts[page * CONTACTS_PER_PAGE : (page + 1) * CONTACTS_PER_PAGE]
+        if pages > 1:
+            heading += " " + _("(page {page} of {pages})").format(page=page + 1, pages=pages)
+        rows: list[tuple[Button, ...]] = []
+        if pages > 1:
+            turn = (page + 1) % pages
+            rows.append(
+                (
+                    Button(
+                        _("More contacts »") if turn else _("« Back to the first"),
+                        action(Action.CONTACTS, group, str(turn)),
+                    ),
+                )
+            )
         groups = [(a.id, a.name.get_text(lang)) for a in self.kb.areas.values()] + [(NATIONAL, _("National"))]
-        rows = tuple(
+        rows.extend(
             (Button(_("Contacts: {group}").format(group=name), action(Action.CONTACTS, gid)),)
             for gid, name in groups
             if gid != group
         )
-        cards = tuple(self.presenter.card(c, state.lang) for c in contacts)
-        return Reply(heading, buttons=rows, cards=cards, kind=kind)
+        cards = tuple(self.presenter.card(c, state.lang) for c in shown)
+        return Reply(heading, buttons=tuple(rows), cards=cards, kind=kind)
 
     def _btn_contacts(self, state: ChatState, args: list[str]) -> list[Reply] | None:
         if not args or (args[0] not in self.kb.areas and args[0] != NATIONAL):
             return None
-        return [self._contacts_page(state, args[0], kind="edit")]
+        page = int(args[1]) if len(args) == 2 and args[1].isdigit() else 0
+        return [self._contacts_page(state, args[0], page, kind="edit")]
 
     def _cmd_privacy(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
