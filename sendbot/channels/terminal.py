@@ -72,7 +72,13 @@ def choices_line(choices: Mapping[int, Button]) -> str:
     """What numbers mean right now."""
     if not choices:
         return "(No choices on screen: type a question, or /help.)"
-    listed = ", ".join(str(number) for number in sorted(choices))
+    numbers = sorted(choices)
+    if len(numbers) == 1:
+        listed = str(numbers[0])
+    elif numbers == list(range(numbers[0], numbers[-1] + 1)):
+        listed = f"{numbers[0]} to {numbers[-1]}"
+    else:
+        listed = ", ".join(str(number) for number in numbers)
     return f"(Type {listed} to choose, or type a question.)"
 
 
