@@ -157,7 +157,7 @@ class Calculator:
         if not self.timelines:
             return [Reply(_("Sorry, the deadline calculators are not available at the moment."))]
         rows = tuple(
-            (Button(short_label(t.title), action(Action.TIMELINE, t.id, HERE)),)
+            (Button(short_label(t.button_title), action(Action.TIMELINE, t.id, HERE)),)
             for t in sorted(self.timelines.values(), key=lambda t: (t.order, t.title))
         )
         return [Reply(_("I can work out the legal deadlines for you. Which process is it about?"), buttons=rows)]
@@ -431,7 +431,8 @@ class Calculator:
             return (Button(_("🗓 Work out my dates"), action(Action.TIMELINE, timelines[0].id)),)
         return tuple(
             Button(
-                short_label(_("🗓 Work out my dates: {process}").format(process=t.title)), action(Action.TIMELINE, t.id)
+                short_label(_("🗓 Work out my dates: {process}").format(process=t.button_title)),
+                action(Action.TIMELINE, t.id),
             )
             for t in timelines
         )

@@ -96,6 +96,7 @@ class EntryLink:
 
 
 DEFAULT_ORDER = 100  # a timeline with no `order:` comes after the ones parents need most
+SHORT_TITLE_CHARS = 40  # a button label a phone shows whole, without cutting
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,11 @@ class Timeline:
     file: Path = Path()
     entries: tuple[EntryLink, ...] = ()
     order: int = DEFAULT_ORDER  # /deadlines lists timelines by this (how often parents need them), then by title
+    short_title: str | None = None  # the button label (at most 40 characters); else the title
+
+    @property
+    def button_title(self) -> str:
+        return self.short_title or self.title
 
     @property
     def main_input(self) -> Input:
