@@ -126,7 +126,7 @@ class Presenter:
                 + _("For questions about SEND in England, these people can help:")
             )
         helplines = self.kb.contacts_for(area, helplines_only=True)
-        local = [c for c in helplines if c.area != NATIONAL][:1]
+        local = self._fitting([c for c in helplines if c.area != NATIONAL], question)[:1]
         national = self._fitting([c for c in helplines if c.area == NATIONAL], question)
         picked = (local + national)[:FALLBACK_CARDS]
         more = _("Type /contacts for everyone else who can help.")
