@@ -37,6 +37,7 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
+    result: Any = None  # what the fake answered (a sent message carries its message_id)
 
 
 class FakeBotAPI:
@@ -177,14 +178,16 @@ class FakeBotAPI:
         params, files = await self._params(request)
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
-        self.calls.append(Call(method, params, files))
+        call = Call(method, params, files)
+        self.calls.append(call)
         self._new_call.set()
         if self.fail_next.get(method):
             self.fail_next[method] -= 1
             return web.json_response(
                 {"ok": False, "error_code": 400, "description": "Bad Request: injected"}, status=400
             )
-        return web.json_response({"ok": True, "result": self._result(method, params, files)})
+        call.result = self._result(method, params, files)
+        return web.json_response({"ok": True, "result": call.result})
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)

@@ -134,11 +134,12 @@ async def test_a_whole_conversation_is_shaped_for_a_phone(bot: tuple[FakeBotAPI,
 
     # a typed answer retires the question's keyboard
     await parent.says("/deadlines")
+    retires = len(api.calls_to("editMessageReplyMarkup"))
     await parent.taps("timeline:annual-review:here", 40)
-    first = await api.wait_for("editMessageReplyMarkup")  # the new calculator retired the last result's
+    first = await api.wait_for("editMessageReplyMarkup", retires + 1)  # the new calculator retired the last result's
     assert first[-1].params["message_id"] == 30
     await parent.says("13/3/2025")
-    [*_, retired] = await api.wait_for("editMessageReplyMarkup", 2)
+    [*_, retired] = await api.wait_for("editMessageReplyMarkup", retires + 2)
     assert retired.params["message_id"] == 40 and not retired.params.get("reply_markup")
     await parent.says("/cancel")
 
@@ -188,6 +189,16 @@ async def test_deep_links_answer_their_entry_and_open_the_calculator(bot: tuple[
     assert answer.params["text"].startswith("<b>How to ask for an EHC needs assessment</b>")
     [*_, menu] = message_texts(await parent.says("/start deadlines"))
     assert keyboard_of(menu)[0] == "timeline:ehc-assessment:here"  # the commonest first
+
+
+async def test_choosing_an_area_retires_the_picker(bot: tuple[FakeBotAPI, Store]) -> None:
+    api, _ = bot
+    parent = Parent(api)
+    await parent.says("/start")
+    picker = api.calls_to("sendMessage")[-1].result["message_id"]
+    await parent.taps("area:derby", picker, then="sendMessage")
+    [retired] = await api.wait_for("editMessageReplyMarkup")
+    assert retired.params["message_id"] == picker and not retired.params.get("reply_markup")
 
 
 async def test_forget_needs_the_confirm_button(bot: tuple[FakeBotAPI, Store]) -> None:

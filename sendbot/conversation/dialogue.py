@@ -281,7 +281,7 @@ class Conversation:
             "talk to your local SENDIASS, IPSEA or a solicitor.\n\nWhere do you live? "
             "I'll show your local contacts first."
         )
-        return [Reply(text, buttons=self._area_buttons(state))]
+        return [Reply(text, buttons=self._area_buttons(state), step=True)]
 
     def _cmd_help(self, state: ChatState, _args: str) -> list[Reply]:
         """Examples, then the command menu itself (the one Telegram shows), so the two agree."""
@@ -390,14 +390,15 @@ class Conversation:
 
     def _cmd_area(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
-        return [Reply(_("Where do you live? I'll show your local contacts first."), buttons=self._area_buttons(state))]
+        text = _("Where do you live? I'll show your local contacts first.")
+        return [Reply(text, buttons=self._area_buttons(state), step=True)]
 
     def _cmd_language(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
         rows = tuple(
             (Button(self.i18n.language_name(code), action(Action.LANGUAGE, code)),) for code in self.i18n.languages
         )
-        return [Reply(_("Choose your language:"), buttons=rows)]
+        return [Reply(_("Choose your language:"), buttons=rows, step=True)]
 
     # --- buttons -------------------------------------------------------------------------
 
@@ -456,16 +457,15 @@ class Conversation:
             text = _("Thank you. I'll show contacts for {area} first. Now ask me anything, or type /help.").format(
                 area=self.kb.areas[args[0]].name.get_text(state.lang or "en")
             )
-        return [Reply(text)]
+        return [Reply(text, step=True)]  # a step: the area picker's keyboard goes
 
     def _btn_language(self, state: ChatState, args: list[str]) -> list[Reply] | None:
         if not args or args[0] not in self.i18n.languages:
             return None
         state.lang = args[0]
         _ = self._(state)
-        return [
-            Reply(_("I'll speak {language} with you from now on.").format(language=self.i18n.language_name(args[0])))
-        ]
+        text = _("I'll speak {language} with you from now on.").format(language=self.i18n.language_name(args[0]))
+        return [Reply(text, step=True)]  # a step: the language picker's keyboard goes
 
     def _btn_nothing(self, _state: ChatState, _args: list[str]) -> list[Reply]:
         """A label-only button (a calendar's weekday heading): the tap is answered, nothing shown."""
