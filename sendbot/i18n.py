@@ -233,6 +233,11 @@ class I18n:
         return I18n.bidi(_format(value, "long", lang), lang)
 
     @staticmethod
+    def weekday(value: Day, lang: str | None) -> str:
+        """A day of the week at its shortest, for a calendar's heading: 'Mo'."""
+        return _format(value, "EEEEEE", lang)
+
+    @staticmethod
     def month(value: Day, lang: str | None) -> str:
         """A month and year, for the calendar picker: 'March 2026'."""
         return I18n.bidi(_format(value, "LLLL y", lang), lang)

@@ -45,6 +45,7 @@ class Call:
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
     at: float = field(default_factory=time.monotonic)  # when it arrived, for benchmarks/e2e.py
+    result: Any = None  # what the fake answered (a sent message carries its message_id)
 
 
 class FakeBotAPI:
@@ -232,11 +233,12 @@ class FakeBotAPI:
         if method == "getUpdates":
             self.get_updates_params.append(params)
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
+        call = Call(method, params, files)
         if method in SEND_METHODS:
-            fault = await self._send_fault(request, Call(method, params, files))
+            fault = await self._send_fault(request, call)
             if fault is not None:
                 return fault
-        self.calls.append(Call(method, params, files))
+        self.calls.append(call)
         self._new_call.set()
         if method in SEND_METHODS and self.drop_after_delivery:
             self.drop_after_delivery -= 1
@@ -248,7 +250,8 @@ class FakeBotAPI:
             return web.json_response(
                 {"ok": False, "error_code": 400, "description": "Bad Request: injected"}, status=400
             )
-        return web.json_response({"ok": True, "result": self._result(method, params, files)})
+        call.result = self._result(method, params, files)
+        return web.json_response({"ok": True, "result": call.result})
 
     async def _download(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != TOKEN or request.match_info["path"] not in self.files:

@@ -15,7 +15,7 @@ import pytest
 from sendbot.channels.cli import main
 
 KB_SMALL = Path(__file__).resolve().parent / "fixtures" / "kb_small"
-KEYS = {"question", "status", "id", "title", "score", "answer", "more", "sources", "suggestions"}
+KEYS = {"question", "status", "id", "title", "score", "answer", "more", "sources", "suggestions", "also", "menu"}
 QUESTION = "how do I ask for an EHC needs assessment"
 OFF_TOPIC = "what is the capital of France"
 
@@ -94,6 +94,7 @@ def test_suggestion_record(capsys: pytest.CaptureFixture[str]) -> None:
     assert record["more"] is None
     assert {s["id"] for s in record["suggestions"]} <= {"ehc-request-how", "ehc-refused-assessment"}
     assert "Did you mean" in record["answer"]
+    assert record["menu"] is False and record["also"] == []
 
 
 def test_area_changes_the_fallback_contacts(capsys: pytest.CaptureFixture[str]) -> None:

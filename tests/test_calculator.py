@@ -15,6 +15,7 @@ from icalendar import Calendar
 from sendbot.channels.terminal import run_terminal
 from sendbot.clock import LONDON
 from sendbot.conversation.dialogue import Conversation
+from sendbot.conversation.presenter import source_link
 from sendbot.conversation.replies import Button, ButtonIn, Reply, TextIn
 from sendbot.deadlines import Timeline, calculate, check_entry_links, load_timelines
 from sendbot.i18n import I18n
@@ -101,7 +102,9 @@ def run_to_result(conv: Conversation, timeline: Timeline, first: str) -> tuple[l
 def test_deadlines_lists_every_timeline(conv: Conversation) -> None:
     [reply] = say(conv, "/deadlines")
     assert "Which process" in reply.text
-    assert data_of([reply]) == [f"timeline:{tid}" for tid in TIMELINES]
+    ordered = sorted(TIMELINES.values(), key=lambda t: (t.order, t.title))
+    assert data_of([reply]) == [f"timeline:{t.id}:here" for t in ordered]  # the list becomes the question
+    assert [t.id for t in ordered][:3] == ["ehc-assessment", "annual-review", "tribunal-appeal"]  # commonest first
 
 
 def test_help_lists_the_calculator_commands(conv: Conversation) -> None:
@@ -122,8 +125,10 @@ def test_every_timeline_runs_to_a_result(conv: Conversation, timeline_id: str) -
     assert asked == [spec.name for spec in timeline.inputs]  # each is used by some step
     assert result.title == timeline.title
     assert "Here are your dates, worked out on 10 March 2026:" in result.text
-    assert "Source: " in result.text and "not legal advice" in result.text
-    assert data_of([result])[0] == f"ics:{timeline.id}"
+    assert "not legal advice" in result.text
+    assert f"ics:{timeline.id}" in data_of([result])
+    [why] = press(conv, f"notes:{timeline.id}")
+    assert why.kind == "edit" and why.foot is not None and why.foot.links
     assert data_of([result])[-1] == "timeline"
     calc = conv.store.load_chat(CHAT).calc
     assert calc is not None and calc.timeline == timeline.id and calc.asking is None  # kept for the buttons
@@ -134,7 +139,8 @@ def test_the_result_lists_dates_passed_marks_sources_and_what_to_do(conv: Conver
     say(conv, "13/3/2025")
     say(conv, "2 March 2026")
     press(conv, "skip:amendments_sent")
-    [result] = press(conv, "yesno:under_5:0")
+    press(conv, "yesno:under_5:0")
+    [result] = press(conv, "notes:annual-review")
     answers = {"last_reviewed": date(2025, 3, 13), "meeting": date(2026, 3, 2)}
     expected = calculate(TIMELINES["annual-review"], answers, date(2026, 3, 10))
     assert {event.passed for event in expected.dated_events} == {True, False}
@@ -142,11 +148,26 @@ def test_the_result_lists_dates_passed_marks_sources_and_what_to_do(conv: Conver
         assert event.date is not None
         line = f"• {event.date.day} {event.date:%B %Y} – {event.label}"
         assert line + (" (passed)" if event.passed else "") in result.text
-        assert f"Source: {event.source.cite}" in result.text
+        assert result.foot is not None and source_link(event.source) in result.foot.links
     first_passed = next(event for event in expected.dated_events if event.passed)
     assert result.text.count("If a date is missed:") == 1
     assert f"If a date is missed: {first_passed.if_missed}" in result.text
     assert "⏰ Remind me" in [b.label for b in buttons([result])]
+    for event in expected.events:
+        assert event.note in result.text  # whole, never cut mid-sentence
+
+
+def test_notes_are_whole_and_the_full_notes_open_in_place(conv: Conversation) -> None:
+    press(conv, "timeline:ehc-assessment")
+    say(conv, "2 February 2026")
+    [result] = press(conv, "skip:draft_sent")
+    assert result.kind == "edit"  # the question became the result
+    assert "More dates need more answers" not in result.text
+    assert "Not dated yet (I need another answer for these):" in result.text
+    assert len(result.text) < 1200  # the dates at a glance; the reasons one tap away
+    [full] = press(conv, "notes:ehc-assessment")
+    assert full.kind == "edit" and len(full.text) > len(result.text)
+    assert "notes:ehc-assessment" not in data_of([full])
 
 
 def test_the_opening_question_comes_with_the_summary_and_buttons(conv: Conversation) -> None:
@@ -449,6 +470,7 @@ def test_forget_deletes_reminders_and_the_calculator(conv: Conversation) -> None
     finish_tribunal(conv)
     press(conv, "remind:tribunal-appeal")
     say(conv, "/forget")
+    press(conv, "forget:yes")
     assert conv.store.pending_reminders(CHAT) == []
     assert conv.store.rows_about(CHAT) == 0
     assert STALE in press(conv, "remind:tribunal-appeal")[0].text

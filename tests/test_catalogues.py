@@ -52,13 +52,13 @@ def test_missing_fuzzy_and_placeholder_problems_are_reported(tmp_path: Path) -> 
     text = po.read_text(encoding="utf-8")
     text = text.replace('msgstr "Zrušiť"', 'msgstr ""', 1)
     text = text.replace('msgid "Skip"', '#, fuzzy\nmsgid "Skip"', 1)
-    text = text.replace('msgstr "Telefón: {phone}"', 'msgstr "Telefón: {telefon}"', 1)
+    text = text.replace('msgstr "Pridať: {label}"', 'msgstr "Pridať: {stitok}"', 1)
     po.write_text(text, encoding="utf-8")
     shutil.rmtree(root / "ro")
     messages = [(p.file, p.message) for p in check_locales(root, REQUIRED)]
     assert (po, "missing translation of 'Cancel'") in messages
     assert (po, "fuzzy translation of 'Skip'") in messages
-    assert any(f == po and "placeholders differ" in m and "Phone" in m for f, m in messages)
+    assert any(f == po and "placeholders differ" in m and "Add: " in m for f, m in messages)
     assert (root / "ro", "no catalogue for ro") in messages
 
 

@@ -114,13 +114,17 @@ def test_question_gets_an_answer_with_sources_and_buttons(conv: Conversation) ->
     assert reply.kind == "message"
     assert reply.title == "How to ask for an EHC needs assessment"
     assert "You can ask the council (local authority) yourself." in reply.text
-    assert "Where this comes from:" in reply.text
-    assert "Children and Families Act 2014, section 36(1)" in reply.text
-    assert "https://www.legislation.gov.uk/ukpga/2014/6/section/36" in reply.text
-    assert "22 November 2026" in reply.text
+    assert reply.foot is None  # the sources wait behind "More detail and sources"
+    assert "Last checked November 2026." in reply.text
+    [more] = press(conv, "more:ehc-request-how")
+    assert more.foot is not None and more.foot.heading == "Sources:"
+    [source] = more.foot.links
+    assert source.label == "Children and Families Act 2014, s36(1)"  # the Act named, section short
+    assert source.url == "https://www.legislation.gov.uk/ukpga/2014/6/section/36"
+    assert "http" not in reply.text + more.text  # links live in the foot, never bare in the text
     assert "6 weeks" not in reply.text  # the detail waits behind "More detail"
     assert [(b.label, b.data) for b in buttons([reply])] == [
-        ("More detail", "more:ehc-request-how"),
+        ("More detail and sources", "more:ehc-request-how"),
         ("The council refused to assess", "answer:ehc-refused-assessment"),
         ("👍 Helpful", "helpful:ehc-request-how:1"),
         ("👎 Not helpful", "helpful:ehc-request-how:0"),
@@ -142,7 +146,7 @@ def test_related_button_answers_the_related_entry(conv: Conversation) -> None:
     [reply] = press(conv, "answer:ehc-refused-assessment")
     assert reply.title == "The council refused to assess"
     assert "SEND Tribunal" in reply.text
-    assert "more:ehc-refused-assessment" not in data_of([reply])  # it has no "more"
+    assert ("Sources", "more:ehc-refused-assessment") in [(b.label, b.data) for b in buttons([reply])]  # no detail
 
 
 def test_vague_question_gets_suggestions_and_none_of_these(conv: Conversation) -> None:
@@ -153,14 +157,16 @@ def test_vague_question_gets_suggestions_and_none_of_these(conv: Conversation) -
     assert set(data[:-1]) <= {"answer:ehc-refused-assessment", "answer:ehc-request-how"}
     [fallback] = press(conv, "none")
     assert FALLBACK in fallback.text
-    assert "SOS!SEN" in fallback.text
+    assert [card.name for card in fallback.cards][-1].startswith("SOS!SEN")
 
 
 def test_off_topic_gets_the_fallback_with_local_helplines_first(conv: Conversation) -> None:
     press(conv, "area:derby")
     [reply] = say(conv, "what is the capital of France")
     assert FALLBACK in reply.text
-    assert reply.text.index("Derby SENDIASS") < reply.text.index("SOS!SEN")
+    names = [card.name for card in reply.cards]
+    assert len(names) == 2  # the chat's area first, then one national helpline: not a wall of contacts
+    assert names[0].startswith("Derby") and names[1].startswith("SOS!SEN")
     assert reply.buttons == ()
 
 
@@ -208,9 +214,14 @@ def test_forget_deletes_every_row(conv: Conversation, store: Store, db_path: Pat
     press(conv, "area:derbyshire", chat_id=OTHER_CHAT)
     assert store.rows_about(CHAT) == 3
 
-    [reply] = say(conv, "/forget")
+    [ask] = say(conv, "/forget")
+    assert data_of([ask]) == ["forget:yes", "forget:no"]
+    assert store.rows_about(CHAT) == 3  # nothing is deleted until the parent confirms
+    [kept] = press(conv, "forget:no")
+    assert kept.kind == "edit" and kept.buttons == () and store.rows_about(CHAT) == 3
+    [reply] = press(conv, "forget:yes")
 
-    assert "deleted everything" in reply.text
+    assert reply.kind == "edit" and "deleted everything" in reply.text
     assert store.rows_about(CHAT) == 0
     assert store.feedback_counts() == {}
     assert store.pending_reminders(CHAT) == []
@@ -331,12 +342,16 @@ def test_help_command(conv: Conversation, command: str) -> None:
 
 def test_contacts_command_lists_local_then_national(conv: Conversation) -> None:
     [before] = say(conv, "/contacts")
-    assert "Derby SENDIASS" not in before.text
-    assert "SOS!SEN" in before.text
+    assert all(not card.name.startswith("Derby") for card in before.cards)
+    assert any(card.name.startswith("SOS!SEN") for card in before.cards)
     press(conv, "area:derby")
-    [after] = say(conv, "/contacts")
-    assert after.text.index("Derby SENDIASS") < after.text.index("SOS!SEN")
-    assert "0300 302 3731" in after.text
+    [after] = say(conv, "/contacts")  # the chat's area first, the rest a page at a time
+    assert "Derby SENDIASS" in [card.name for card in after.cards]
+    assert "contacts:national" in data_of([after])
+    [national] = press(conv, "contacts:national")
+    assert national.kind == "edit"
+    assert any(card.name == "SOS!SEN" and card.phone == "0300 302 3731" for card in national.cards)
+    assert "contacts:derby" in data_of([national])
 
 
 def test_language_command_and_button(conv: Conversation) -> None:

@@ -66,19 +66,29 @@ def callback_data(call: Call) -> list[str]:
 
 
 async def work_out_tribunal_dates(api: FakeBotAPI) -> Call:
-    """/deadlines, choose the tribunal appeal, type the letter date, skip the certificate."""
+    """/deadlines, choose the tribunal appeal, type the letter date, skip the certificate: the
+    list becomes the first question, a typed answer retires the question's keyboard, and the
+    last question becomes the result."""
     api.push_text(CHAT, "/deadlines")
     [menu] = await api.wait_for("sendMessage")
-    assert "timeline:tribunal-appeal" in callback_data(menu)
-    api.push_button(CHAT, "timeline:tribunal-appeal")
-    calls = await api.wait_for("sendMessage", 2)
-    assert "<b>Appeal to the SEND Tribunal</b>" in calls[-1].params["text"]
+    assert "timeline:tribunal-appeal:here" in callback_data(menu)
+    api.push_button(CHAT, "timeline:tribunal-appeal:here", message_id=MENU_ID)
+    [question] = await api.wait_for("editMessageText")
+    assert question.params["message_id"] == MENU_ID
+    assert "<b>Appeal to the SEND Tribunal</b>" in question.params["text"]
     api.push_text(CHAT, "02/03/2026")
-    calls = await api.wait_for("sendMessage", 3)
+    [retired] = await api.wait_for("editMessageReplyMarkup")
+    assert retired.params["message_id"] == MENU_ID and not retired.params.get("reply_markup")
+    calls = await api.wait_for("sendMessage", 2)
     assert "skip:certificate" in callback_data(calls[-1])
-    api.push_button(CHAT, "skip:certificate")
-    calls = await api.wait_for("sendMessage", 4)
-    return calls[-1]
+    api.push_button(CHAT, "skip:certificate", message_id=QUESTION_ID)
+    edits = await api.wait_for("editMessageText", 2)
+    assert edits[-1].params["message_id"] == QUESTION_ID
+    assert len(api.calls_to("editMessageReplyMarkup")) == 1  # edited in place: nothing else to retire
+    return edits[-1]
+
+
+MENU_ID, QUESTION_ID = 501, 502  # the messages the buttons were pressed on
 
 
 async def test_calculator_flow_and_calendar_file(fake_api: FakeBotAPI, tmp_path: Path) -> None:
@@ -89,7 +99,12 @@ async def test_calculator_flow_and_calendar_file(fake_api: FakeBotAPI, tmp_path:
         days = [event.date for event in expected.dated_events if event.date is not None]
         for day in days:
             assert f"• {day.day} {day:%B %Y} – " in result.params["text"]
-        assert callback_data(result) == ["ics:tribunal-appeal", "remind:tribunal-appeal", "timeline"]
+        assert callback_data(result) == [
+            "notes:tribunal-appeal",
+            "ics:tribunal-appeal",
+            "remind:tribunal-appeal",
+            "timeline",
+        ]
         fake_api.push_button(CHAT, "ics:tribunal-appeal")
         [document] = await fake_api.wait_for("sendDocument")
         assert document.params["chat_id"] == CHAT
@@ -113,16 +128,16 @@ async def test_a_reminder_is_sent_at_its_time(fake_api: FakeBotAPI, tmp_path: Pa
     async with running_bot(fake_api, tmp_path / "bot.db", clock) as store:
         await work_out_tribunal_dates(fake_api)
         fake_api.push_button(CHAT, "remind:tribunal-appeal")
-        calls = await fake_api.wait_for("sendMessage", 5)
+        calls = await fake_api.wait_for("sendMessage", 3)
         assert "reminders" in calls[-1].params["text"]
         first, *rest = store.pending_reminders(CHAT)
         clock.now = first.due_at - timedelta(seconds=1)
         fake_api.push_text(CHAT, "/help")  # a round trip longer than several job intervals
-        await fake_api.wait_for("sendMessage", 6)
-        assert len(fake_api.calls_to("sendMessage")) == 6  # the help text only: not due yet
+        await fake_api.wait_for("sendMessage", 4)
+        assert len(fake_api.calls_to("sendMessage")) == 4  # the help text only: not due yet
         assert len(store.pending_reminders(CHAT)) == 1 + len(rest)
         clock.now = first.due_at
-        calls = await fake_api.wait_for("sendMessage", 7)
+        calls = await fake_api.wait_for("sendMessage", 5)
         assert calls[-1].params["chat_id"] == CHAT
         assert calls[-1].params["text"] == first.text
         await eventually(lambda: store.pending_reminders(CHAT) == rest)  # sent, so deleted
@@ -134,7 +149,7 @@ async def test_a_restart_keeps_reminders(fake_api: FakeBotAPI, tmp_path: Path) -
     async with running_bot(fake_api, db, clock) as store:
         await work_out_tribunal_dates(fake_api)
         fake_api.push_button(CHAT, "remind:tribunal-appeal")
-        await fake_api.wait_for("sendMessage", 5)
+        await fake_api.wait_for("sendMessage", 3)
         first = store.pending_reminders(CHAT)[0]
     sent_before = len(fake_api.calls_to("sendMessage"))
 

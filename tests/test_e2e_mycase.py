@@ -137,6 +137,8 @@ async def test_a_case_recorded_in_the_chat_is_watched_across_a_restart(fake_api:
 
         api.push_text(CHAT, "/forget")
         await next_message(api)
+        api.push_button(CHAT, "forget:yes")
+        await api.wait_for("editMessageText", 1)
         with sqlite3.connect(db) as conn:
             assert conn.execute("SELECT COUNT(*) FROM cases WHERE chat_id = ?", (CHAT,)).fetchone() == (0,)
         assert conversation.store.rows_about(CHAT) == 0

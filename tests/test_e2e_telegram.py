@@ -45,7 +45,7 @@ async def test_question_gets_answer_with_buttons(running: tuple[FakeBotAPI, Appl
     assert call.params["chat_id"] == CHAT
     assert call.params["parse_mode"] == "HTML"
     assert call.params["text"].startswith("<b>How to ask for an EHC needs assessment</b>")
-    assert "section 36(1)" in call.params["text"]
+    assert "Last checked November 2026" in call.params["text"]
     buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
     assert [b["callback_data"] for b in buttons] == [
         "more:ehc-request-how",
@@ -75,6 +75,7 @@ async def test_more_button_edits_the_message(running: tuple[FakeBotAPI, Applicat
     (edit,) = await api.wait_for("editMessageText")
     assert edit.params["message_id"] == 77
     assert "within 6 weeks" in edit.params["text"]
+    assert '<a href="https://www.legislation.gov.uk/ukpga/2014/6/section/36">' in edit.params["text"]
     await api.wait_for("answerCallbackQuery")
 
 
@@ -86,12 +87,14 @@ async def test_feedback_is_counted_without_text(running: tuple[FakeBotAPI, Appli
     assert store.feedback_counts() == {"ehc-request-how": (1, 0)}
 
 
-async def test_stale_button_gets_a_kind_reply(running: tuple[FakeBotAPI, Application, Store]) -> None:
+async def test_stale_button_gets_a_toast_not_a_message(running: tuple[FakeBotAPI, Application, Store]) -> None:
     api, _, _ = running
     api.push_button(CHAT, "answer:an-entry-that-was-removed")
-    await api.wait_for("answerCallbackQuery")
+    (answered,) = await api.wait_for("answerCallbackQuery")
+    assert "older message" in answered.params["text"]
+    api.push_text(CHAT, "/privacy")  # a later round trip: nothing else was sent for the button
     (call,) = await api.wait_for("sendMessage")
-    assert "older message" in call.params["text"]
+    assert "What I keep" in call.params["text"]
 
 
 async def test_forget_deletes_every_row(running: tuple[FakeBotAPI, Application, Store]) -> None:
@@ -100,9 +103,15 @@ async def test_forget_deletes_every_row(running: tuple[FakeBotAPI, Application, 
     api.push_button(CHAT, "helpful:ehc-request-how:0")
     await api.wait_for("answerCallbackQuery", 2)
     assert store.rows_about(CHAT) >= 2
+    await api.wait_for("sendMessage")  # the area's thanks
     api.push_text(CHAT, "/forget")
-    calls = await api.wait_for("sendMessage", 2)
-    assert "deleted everything" in calls[-1].params["text"]
+    ask = (await api.wait_for("sendMessage", 2))[-1]
+    assert "cannot be undone" in ask.params["text"]
+    assert store.rows_about(CHAT) >= 2  # /forget alone deletes nothing: it needs the confirm button
+    api.push_button(CHAT, "forget:yes", message_id=601)
+    [done] = await api.wait_for("editMessageText")
+    assert done.params["message_id"] == 601 and "deleted everything" in done.params["text"]
+    assert not done.params.get("reply_markup")
     assert store.rows_about(CHAT) == 0
 
 

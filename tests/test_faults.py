@@ -164,7 +164,9 @@ async def test_corrupt_row_neither_mutes_the_chat_nor_blocks_forget(fake_api: Fa
     fake_api.push_text(7001, "/forget")
     calls = await fake_api.wait_for("sendMessage", 2, timeout=15)
     assert ANSWER_TITLE in calls[0].params["text"]
-    assert "deleted everything" in calls[1].params["text"]
+    fake_api.push_button(7001, "forget:yes")
+    [done] = await fake_api.wait_for("editMessageText", 1, timeout=15)
+    assert "deleted everything" in done.params["text"]
     await bot.stop()
     assert SqliteStore(bot.db).rows_about(7001) == 0
 
@@ -181,7 +183,18 @@ async def test_forget_leaves_no_bytes_behind_and_files_are_private(fake_api: Fak
     await fake_api.wait_for("answerCallbackQuery", 2, timeout=15)
     fake_api.push_text(SECRET_CHAT, "/forget")
     await wait_until(
-        lambda: any("deleted everything" in c.params["text"] for c in fake_api.calls_to("sendMessage")), 15, "forget"
+        lambda: any(
+            "/forget" not in c.params["text"] and "delete" in c.params["text"].lower()
+            for c in fake_api.calls_to("sendMessage")
+        ),
+        15,
+        "confirm",
+    )
+    fake_api.push_button(SECRET_CHAT, "forget:yes")
+    await wait_until(
+        lambda: any("deleted everything" in c.params["text"] for c in fake_api.calls_to("editMessageText")),
+        15,
+        "forget",
     )
     await wait_until(lambda: not Path(f"{bot.db}-wal").exists() or Path(f"{bot.db}-wal").stat().st_size == 0, 5, "wal")
     for suffix in ("", "-wal"):

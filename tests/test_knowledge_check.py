@@ -17,6 +17,7 @@ import pytest
 
 from sendbot.channels.cli import main
 from sendbot.knowledge.loader import check_knowledge
+from sendbot.knowledge.model import KnowledgeBase
 from sendbot.knowledge.problems import Problem
 from tests.conftest import KB_SMALL
 
@@ -331,3 +332,23 @@ def test_an_entry_reviewed_over_a_year_ago_is_a_warning() -> None:
     assert stale_entries(kb, reviewed.replace(year=reviewed.year + 1)) == []
     [*late] = stale_entries(kb, date(reviewed.year + 1, 12, 31))
     assert late and all(p.warning and "over 12 months ago" in p.message for p in late)
+
+
+def test_a_short_title_over_40_characters_is_refused_at_its_line(tmp_path: Path) -> None:
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(KB_SMALL, kb_dir)
+    entries = kb_dir / "entries" / "ehc.yaml"
+    text = entries.read_text(encoding="utf-8")
+    title = "    title: How to ask for an EHC needs assessment\n"
+    entries.write_text(text.replace(title, title + "    short_title: " + "x" * 41 + "\n", 1), encoding="utf-8")
+    kb, problems = check_knowledge(kb_dir)
+    assert kb is None
+    [problem] = errors_of(problems)
+    assert problem.line == line_containing(entries, "short_title:")
+    assert "short_title (en) has 41 characters" in problem.message and "40" in problem.fix
+
+
+def test_a_short_title_labels_the_buttons(full_kb: KnowledgeBase) -> None:
+    entry = full_kb.entries["ehc-refused-assessment"]
+    assert entry.button_title("en") == "Refused an assessment: appealing"
+    assert all(len(e.button_title("en")) <= 40 for e in full_kb.entries.values())  # no label is cut

@@ -124,6 +124,7 @@ def test_export_delete_and_forget(conv: Conversation) -> None:
     say(conv, "yesterday")
     assert conv.store.rows_about(CHAT) > 1
     say(conv, "/forget")
+    press(conv, "forget:yes")
     assert conv.store.rows_about(CHAT) == 0
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sendbot.channels.terminal import TERMINAL_CHAT_ID, render, run_terminal
+from sendbot.channels.terminal import TERMINAL_CHAT_ID, number_choices, render, run_terminal, shown_buttons
 from sendbot.conversation.dialogue import Conversation
 from sendbot.conversation.replies import Button, Reply
 from sendbot.i18n import I18n
@@ -35,13 +35,28 @@ def run(conv: Conversation, lines: list[str], tmp_path: Path) -> tuple[int, str]
     return code, stdout.getvalue()
 
 
-def test_render_numbers_buttons_from_the_given_number() -> None:
-    rows = ((Button("One", "a:1"),), (Button("Two", "a:2"), Button("Three", "a:3")))
+def test_render_numbers_buttons_with_the_given_numbers() -> None:
+    rows = ((Button("One", "answer:a"),), (Button("Two", "answer:b"), Button("Three", "answer:c")))
     reply = Reply("Body", title="Title", buttons=rows)
-    text, shown = render(reply, 4)
-    assert text == "TITLE\nBody\n  [4] One\n  [5] Two\n  [6] Three"
-    assert [b.data for b in shown] == ["a:1", "a:2", "a:3"]
-    assert render(Reply("Saved", kind="notice"), 1) == ("(Saved)", [])
+    assert render(reply, [4, 5, 6]) == "TITLE\nBody\n  [4] One\n  [5] Two\n  [6] Three"
+    assert render(Reply("Saved", kind="notice"), []) == "(Saved)"
+
+
+def test_a_button_keeps_its_number_while_it_is_on_screen() -> None:
+    more, appeal, new = Button("More", "more:x"), Button("How to appeal", "answer:y"), Button("New", "answer:z")
+    numbers, on_screen = number_choices([Reply("Answer", buttons=((more,), (appeal,)))], {})
+    assert numbers == [[1, 2]]
+    numbers, on_screen = number_choices([Reply("Detail", buttons=((appeal,), (new,)), kind="edit")], on_screen)
+    assert numbers == [[2, 3]] and on_screen == {2: appeal, 3: new}  # 1 ("More") is gone, not reused
+    numbers, after_toast = number_choices([Reply("Thanks", kind="notice")], on_screen)
+    assert after_toast == on_screen
+    numbers, fresh = number_choices([Reply("Another answer", buttons=((new,),))], on_screen)
+    assert numbers == [[1]] and fresh == {1: new}  # a new message starts again from 1
+
+
+def test_the_calendar_picker_is_a_typed_date_in_the_terminal() -> None:
+    rows = ((Button("📅 Pick from a calendar", "calendar:meeting:2026-03"),), (Button("Skip", "skip:meeting"),))
+    assert [b.label for b in shown_buttons(Reply("When is the meeting?", buttons=rows))] == ["Skip"]
 
 
 def test_start_greets_and_eof_says_goodbye(conv: Conversation, tmp_path: Path) -> None:
@@ -56,21 +71,22 @@ def test_start_greets_and_eof_says_goodbye(conv: Conversation, tmp_path: Path) -
 
 
 def test_question_number_out_of_range_and_forget(conv: Conversation, store: Store, tmp_path: Path) -> None:
-    code, out = run(conv, ["1", QUESTION, "1", "99", "0", "/forget"], tmp_path)
+    code, out = run(conv, ["1", QUESTION, "1", "99", "0", "/forget", "1"], tmp_path)
     assert code == 0
     # "1" after /start picked the first area
     assert "I'll show contacts for Derby City first." in out
     # the question was answered, with its buttons numbered
     assert "HOW TO ASK FOR AN EHC NEEDS ASSESSMENT" in out
     assert "You can ask the council (local authority) yourself." in out
-    assert "  [1] More detail" in out
+    assert "  [1] More detail and sources" in out
     assert "  [2] The council refused to assess" in out
     assert "  [3] 👍 Helpful" in out
     assert "  [4] 👎 Not helpful" in out
-    # "1" pressed "More detail"
+    # "1" pressed "More detail"; the detail was edited in, so the other buttons keep their numbers
     assert "The council must decide within 6 weeks whether to assess." in out
-    # the "More" reply has three buttons, so 99 and 0 are out of range
-    assert out.count("Please choose a number from 1 to 3, or type a question.") == 2
+    assert "(Type 2 to 4 to choose, or type a question.)" in out
+    # 99 and 0 are not on screen
+    assert "99 is not a choice on screen now." in out and "0 is not a choice on screen now." in out
     # /forget deleted everything
     assert "I have deleted everything I kept about this chat" in out
     assert store.rows_about(TERMINAL_CHAT_ID) == 0
@@ -85,11 +101,11 @@ def test_feedback_notice_keeps_the_choices(conv: Conversation, store: Store, tmp
     assert "The council must decide within 6 weeks" in out
 
 
-def test_number_without_choices_is_a_question(conv: Conversation, tmp_path: Path) -> None:
-    code, out = run(conv, ["what is the capital of France", "42"], tmp_path)
+def test_a_number_without_choices_is_not_read_as_a_question(conv: Conversation, tmp_path: Path) -> None:
+    code, out = run(conv, ["what is the capital of France", "2"], tmp_path)
     assert code == 0
-    assert "Please choose a number" not in out
-    assert out.count("I don't know the answer") == 2
+    assert "2 is not a choice on screen now. (No choices on screen: type a question, or /help.)" in out
+    assert out.count("I don't know the answer") == 1
 
 
 def test_quit_command_ends_the_chat(conv: Conversation, tmp_path: Path) -> None:

@@ -106,3 +106,26 @@ def test_empty_directory_is_a_problem(tmp_path: Path) -> None:
     timelines, problems = load_timelines(tmp_path)
     assert timelines == {}
     assert "no timeline files" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("short_title: " + "x" * 41, "short_title has 41 characters"),
+        ("order: first", "order 'first' is not a whole number"),
+    ],
+)
+def test_short_title_and_order_are_checked(tmp_path: Path, line: str, message: str) -> None:
+    path = tmp_path / "ceasing.yaml"
+    text = (DEFAULT_TIMELINES_DIR / "ceasing.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"^(short_title|order):.*\n", "", text, flags=re.M)
+    path.write_text(text.replace("\nreviewed:", f"\n{line}\nreviewed:", 1), encoding="utf-8")
+    timeline, problems = load_timeline(path)
+    assert timeline is None
+    [problem] = problems
+    assert problem.line == text.split("\nreviewed:")[0].count("\n") + 2 and message in problem.message
+
+
+def test_every_timeline_button_fits() -> None:
+    timelines, _ = load_timelines()
+    assert all(len(t.button_title) <= 40 for t in timelines.values())

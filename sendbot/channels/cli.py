@@ -155,6 +155,12 @@ def answer_json(decision: Decision, text: str, kb: KnowledgeBase, lang: str) -> 
         ]
         if result.status != "fallback"
         else [],
+        "also": [
+            {"id": c.entry_id, "title": kb.entries[c.entry_id].title.get_text(lang), "score": c.score}
+            for c in result.also
+            if c.entry_id in kb.entries
+        ],
+        "menu": result.menu,
     }
 
 

@@ -33,7 +33,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
@@ -54,7 +54,7 @@ from sendbot.clock import LONDON, Clock
 from sendbot.config import Settings
 from sendbot.conversation.actions import MAX_CALLBACK_BYTES
 from sendbot.conversation.dialogue import Conversation
-from sendbot.conversation.replies import ButtonIn, Incoming, Reply, TextIn
+from sendbot.conversation.replies import ButtonIn, Card, Foot, Incoming, Link, Reply, TextIn
 from sendbot.knowledge.model import DEFAULT_LANG
 from sendbot.store.base import PendingUpdate
 from sendbot.store.errors import is_storage_failure
@@ -75,6 +75,7 @@ GROUP_MESSAGES_PER_MINUTE = 20  # Telegram's limit per group
 SHUTDOWN_GRACE_SECONDS = 10.0  # updates still being handled at stop; the rest wait in the inbox
 PURGE_INTERVAL = timedelta(days=1)
 PURGE_FIRST = timedelta(seconds=1)  # soon after start-up, then daily
+STEP_KEY = "live_step"  # chat_data: the message id of the flow step whose keyboard is live
 
 # PTB's Application with its default context types.
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -120,22 +121,81 @@ def _pieces(text: str, limit: int) -> list[str]:
     return pieces
 
 
-def render_html(reply: Reply) -> list[str]:
-    """The reply as escaped HTML message texts, each under Telegram's limit (the title is
-    short: SAFE_CHUNK_CHARS leaves room for it)."""
-    chunks = [html.escape(chunk, quote=False) for chunk in split_text(reply.text)]
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def link_html(link: Link) -> str:
+    """A named link; a citation with no page is just its name."""
+    return f'<a href="{html.escape(link.url)}">{_esc(link.label)}</a>' if link.url else _esc(link.label)
+
+
+def card_html(card: Card) -> str:
+    """A contact card: bold name, what they do, the number (Telegram makes it tappable), links."""
+    lines = [f"<b>{_esc(card.name)}</b> – {_esc(card.what)}"]
+    if card.phone:
+        lines.append(f"📞 {_esc(card.phone)}")
+    if card.links:
+        lines.append(" · ".join(link_html(link) for link in card.links))
+    if card.hours:
+        lines.append(f"<i>{_esc(card.hours)}</i>")
+    return "\n".join(lines)
+
+
+def foot_html(foot: Foot) -> str:
+    """The sources at the foot, in a quoted block that opens on a tap (smaller, out of the way)."""
+    links = "\n".join(link_html(link) for link in foot.links)
+    body = f"<i>{_esc(foot.heading)}</i>" + (f"\n{links}" if links else "")
+    return f"<blockquote expandable>{body}</blockquote>" if links else body
+
+
+def card_plain(card: Card) -> str:
+    """A contact card as plain text (when Telegram cannot read our formatting)."""
+    lines = [f"{card.name} – {card.what}"]
+    if card.phone:
+        lines.append(f"📞 {card.phone}")
+    if card.links:
+        lines.append(" · ".join(link.plain() for link in card.links))
+    if card.hours:
+        lines.append(card.hours)
+    return "\n".join(lines)
+
+
+def foot_plain(foot: Foot) -> str:
+    return "\n".join([foot.heading, *(link.plain() for link in foot.links)])
+
+
+def _render(reply: Reply) -> tuple[list[str], list[str]]:
+    """The reply as HTML message texts, each under Telegram's limit (the title is short:
+    SAFE_CHUNK_CHARS leaves room for it), and the same messages as plain text, chunk for chunk.
+    Cards and the foot follow the text, in a message of their own when they would not fit."""
+    text = split_text(reply.text)
+    html_chunks = [_esc(chunk) for chunk in text]
+    plain_chunks = list(text)
     if reply.title:
-        chunks[0] = f"<b>{html.escape(reply.title, quote=False)}</b>\n\n{chunks[0]}"
-    return chunks
+        html_chunks[0] = f"<b>{_esc(reply.title)}</b>\n\n{html_chunks[0]}"
+        plain_chunks[0] = f"{reply.title}\n\n{plain_chunks[0]}"
+    blocks = [(card_html(card), card_plain(card)) for card in reply.cards]
+    if reply.foot:
+        blocks.append((foot_html(reply.foot), foot_plain(reply.foot)))
+    for html_block, plain_block in blocks:
+        if len(html_chunks[-1]) + len(html_block) + 2 > MAX_MESSAGE_CHARS:
+            html_chunks.append(html_block)
+            plain_chunks.append(plain_block)
+        else:
+            html_chunks[-1] = f"{html_chunks[-1]}\n\n{html_block}" if html_chunks[-1] else html_block
+            plain_chunks[-1] = f"{plain_chunks[-1]}\n\n{plain_block}" if plain_chunks[-1] else plain_block
+    return html_chunks, plain_chunks
+
+
+def render_html(reply: Reply) -> list[str]:
+    return _render(reply)[0]
 
 
 def render_plain(reply: Reply) -> list[str]:
     """The reply as plain message texts, chunk for chunk as `render_html` splits it: for
     when Telegram cannot read our formatting."""
-    chunks = split_text(reply.text)
-    if reply.title:
-        chunks[0] = f"{reply.title}\n\n{chunks[0]}"
-    return chunks
+    return _render(reply)[1]
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -158,18 +218,21 @@ def _is_parse_error(error: BadRequest) -> bool:
     return "parse" in error.message.lower() or "entit" in error.message.lower()
 
 
-async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> int:
+    """Send a reply (in several messages if long); the id of the message carrying its keyboard."""
     chunks = render_html(reply)
+    message_id = 0
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         try:
-            await context.bot.send_message(
+            sent = await context.bot.send_message(
                 chat_id,
                 chunk,
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard(reply) if last else None,
                 disable_web_page_preview=True,
             )
+            message_id = sent.message_id
         except BadRequest as error:
             if not _is_parse_error(error):
                 raise
@@ -177,18 +240,20 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) 
             log.warning("Telegram refused the formatting of a reply; sending it as plain text")
             rest = render_plain(reply)[i:]  # the same chunks as the HTML, from the one refused
             for j, text in enumerate(rest):
-                await context.bot.send_message(
+                sent = await context.bot.send_message(
                     chat_id,
                     text,
                     reply_markup=keyboard(reply) if j == len(rest) - 1 else None,
                     disable_web_page_preview=True,
                 )
+                message_id = sent.message_id
             break
     if reply.document is not None:
         await context.bot.send_document(chat_id, InputFile(reply.document.content, filename=reply.document.filename))
+    return message_id
 
 
-async def _edit(context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Reply) -> None:
+async def _edit(context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Reply) -> int:
     """Replace the message a button was on; fall back to a new message if it cannot be edited."""
     chunks = render_html(reply)
     if len(chunks) == 1:
@@ -196,10 +261,18 @@ async def _edit(context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Rep
             await message.edit_text(
                 chunks[0], parse_mode=ParseMode.HTML, reply_markup=keyboard(reply), disable_web_page_preview=True
             )
-            return
+            return message.message_id
         except BadRequest:
             log.info("could not edit a message; sending a new one instead")
-    await _send(context, message.chat_id, reply)
+    return await _send(context, message.chat_id, reply)
+
+
+async def _retire(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int) -> None:
+    """Remove a finished step's keyboard (it may be gone already: that is fine)."""
+    try:
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except BadRequest:
+        log.info("could not remove an old keyboard")
 
 
 def _lang(update: Update) -> str | None:
@@ -212,6 +285,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if message is None or chat is None or message.text is None:
         return
+    await context.bot.send_chat_action(chat.id, ChatAction.TYPING)  # "typing..." while the answer is found
     await _deliver(context, update, chat.id, TextIn(message.text, _lang(update)))
 
 
@@ -293,15 +367,24 @@ async def _answer(context: ContextTypes.DEFAULT_TYPE, update: Update, chat_id: i
 async def _send_replies(
     context: ContextTypes.DEFAULT_TYPE, update: Update, chat_id: int, replies: list[Reply], start: int
 ) -> None:
-    """Send ``replies`` from the ``start``-th, counting each in the inbox once sent (the
-    last is counted by the update being marked handled). Notices were the button's toast."""
+    """Send or edit ``replies`` from the ``start``-th, counting each in the inbox once sent
+    (the last is counted by the update being marked handled). Notices were the button's toast."""
     query = update.callback_query
-    message = query.message if query is not None and isinstance(query.message, Message) else None
+    pressed = query.message if query is not None and isinstance(query.message, Message) else None
+    live: int | None = context.chat_data.get(STEP_KEY) if context.chat_data is not None else None
     for number, reply in enumerate(replies[start:], start + 1):
-        if reply.kind == "edit" and message is not None:
-            await _edit(context, message, reply)
-        elif reply.kind != "notice":
-            await _send(context, chat_id, reply)
+        if reply.kind != "notice":
+            if reply.kind == "edit" and pressed is not None:
+                shown = await _edit(context, pressed, reply)
+            else:
+                shown = await _send(context, chat_id, reply)
+            # A flow keeps one live keyboard: when a new step is shown, the previous step's
+            # keyboard is removed, so no dead button stays on screen (the id is kept in memory:
+            # after a restart an old button gets the "older message" toast instead).
+            if reply.step and context.chat_data is not None:
+                if live is not None and live != shown:
+                    await _retire(context, chat_id, live)
+                live = context.chat_data[STEP_KEY] = shown
         if number < len(replies):
             await asyncio.to_thread(_inbox(context).inbox_sent, update.update_id, number)
 
@@ -462,15 +545,19 @@ def add_case_handlers(application: App, interval: float) -> None:
 async def _post_init(application: App) -> None:
     """The command menu: the English one as the default, and one per language for users whose
     Telegram is set to it (setMyCommands with language_code)."""
-    conversation = application.bot_data[CONVERSATION_KEY]
+    conversation: Conversation = application.bot_data[CONVERSATION_KEY]
     for lang in (None, *(code for code in conversation.i18n.languages if code != DEFAULT_LANG)):
         menu = conversation.command_menu(lang)
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in menu], language_code=lang)
-    menu = application.bot_data[CONVERSATION_KEY].command_menu(None)
-    await application.bot.set_my_commands([BotCommand(name, text) for name, text in menu])
     queue = application.bot_data.get(QUEUE_KEY)
     if isinstance(queue, DurableQueue):
         await queue.resume()
+    log.info(
+        "SENDbot is up on Telegram as @%s: %d entries, %d deadline calculators",
+        application.bot.username,
+        len(conversation.kb.entries),
+        len(conversation.calculator.timelines),
+    )
 
 
 async def _post_stop(application: App) -> None:
@@ -550,6 +637,8 @@ def run_telegram(conversation: Conversation, settings: Settings) -> None:
     """Long polling by default; a webhook with a secret token when SENDBOT_WEBHOOK_URL is set."""
     application = build_application(conversation, settings)
     if settings.webhook_url:
+        log.info("starting SENDbot on Telegram in webhook mode, listening on port %d", settings.webhook_port)
         application.run_webhook(**webhook_options(settings))
     else:
+        log.info("starting SENDbot on Telegram in long-polling mode")
         application.run_polling(allowed_updates=ALLOWED_UPDATES)

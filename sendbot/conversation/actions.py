@@ -32,6 +32,10 @@ class Action(str, Enum):
     CALENDAR_FILE = "ics"  # ics:<timeline id>
     REMIND = "remind"  # remind:<timeline id>
     CANCEL_REMINDER = "unremind"  # unremind:<reminder id>|all
+    NOTES = "notes"  # the deadline result again with every note whole: notes:<timeline id>
+    CONTACTS = "contacts"  # one page of /contacts: contacts:<area id>|national[:<page from 0>]
+    FORGET = "forget"  # /forget's confirmation: forget:yes|no
+    NOTHING = "nothing"  # a label-only button (a calendar's weekday heading, an empty day)
     # "My case" (sendbot/conversation/mycase.py). CASE is a case's row id; "new" makes the
     # chat's first case, "ask" asks which case first.
     CASE = "case"  # show a case: case:<case>

@@ -22,8 +22,9 @@ from babel.support import NullTranslations
 from sendbot.clock import Clock, london_today
 from sendbot.conversation.actions import Action, action
 from sendbot.conversation.calendar_picker import month_grid, parse_month
+from sendbot.conversation.presenter import source_link
 from sendbot.conversation.reminders import ReminderDialogue
-from sendbot.conversation.replies import Button, Document, Reply, short_label
+from sendbot.conversation.replies import Button, Document, Foot, Kind, Reply, in_place, short_label
 from sendbot.deadlines import (
     Ambiguous,
     Event,
@@ -43,7 +44,6 @@ from sendbot.deadlines.render import decode_value, encode_value, event_marks
 from sendbot.i18n import I18n
 from sendbot.store.state import CalcFlow, ChatState
 
-NOTE_CHARS = 160  # a note is cut to one sentence of at most this many characters
 # A message asks for a date calculation, not just for information, when it says one of these.
 DATE_QUESTION = re.compile(
     r"\b(?:when (?:is|are|was|will|must|should|does|do|did|can|has|have)|by when|deadlines?|"
@@ -63,12 +63,17 @@ class Open(NamedTuple):
     spec: Input
 
 
-def _one_line(note: str) -> str:
-    """The first sentence of a note, cut at a word if still too long for a list."""
-    first = re.split(r"(?<=[.!?])\s+", note.strip(), maxsplit=1)[0]
-    if len(first) <= NOTE_CHARS:
-        return first
-    return first[:NOTE_CHARS].rsplit(" ", 1)[0] + "…"
+def _edits(handler: ButtonHandler) -> ButtonHandler:
+    """A step's button: the next question (or the result) replaces the question it was on."""
+
+    def in_place_handler(state: ChatState, args: list[str]) -> list[Reply] | None:
+        replies = handler(state, args)
+        return in_place(replies) if replies is not None else None
+
+    return in_place_handler
+
+
+HERE = "here"  # a timeline button on the calculator's own list: the list becomes the first question
 
 
 class Calculator:
@@ -92,13 +97,14 @@ class Calculator:
         }
         self.buttons: dict[Action, ButtonHandler] = {
             Action.TIMELINE: self._btn_choose,
-            Action.READING: self._btn_ambiguous,
-            Action.SKIP: self._btn_skip,
-            Action.YES_NO: self._btn_yes_no,
-            Action.CALENDAR: self._btn_calendar,
-            Action.CANCEL: self._btn_cancel,
+            Action.READING: _edits(self._btn_ambiguous),
+            Action.SKIP: _edits(self._btn_skip),
+            Action.YES_NO: _edits(self._btn_yes_no),
+            Action.CALENDAR: _edits(self._btn_calendar),
+            Action.CANCEL: _edits(self._btn_cancel),
             Action.CALENDAR_FILE: self._btn_ics,
             Action.REMIND: self._btn_remind,
+            Action.NOTES: self._btn_notes,
         }
 
     def _tr(self, state: ChatState) -> NullTranslations:
@@ -150,14 +156,19 @@ class Calculator:
         _ = self._tr(state).gettext
         if not self.timelines:
             return [Reply(_("Sorry, the deadline calculators are not available at the moment."))]
-        rows = tuple((Button(short_label(t.title), action(Action.TIMELINE, t.id)),) for t in self.timelines.values())
+        rows = tuple(
+            (Button(short_label(t.button_title), action(Action.TIMELINE, t.id, HERE)),)
+            for t in sorted(self.timelines.values(), key=lambda t: (t.order, t.title))
+        )
         return [Reply(_("I can work out the legal deadlines for you. Which process is it about?"), buttons=rows)]
 
     def _btn_choose(self, state: ChatState, args: list[str]) -> list[Reply] | None:
         if not args:
             return self._menu(state)
         timeline = self.timelines.get(args[0])
-        return self._start(state, timeline) if timeline else None
+        if timeline is None:
+            return None
+        return in_place(self._start(state, timeline)) if args[1:] == [HERE] else self._start(state, timeline)
 
     def _start(self, state: ChatState, timeline: Timeline) -> list[Reply]:
         _ = self._tr(state).gettext
@@ -217,7 +228,7 @@ class Calculator:
             rows.append((Button(_("Skip"), action(Action.SKIP, spec.name)),))
         rows.append((Button(_("Cancel"), action(Action.CANCEL)),))
         parts = [part for part in (intro, problem, text) if part]
-        return Reply("\n\n".join(parts), title=timeline.title if intro else None, buttons=tuple(rows))
+        return Reply("\n\n".join(parts), title=timeline.title if intro else None, buttons=tuple(rows), step=True)
 
     def _again(self, state: ChatState, found: Open, reason: str) -> list[Reply]:
         """A kind refusal with the reason, and the same question again."""
@@ -260,7 +271,7 @@ class Calculator:
         text = _("I'm not sure which date you mean ({reason}). Did you mean {options}?").format(
             reason=ambiguous.reason, options=options
         )
-        return [Reply(text, buttons=rows)]
+        return [Reply(text, buttons=rows, step=True)]
 
     def _accept(self, state: ChatState, found: Open, value: InputValue | None) -> list[Reply]:
         """Keep an answer (None: not given) if it fits the others (a date not before another
@@ -307,7 +318,8 @@ class Calculator:
             return None
         state.calc = None
         _ = self._tr(state).gettext
-        return [Reply(_("OK, I've stopped working out dates. Ask me anything, or type /deadlines to start again."))]
+        text = _("OK, I've stopped working out dates. Ask me anything, or type /deadlines to start again.")
+        return [Reply(text, step=True)]
 
     # --- calendar picker ---------------------------------------------------------------------
 
@@ -329,40 +341,46 @@ class Calculator:
 
     # --- the result ----------------------------------------------------------------------------
 
-    def _event_line(self, state: ChatState, event: Event) -> str:
+    def _event_line(self, state: ChatState, event: Event, full: bool) -> str:
         _ = self._tr(state).gettext
         when = self.i18n.date(event.date, state.lang) if event.date else _("No fixed date")
         marks = [_(mark) for mark in event_marks(event)]
         heading = f"• {when} – {event.label}" + "".join(f" ({mark})" for mark in marks)
-        source = _("Source: {cite}").format(cite=event.source.cite)
-        return "\n".join((heading, f"  {_one_line(event.note)}", f"  {source}"))
+        return f"{heading}\n  {event.note}" if full else heading
 
-    def _result_reply(self, state: ChatState, result: Result) -> Reply:
-        """Every date with a one-line reason and its source; then the dates that need an answer
-        not given (only their notes, which say what is missing); what to do if a date is
-        missed, from the first date already passed (else the first date)."""
+    def _result_reply(self, state: ChatState, result: Result, *, full: bool = False, kind: Kind = "message") -> Reply:
+        """Every date at a glance, then the dates that need an answer not given, named. With
+        ``full`` (the "Why" button, in place): each date's whole note, what to do if a date is
+        missed (from the first date already passed, else the first date), and the sources as
+        named links at the foot. Nothing is ever cut mid-sentence."""
         _ = self._tr(state).gettext
         tid = result.timeline.id
         no_fixed_date = {step.id for step in result.timeline.steps if step.no_fixed_date}
         known = [e for e in result.events if e.date is not None or e.id in no_fixed_date]
-        unknown = dict.fromkeys(_one_line(e.note) for e in result.events if e not in known)
+        unknown = [e for e in result.events if e not in known]
         today = self.i18n.date(result.today, state.lang)
         parts = [_("Here are your dates, worked out on {today}:").format(today=today)]
-        parts.append("\n\n".join(self._event_line(state, event) for event in known))
+        parts.append(("\n\n" if full else "\n").join(self._event_line(state, event, full) for event in known))
         if unknown:
-            parts.append(_("More dates need more answers:") + "\n" + "\n".join(f"• {note}" for note in unknown))
+            lines = (f"• {e.label}: {e.note}" if full else f"• {e.label}" for e in unknown)
+            parts.append(_("Not dated yet (I need another answer for these):") + "\n" + "\n".join(lines))
         dated = result.dated_events
         missed = next((e for e in dated if e.passed), dated[0] if dated else None)
-        if missed is not None and missed.if_missed:
+        if full and missed is not None and missed.if_missed:
             parts.append(_("If a date is missed: {advice}").format(advice=missed.if_missed))
         parts.append(_("This is information, not legal advice: your local SENDIASS or IPSEA can check your case."))
         rows: list[tuple[Button, ...]] = []
+        if not full:
+            rows.append((Button(_("📖 Why these dates, and the sources"), action(Action.NOTES, tid)),))
         if dated:
             rows.append((Button(_("📅 Calendar file"), action(Action.CALENDAR_FILE, tid)),))
         if any(not event.passed for event in dated):
             rows.append((Button(_("⏰ Remind me"), action(Action.REMIND, tid)),))
         rows.append((Button(_("Start again"), action(Action.TIMELINE)),))
-        return Reply("\n\n".join(parts), title=result.timeline.title, buttons=tuple(rows))
+        sources = tuple(dict.fromkeys(source_link(e.source) for e in result.events))
+        foot = Foot(_("Sources:"), sources) if full and sources else None
+        title = result.timeline.title
+        return Reply("\n\n".join(parts), title=title, buttons=tuple(rows), kind=kind, foot=foot, step=True)
 
     def _last_result(self, state: ChatState, args: list[str]) -> Result | None:
         """The finished calculation a result button belongs to, worked out again from the
@@ -390,6 +408,12 @@ class Calculator:
         document = Document(f"{result.timeline.id}.ics", build_ics(result), "text/calendar")
         return [Reply(text, document=document)]
 
+    def _btn_notes(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        """The result again, in place, with every note whole, what to do if a date is missed,
+        and the sources."""
+        result = self._last_result(state, args)
+        return [self._result_reply(state, result, full=True, kind="edit")] if result is not None else None
+
     def _btn_remind(self, state: ChatState, args: list[str]) -> list[Reply] | None:
         result = self._last_result(state, args)
         return self.reminders.remind(state, result) if result is not None else None
@@ -407,7 +431,8 @@ class Calculator:
             return (Button(_("🗓 Work out my dates"), action(Action.TIMELINE, timelines[0].id)),)
         return tuple(
             Button(
-                short_label(_("🗓 Work out my dates: {process}").format(process=t.title)), action(Action.TIMELINE, t.id)
+                short_label(_("🗓 Work out my dates: {process}").format(process=t.button_title)),
+                action(Action.TIMELINE, t.id),
             )
             for t in timelines
         )

@@ -11,7 +11,8 @@ from sendbot.conversation.replies import Button, Reply
 from sendbot.deadlines import Bounds, Input
 from sendbot.i18n import I18n
 
-CALENDAR_ROW = 7
+CALENDAR_ROW = 7  # a week
+BLANK = action(Action.NOTHING)  # a weekday heading or an empty day: a label, not a choice
 
 
 def parse_month(token: str) -> date | None:
@@ -23,13 +24,22 @@ def parse_month(token: str) -> date | None:
 
 
 def month_grid(spec: Input, month: date, bounds: Bounds, i18n: I18n, lang: str | None) -> Reply:
-    """The days of ``month`` the question allows, as buttons, in place of the last message."""
+    """The month as a calendar in place of the last message: a row of weekday headings, then a
+    row per week, Monday first (days the question does not allow, and the days before the 1st,
+    are blank labels), then the months before and after while they are allowed."""
     _ = i18n.translator(lang).gettext
     last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
-    days = [month + timedelta(days=n) for n in range(last.day)]
-    allowed = [day for day in days if bounds.earliest <= day <= bounds.latest]
-    buttons = [Button(str(day.day), action(Action.CALENDAR, spec.name, day.isoformat())) for day in allowed]
-    rows = [tuple(buttons[i : i + CALENDAR_ROW]) for i in range(0, len(buttons), CALENDAR_ROW)]
+    monday = month - timedelta(days=month.weekday())
+    heading = tuple(Button(i18n.weekday(monday + timedelta(days=n), lang), BLANK) for n in range(CALENDAR_ROW))
+    cells: list[Button] = [Button(" ", BLANK)] * month.weekday()
+    for n in range(last.day):
+        day = month + timedelta(days=n)
+        allowed = bounds.earliest <= day <= bounds.latest
+        cells.append(
+            Button(str(day.day), action(Action.CALENDAR, spec.name, day.isoformat())) if allowed else Button("·", BLANK)
+        )
+    cells += [Button(" ", BLANK)] * (-len(cells) % CALENDAR_ROW)
+    rows = [heading, *(tuple(cells[i : i + CALENDAR_ROW]) for i in range(0, len(cells), CALENDAR_ROW))]
     before, after = month - timedelta(days=1), last + timedelta(days=1)
     nav = []
     if before >= bounds.earliest:
@@ -40,4 +50,4 @@ def month_grid(spec: Input, month: date, bounds: Bounds, i18n: I18n, lang: str |
         rows.append(tuple(nav))
     rows.append((Button(_("Cancel"), action(Action.CANCEL)),))
     text = spec.prompt + "\n\n" + _("Choose a day in {month}:").format(month=i18n.month(month, lang))
-    return Reply(text, buttons=tuple(rows), kind="edit")
+    return Reply(text, buttons=tuple(rows), kind="edit", step=True)

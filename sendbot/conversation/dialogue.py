@@ -26,13 +26,16 @@ from sendbot.conversation.replies import Button, ButtonIn, Incoming, Kind, Reply
 from sendbot.deadlines import Timeline
 from sendbot.deadlines.dateparse import quote_input
 from sendbot.i18n import I18n
-from sendbot.knowledge.model import ENGLAND, Entry, KnowledgeBase
+from sendbot.knowledge.model import ENGLAND, NATIONAL, Entry, KnowledgeBase
 from sendbot.reminders.model import Reminder
 from sendbot.store.base import Store
 from sendbot.store.state import ChatState
 
 MAX_INPUT_CHARS = 2000  # longer messages are read from both ends, where questions usually sit
 MAX_RELATED_BUTTONS = 3
+FORGET_YES, FORGET_NO = "yes", "no"
+CONTACTS_PER_PAGE = 5  # contact cards per /contacts page: about one phone screen
+DEADLINES_LINK = "deadlines"  # /start deadlines (a deep link) opens the calculator list
 
 
 # The Telegram command menu, in the order parents see it.
@@ -102,6 +105,9 @@ class Conversation:
             Action.AREA: self._btn_area,
             Action.LANGUAGE: self._btn_language,
             Action.NONE_OF_THESE: self._btn_none,
+            Action.CONTACTS: self._btn_contacts,
+            Action.FORGET: self._btn_forget,
+            Action.NOTHING: self._btn_nothing,
         }
         self._buttons = dispatch_table(own, self.calculator.buttons, self.reminders.buttons, self.mycase.buttons)
 
@@ -224,24 +230,26 @@ class Conversation:
         """The reply to a decision (leaving out any safety entry, which the caller shows first);
         ``offers`` (e.g. "Work out my dates") go first on an answer."""
         _ = self._(state)
-        lang = state.lang or "en"
         if decision.kind == "answer" and decision.entry is not None:
-            return [self._entry_reply(decision.entry, state, with_more=False, offers=offers)]
+            also = [c.entry_id for c in decision.match.also if c.entry_id != decision.entry.id]
+            reply = self._entry_reply(decision.entry, state, with_more=False, offers=offers)
+            if also:  # other topics the story raises, before the feedback row
+                extra = self._entry_buttons(state, also, _("You also asked about: {title}"))
+                reply = replace(reply, buttons=reply.buttons[:-1] + extra + reply.buttons[-1:])
+            return [reply]
         if decision.kind == "suggest":
-            buttons = (
-                *(
-                    (
-                        Button(
-                            short_label(self.kb.entries[c.entry_id].title.get_text(lang)),
-                            action(Action.ANSWER, c.entry_id),
-                        ),
-                    )
-                    for c in decision.candidates
-                ),
-                (Button(_("None of these"), action(Action.NONE_OF_THESE)),),
-            )
-            return [Reply(self.presenter.suggest_intro(state.lang), buttons=buttons)]
-        return [Reply(self.presenter.fallback_text(state.area, state.lang, decision.out_of_scope))]
+            menu = decision.match.menu
+            rows = self._entry_buttons(state, [c.entry_id for c in decision.candidates])
+            if not menu:
+                rows += ((Button(_("None of these"), action(Action.NONE_OF_THESE)),),)
+            return [Reply(self.presenter.suggest_intro(state.lang, menu=menu), buttons=rows)]
+        return [self.presenter.fallback_reply(state.area, state.lang, decision.out_of_scope, decision.question)]
+
+    def _entry_buttons(self, state: ChatState, ids: list[str], label: str = "{title}") -> tuple[tuple[Button], ...]:
+        """One button per entry, each opening it; ``label`` words the button around the title."""
+        lang = state.lang or "en"
+        titles = {i: self.kb.entries[i].button_title(lang) for i in ids if i in self.kb.entries}
+        return tuple((Button(short_label(label.format(title=t)), action(Action.ANSWER, i)),) for i, t in titles.items())
 
     def _entry_reply(
         self,
@@ -255,18 +263,20 @@ class Conversation:
         _ = self._(state)
         lang = state.lang or "en"
         rows: list[tuple[Button, ...]] = [(offer,) for offer in offers]
-        if entry.more and not with_more:
-            rows.append((Button(_("More detail"), action(Action.MORE, entry.id)),))
+        if not with_more:  # the detail and the sources wait behind one button: the answer fits a screen
+            label = _("More detail and sources") if entry.more else _("Sources")
+            rows.append((Button(label, action(Action.MORE, entry.id)),))
         for rel in entry.related[:MAX_RELATED_BUTTONS]:
-            rows.append((Button(short_label(self.kb.entries[rel].title.get_text(lang)), action(Action.ANSWER, rel)),))
+            rows.append((Button(short_label(self.kb.entries[rel].button_title(lang)), action(Action.ANSWER, rel)),))
         rows.append(
             (
                 Button(_("👍 Helpful"), action(Action.FEEDBACK, entry.id, "1")),
                 Button(_("👎 Not helpful"), action(Action.FEEDBACK, entry.id, "0")),
             )
         )
-        text = self.presenter.answer_text(entry, lang, with_more=with_more) + "\n\n" + _("Was this helpful?")
-        return Reply(text, title=entry.title.get_text(lang), buttons=tuple(rows), kind=kind)
+        text, foot = self.presenter.answer_parts(entry, lang, with_more=with_more)
+        shown = foot if with_more else None
+        return Reply(text, title=entry.title.get_text(lang), buttons=tuple(rows), kind=kind, foot=shown)
 
     # --- commands ------------------------------------------------------------------------
 
@@ -277,9 +287,16 @@ class Conversation:
         rows.append((Button(_("Elsewhere in England"), action(Action.AREA, ENGLAND)),))
         return tuple(rows)
 
-    def _cmd_start(self, state: ChatState, _args: str) -> list[Reply]:
+    def _cmd_start(self, state: ChatState, args: str) -> list[Reply]:
+        """/start, or a deep link (t.me/<bot>?start=<payload>) from a charity's or council's
+        page: an entry id answers that entry, "deadlines" opens the calculator list."""
         _ = self._(state)
         state.calc = None
+        payload = args.strip().lower()
+        if payload in self.kb.entries:
+            return [self._entry_reply(self.kb.entries[payload], state, with_more=False)]
+        if payload == DEADLINES_LINK:
+            return self._commands["deadlines"](state, "")
         text = _(
             "Hello, I'm SENDbot. I help parents and carers in England with special educational "
             "needs and disabilities (SEND): EHC plans, annual reviews, school places, tribunals, "
@@ -288,7 +305,7 @@ class Conversation:
             "talk to your local SENDIASS, IPSEA or a solicitor.\n\nWhere do you live? "
             "I'll show your local contacts first."
         )
-        return [Reply(text, buttons=self._area_buttons(state))]
+        return [Reply(text, buttons=self._area_buttons(state), step=True)]
 
     def _cmd_help(self, state: ChatState, _args: str) -> list[Reply]:
         """Examples, then the command menu itself (the one Telegram shows), so the two agree."""
@@ -300,19 +317,55 @@ class Conversation:
             "• When should the annual review happen?"
         )
         commands = "\n".join(f"/{name} – {text}" for name, text in self.command_menu(state.lang))
-        return [Reply(examples + "\n\n" + _("Commands:") + "\n" + commands)]
+        topics = _("Or pick one of the main topics:")
+        text = examples + "\n\n" + _("Commands:") + "\n" + commands + "\n\n" + topics
+        return [Reply(text, buttons=self._entry_buttons(state, list(self.kb.menu)))]
 
     def _cmd_contacts(self, state: ChatState, _args: str) -> list[Reply]:
+        return [self._contacts_page(state, state.area if state.area in self.kb.areas else NATIONAL)]
+
+    def _contacts_page(self, state: ChatState, group: str, page: int = 0, kind: Kind = "message") -> Reply:
+        """One page of contacts (an area's, or the national ones) as cards, with buttons for the
+        next page and each other group: the whole list a screen at a time, not one long wall."""
         _ = self._(state)
-        lang = state.lang
-        if state.area in self.kb.areas:
-            heading = _("Contacts for {area}, then national ones:").format(
-                area=self.kb.areas[state.area].name.get_text(lang or "en")
-            )
+        lang = state.lang or "en"
+        if group in self.kb.areas:
+            heading = _("Contacts for {area}:").format(area=self.kb.areas[group].name.get_text(lang))
         else:
-            heading = _("National contacts. Choose your area with /area to see local ones first.")
-        contacts = self.kb.contacts_for(state.area)
-        return [Reply(heading + "\n\n" + "\n\n".join(self.presenter.contact_text(c, lang) for c in contacts))]
+            heading = _("National contacts, for anywhere in England:")
+            if state.area not in self.kb.areas:
+                heading += " " + _("Choose your area with /area to see local ones first.")
+        contacts = [c for c in self.kb.contacts if c.area == group]
+        pages = max(1, -(-len(contacts) // CONTACTS_PER_PAGE))
+        page = min(page, pages - 1)
+        shown = contacts[page * CONTACTS_PER_PAGE : (page + 1) * CONTACTS_PER_PAGE]
+        if pages > 1:
+            heading += " " + _("(page {page} of {pages})").format(page=page + 1, pages=pages)
+        rows: list[tuple[Button, ...]] = []
+        if pages > 1:
+            turn = (page + 1) % pages
+            rows.append(
+                (
+                    Button(
+                        _("More contacts »") if turn else _("« Back to the first"),
+                        action(Action.CONTACTS, group, str(turn)),
+                    ),
+                )
+            )
+        groups = [(a.id, a.name.get_text(lang)) for a in self.kb.areas.values()] + [(NATIONAL, _("National"))]
+        rows.extend(
+            (Button(_("Contacts: {group}").format(group=name), action(Action.CONTACTS, gid)),)
+            for gid, name in groups
+            if gid != group
+        )
+        cards = tuple(self.presenter.card(c, state.lang) for c in shown)
+        return Reply(heading, buttons=tuple(rows), cards=cards, kind=kind)
+
+    def _btn_contacts(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        if not args or (args[0] not in self.kb.areas and args[0] != NATIONAL):
+            return None
+        page = int(args[1]) if len(args) == 2 and args[1].isdigit() else 0
+        return [self._contacts_page(state, args[0], page, kind="edit")]
 
     def _cmd_privacy(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
@@ -329,7 +382,24 @@ class Conversation:
         ]
 
     def _cmd_forget(self, state: ChatState, _args: str) -> list[Reply]:
+        """Ask first: deleting cannot be undone."""
         _ = self._(state)
+        rows = (
+            (Button(_("Yes, delete everything"), action(Action.FORGET, FORGET_YES)),),
+            (Button(_("No, keep it"), action(Action.FORGET, FORGET_NO)),),
+        )
+        text = _(
+            "Delete everything I keep about this chat (your area, language, reminders and feedback)? "
+            "This cannot be undone."
+        )
+        return [Reply(text, buttons=rows, step=True)]
+
+    def _btn_forget(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        _ = self._(state)
+        if args == [FORGET_NO]:
+            return [Reply(_("OK, I have kept everything."), kind="edit", step=True)]
+        if args != [FORGET_YES]:
+            return None
         self.store.forget(state.chat_id)
         state.calc = None
         state.forgotten = True
@@ -338,20 +408,23 @@ class Conversation:
                 _(
                     "Done. I have deleted everything I kept about this chat: your settings, "
                     "reminders, feedback and cases. Type /start if you want to begin again."
-                )
+                ),
+                kind="edit",
+                step=True,
             )
         ]
 
     def _cmd_area(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
-        return [Reply(_("Where do you live? I'll show your local contacts first."), buttons=self._area_buttons(state))]
+        text = _("Where do you live? I'll show your local contacts first.")
+        return [Reply(text, buttons=self._area_buttons(state), step=True)]
 
     def _cmd_language(self, state: ChatState, _args: str) -> list[Reply]:
         _ = self._(state)
         rows = tuple(
             (Button(self.i18n.language_name(code), action(Action.LANGUAGE, code)),) for code in self.i18n.languages
         )
-        return [Reply(_("Choose your language:"), buttons=rows)]
+        return [Reply(_("Choose your language:"), buttons=rows, step=True)]
 
     # --- buttons -------------------------------------------------------------------------
 
@@ -363,15 +436,9 @@ class Conversation:
         return replies if replies is not None else self._stale(state)
 
     def _stale(self, state: ChatState) -> list[Reply]:
+        """A short toast, not a new message: the chat is not cluttered by an old button."""
         _ = self._(state)
-        return [
-            Reply(
-                _(
-                    "Sorry, that button is from an older message and no longer works. "
-                    "Please ask your question again, or type /help."
-                )
-            )
-        ]
+        return [Reply(_("That button is from an older message and no longer works."), kind="notice")]
 
     def _entry(self, args: list[str]) -> Entry | None:
         return self.kb.entries.get(args[0]) if args else None
@@ -417,16 +484,19 @@ class Conversation:
             text = _("Thank you. I'll show contacts for {area} first. Now ask me anything, or type /help.").format(
                 area=self.kb.areas[args[0]].name.get_text(state.lang or "en")
             )
-        return [Reply(text)]
+        return [Reply(text, step=True)]  # a step: the area picker's keyboard goes
 
     def _btn_language(self, state: ChatState, args: list[str]) -> list[Reply] | None:
         if not args or args[0] not in self.i18n.languages:
             return None
         state.lang = args[0]
         _ = self._(state)
-        return [
-            Reply(_("I'll speak {language} with you from now on.").format(language=self.i18n.language_name(args[0])))
-        ]
+        text = _("I'll speak {language} with you from now on.").format(language=self.i18n.language_name(args[0]))
+        return [Reply(text, step=True)]  # a step: the language picker's keyboard goes
+
+    def _btn_nothing(self, _state: ChatState, _args: list[str]) -> list[Reply]:
+        """A label-only button (a calendar's weekday heading): the tap is answered, nothing shown."""
+        return []
 
     def _btn_none(self, state: ChatState, _args: list[str]) -> list[Reply]:
-        return [Reply(self.presenter.fallback_text(state.area, state.lang))]
+        return [self.presenter.fallback_reply(state.area, state.lang)]

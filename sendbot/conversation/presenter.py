@@ -4,11 +4,15 @@ what to say was decided once, in `sendbot.answering.decide`."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from urllib.parse import urlparse
 
 from sendbot.answering.decide import Decision
+from sendbot.answering.normalise import normalise
+from sendbot.conversation.replies import Card, Foot, Link, Reply, plain_text
 from sendbot.i18n import I18n
-from sendbot.knowledge.model import Contact, Entry, KnowledgeBase, SmallTalk
+from sendbot.knowledge.model import NATIONAL, Contact, Entry, KnowledgeBase, SmallTalk, Source
 
 
 def N_(message: str) -> str:
@@ -17,6 +21,24 @@ def N_(message: str) -> str:
 
 
 SUGGEST_INTRO = N_("I'm not completely sure what you're asking. Did you mean one of these?")
+MENU_INTRO = N_("Here are the main topics. Tell me a bit more, or pick one:")
+FALLBACK_CARDS = 2  # one local helpline and one national: more is a wall of text on a phone
+FIT_WORD_CHARS = 5  # question words this long or longer pick the helpline that fits (not "my", "the")
+# Citations shortened the way lawyers and advice charities write them on a small screen.
+CITE_SHORT = (
+    (re.compile(r"\bsections? (?=\d)"), "s"),
+    (re.compile(r"\bregulations? (?=\d)"), "reg "),
+    (re.compile(r"\bparagraphs? (?=\d)"), "para "),
+)
+
+
+def source_link(source: Source) -> Link:
+    """A source as a short named link: the Act or regulation with its section shortened
+    ("Children and Families Act 2014, s36"), or the site's name for a page with no citation."""
+    label = source.cite or urlparse(source.url or "").netloc.removeprefix("www.")
+    for pattern, short in CITE_SHORT:
+        label = pattern.sub(short, label)
+    return Link(label, source.url)
 
 
 class Presenter:
@@ -44,11 +66,12 @@ class Presenter:
             titles = "\n".join(
                 f"• {self.kb.entries[c.entry_id].title.get_text(lang or 'en')}" for c in decision.candidates
             )
-            return self.suggest_intro(lang) + "\n" + titles
-        return self.fallback_text(area, lang, decision.out_of_scope)
+            return self.suggest_intro(lang, menu=decision.match.menu) + "\n" + titles
+        return plain_text(self.fallback_reply(area, lang, decision.out_of_scope, decision.question))
 
-    def suggest_intro(self, lang: str | None) -> str:
-        return self._(lang)(SUGGEST_INTRO)
+    def suggest_intro(self, lang: str | None, *, menu: bool = False) -> str:
+        """ "Did you mean" for a guess; the topic menu's own words for a short or vague message."""
+        return self._(lang)(MENU_INTRO if menu else SUGGEST_INTRO)
 
     def smalltalk_text(self, intent: SmallTalk, lang: str | None) -> str:
         _ = self._(lang)
@@ -71,23 +94,29 @@ class Presenter:
         return replies[intent]
 
     def answer_text(self, entry: Entry, lang: str | None, *, with_more: bool = False) -> str:
-        _ = self.i18n.translator(lang).gettext
+        """The answer as plain text, sources last as ``name (url)`` (`sendbot ask`)."""
+        body, foot = self.answer_parts(entry, lang, with_more=with_more)
+        return plain_text(Reply(body, foot=foot))
+
+    def answer_parts(self, entry: Entry, lang: str | None, *, with_more: bool = False) -> tuple[str, Foot]:
+        """The answer's text (with its detail when asked), ending with when it was last checked,
+        and its sources as short named links for the foot."""
+        _ = self._(lang)
         code = lang or "en"
         parts = [entry.answer.get_text(code)]
         if with_more and entry.more:
             parts.append(entry.more.get_text(code))
-        sources = "\n".join(f"• {source}" for source in entry.sources)
-        parts.append(_("Where this comes from:") + "\n" + sources)
         parts.append(
-            _("Checked: {date}. This is general information, not advice on your case.").format(
-                date=self.i18n.date(entry.reviewed, lang)
+            _("Last checked {month}. General information, not advice on your case.").format(
+                month=self.i18n.month(entry.reviewed, lang)
             )
         )
-        return "\n\n".join(parts)
+        return "\n\n".join(parts), Foot(_("Sources:"), tuple(source_link(s) for s in entry.sources))
 
-    def fallback_text(self, area: str | None, lang: str | None, topic: str | None = None) -> str:
-        """The honest "I don't know", with the helplines for the chat's area first."""
-        _ = self.i18n.translator(lang).gettext
+    def fallback_reply(self, area: str | None, lang: str | None, topic: str | None = None, question: str = "") -> Reply:
+        """The honest "I don't know", with at most two helplines: the chat's area first, then
+        the national one that fits the question best. /contacts has the rest."""
+        _ = self._(lang)
         intro = _(
             "I'm sorry, I don't know the answer to that. I can only help with special educational "
             "needs and disabilities (SEND) in England, and I would rather say so than guess. "
@@ -100,26 +129,37 @@ class Presenter:
                 + _("For questions about SEND in England, these people can help:")
             )
         helplines = self.kb.contacts_for(area, helplines_only=True)
-        return intro + "\n\n" + "\n\n".join(self.contact_text(c, lang) for c in helplines)
+        local = self._fitting([c for c in helplines if c.area != NATIONAL], question)[:1]
+        national = self._fitting([c for c in helplines if c.area == NATIONAL], question)
+        picked = (local + national)[:FALLBACK_CARDS]
+        more = _("Type /contacts for everyone else who can help.")
+        return Reply(intro, cards=tuple(self.card(c, lang) for c in picked), foot=Foot(more, ()))
 
-    def contact_text(self, contact: Contact, lang: str | None) -> str:
-        _ = self.i18n.translator(lang).gettext
+    @staticmethod
+    def _fitting(contacts: list[Contact], question: str) -> list[Contact]:
+        """Contacts ordered by how many of the question's longer words their name and
+        description share (a question about autism puts the autism helpline first); the data's
+        order breaks ties."""
+        words = {w for w in normalise(question).split() if len(w) >= FIT_WORD_CHARS}
+
+        def shared(contact: Contact) -> int:
+            text = set(normalise(f"{contact.name.get_text('en')} {contact.what.get_text('en')}").split())
+            return len(words & text)
+
+        return sorted(contacts, key=shared, reverse=True)
+
+    def card(self, contact: Contact, lang: str | None) -> Card:
+        """A contact as a compact card; its website, and the page it was checked on, as links."""
+        _ = self._(lang)
         code = lang or "en"
-        lines = [f"{contact.name.get_text(code)}: {contact.what.get_text(code)}"]
-        if contact.phone:
-            lines.append(_("Phone: {phone}").format(phone=contact.phone))
+        links = []
         if contact.email:
-            lines.append(_("Email: {email}").format(email=contact.email))
+            links.append(Link(contact.email, f"mailto:{contact.email}"))
         if contact.website:
-            lines.append(_("Website: {url}").format(url=contact.website))
-        if contact.hours:
-            lines.append(_("Hours: {hours}").format(hours=contact.hours.get_text(code)))
-        lines.append(
-            _("Checked {date} against {source}").format(
-                date=self.i18n.date(contact.checked, lang), source=contact.source
-            )
-        )
-        return "\n".join(lines)
+            links.append(Link(source_link(Source(None, contact.website)).label, contact.website))
+        links.append(Link(_("checked {month}").format(month=self.i18n.month(contact.checked, lang)), contact.source))
+        hours = contact.hours.get_text(code) if contact.hours else None
+        return Card(contact.name.get_text(code), contact.what.get_text(code), contact.phone, tuple(links), hours)
 
     def letter_note(self, lang: str | None) -> str | None:
         """Beside a letter, which stays in English because it goes to the council: a note in the

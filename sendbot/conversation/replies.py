@@ -5,7 +5,7 @@ over Telegram's 64 bytes whatever built it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sendbot.conversation.actions import MAX_CALLBACK_BYTES
@@ -33,15 +33,51 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A named link: ``<a href>`` on Telegram, ``label (url)`` in plain text. No url: just the
+    name (a citation with no page)."""
+
+    label: str
+    url: str | None = None
+
+    def plain(self) -> str:
+        return f"{self.label} ({self.url})" if self.url else self.label
+
+
+@dataclass(frozen=True)
+class Card:
+    """A contact as a compact card: the name (bold on Telegram), what they do, a number to tap
+    (Telegram makes a phone number tappable), links and opening hours."""
+
+    name: str
+    what: str
+    phone: str | None = None
+    links: tuple[Link, ...] = ()
+    hours: str | None = None
+
+
+@dataclass(frozen=True)
+class Foot:
+    """A smaller block at the foot of a message: a heading and its links (the sources)."""
+
+    heading: str
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
 class Reply:
     """One thing to show. ``edit`` replaces the message whose button was pressed; ``notice``
-    is a short acknowledgement (a toast on Telegram) for a button press."""
+    is a short acknowledgement (a toast on Telegram) for a button press. ``cards`` follow the
+    text, and ``foot`` (the sources) comes last, smaller."""
 
     text: str
     title: str | None = None
     buttons: tuple[tuple[Button, ...], ...] = field(default=())
     document: Document | None = None
     kind: Kind = "message"
+    cards: tuple[Card, ...] = field(default=())
+    foot: Foot | None = None
+    step: bool = False  # a step of a flow (a question, its result): the next step retires its keyboard
 
 
 @dataclass(frozen=True)
@@ -66,3 +102,33 @@ Incoming = TextIn | ButtonIn
 def short_label(text: str) -> str:
     """A button label short enough to read on a phone, cut with an ellipsis."""
     return text if len(text) <= BUTTON_LABEL_CHARS else text[: BUTTON_LABEL_CHARS - 1] + "…"
+
+
+def card_lines(card: Card) -> list[str]:
+    """A card as plain lines (the terminal and `sendbot ask`)."""
+    lines = [f"{card.name}: {card.what}"]
+    if card.phone:
+        lines.append(f"📞 {card.phone}")
+    lines.extend(f"🔗 {link.plain()}" for link in card.links)
+    if card.hours:
+        lines.append(f"🕘 {card.hours}")
+    return lines
+
+
+def plain_text(reply: Reply) -> str:
+    """The whole reply as plain text: its text, its cards, then its foot with every link as
+    ``name (url)``."""
+    parts = [reply.text] if reply.text else []
+    parts.extend("\n".join(card_lines(card)) for card in reply.cards)
+    if reply.foot is not None:
+        parts.append(reply.foot.heading + "\n" + "\n".join(f"• {link.plain()}" for link in reply.foot.links))
+    return "\n\n".join(parts)
+
+
+def in_place(replies: list[Reply]) -> list[Reply]:
+    """A flow's replies to a button on its own message: the first one replaces that message
+    (its keyboard with it), so the flow stays one message that changes as the parent answers."""
+    for i, reply in enumerate(replies):
+        if reply.kind == "message":
+            return [*replies[:i], replace(reply, kind="edit"), *replies[i + 1 :]]
+    return replies

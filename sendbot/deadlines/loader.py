@@ -17,6 +17,8 @@ from sendbot.deadlines.dates import Counting, TribunalRule
 from sendbot.deadlines.model import (
     DEFAULT_MAX_YEARS_AGO,
     DEFAULT_MAX_YEARS_AHEAD,
+    DEFAULT_ORDER,
+    SHORT_TITLE_CHARS,
     Adjustment,
     EntryLink,
     Input,
@@ -48,6 +50,8 @@ _TOP_KEYS = {
     "steps": True,
     "school_calendar": False,
     "entries": False,
+    "order": False,
+    "short_title": False,
 }
 _INPUT_KEYS = {
     "name": True,
@@ -465,6 +469,17 @@ def load_timeline(path: Path) -> tuple[Timeline | None, list[Problem]]:
     steps = _load_list(check, data, "steps", _load_step)
     calendar = _load_calendar(check, data, {spec.name: spec for spec in inputs})
     entries = _load_entries(check, data)
+    short_title = check.text(data, "short_title", "the timeline") or None
+    if short_title and len(short_title) > SHORT_TITLE_CHARS:
+        check.error(
+            data.line_of("short_title"),
+            f"short_title has {len(short_title)} characters",
+            f"keep it to {SHORT_TITLE_CHARS} so a phone shows the button whole",
+        )
+    order = data.get("order", DEFAULT_ORDER)
+    if not isinstance(order, int) or isinstance(order, bool) or order < 1:
+        check.error(data.line_of("order"), f"order '{order}' is not a whole number", "write 1 for the commonest")
+        order = DEFAULT_ORDER
     if check.problems or not inputs or not steps:
         return None, problems + check.problems
     timeline = Timeline(
@@ -478,6 +493,8 @@ def load_timeline(path: Path) -> tuple[Timeline | None, list[Problem]]:
         school_calendar=calendar,
         file=path,
         entries=entries,
+        order=order,
+        short_title=short_title,
     )
     _check_references(check, timeline)
     return (None if check.problems else timeline), check.problems

@@ -95,6 +95,10 @@ class EntryLink:
     line: int
 
 
+DEFAULT_ORDER = 100  # a timeline with no `order:` comes after the ones parents need most
+SHORT_TITLE_CHARS = 40  # a button label a phone shows whole, without cutting
+
+
 @dataclass(frozen=True)
 class Timeline:
     id: str
@@ -107,6 +111,12 @@ class Timeline:
     school_calendar: SchoolCalendarInputs = field(default_factory=SchoolCalendarInputs)
     file: Path = Path()
     entries: tuple[EntryLink, ...] = ()
+    order: int = DEFAULT_ORDER  # /deadlines lists timelines by this (how often parents need them), then by title
+    short_title: str | None = None  # the button label (at most 40 characters); else the title
+
+    @property
+    def button_title(self) -> str:
+        return self.short_title or self.title
 
     @property
     def main_input(self) -> Input:

@@ -24,6 +24,7 @@ from sendbot.knowledge.model import (
     Contact,
     Entry,
     KnowledgeBase,
+    LocalText,
     OutOfScope,
     SmallTalk,
     Source,
@@ -82,7 +83,25 @@ ENTRY_KEYS: Schema = {
     "sources": True,
     "more": False,
     "related": False,
+    "short_title": False,
 }
+SHORT_TITLE_CHARS = 40  # a button label a phone shows whole, without cutting
+
+
+def _short_title(raw: LineDict, what: str, chk: Checker) -> LocalText | None:
+    """The optional title for buttons: every language's text at most SHORT_TITLE_CHARS long."""
+    if raw.get("short_title") is None:
+        return None
+    short = chk.local_text(raw["short_title"], raw.line_of("short_title"), f"{what}: short_title")
+    for lang, text in (short or {}).items():
+        if len(text) > SHORT_TITLE_CHARS:
+            chk.error(
+                raw.line_of("short_title"),
+                f"{what}: short_title ({lang}) has {len(text)} characters",
+                f"keep it to {SHORT_TITLE_CHARS} so a phone shows the button whole",
+            )
+            return None
+    return short
 
 
 HARD_LINE_BREAK = re.compile(r"(?<!\n)\n(?!\n)")  # one newline alone: a break inside a paragraph
@@ -114,6 +133,7 @@ def _parse_entry(raw: Any, line: int, chk: Checker) -> Entry | None:
     entry_id = chk.ident(raw["id"], raw.line_of("id"), "id")
     topic = chk.ident(raw["topic"], raw.line_of("topic"), f"{what}: topic")
     title = chk.local_text(raw["title"], raw.line_of("title"), f"{what}: title")
+    short_title = _short_title(raw, what, chk)
     answer = chk.local_text(raw["answer"], raw.line_of("answer"), f"{what}: answer")
     more = chk.local_text(raw["more"], raw.line_of("more"), f"{what}: more") if raw.get("more") else None
     reviewed = chk.date_value(raw["reviewed"], raw.line_of("reviewed"), f"{what}: reviewed")
@@ -163,6 +183,7 @@ def _parse_entry(raw: Any, line: int, chk: Checker) -> Entry | None:
         more=more,
         sources=sources,
         related=tuple(related),
+        short_title=short_title,
         file=chk.file,
         line=raw.line,
     )

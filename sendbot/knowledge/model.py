@@ -74,6 +74,16 @@ class Entry:
     related: tuple[str, ...]
     file: Path
     line: int
+    short_title: LocalText | None = None  # for buttons (at most 40 characters); else the title
+
+    def button_title(self, lang: str) -> str:
+        """The title for a button: the short title when the entry has one in this language (a
+        title translated into it wins over an English short title)."""
+        code = lang.split("_")[0]
+        translated = lang in self.title or code in self.title
+        if self.short_title and (lang in self.short_title or code in self.short_title or not translated):
+            return self.short_title.get_text(lang)
+        return self.title.get_text(lang)
 
     def phrasings(self, lang: str) -> tuple[str, ...]:
         return self.questions.get(lang, ()) or self.questions[DEFAULT_LANG]
