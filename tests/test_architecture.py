@@ -32,7 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     "conversation": {"clock", "answering", "knowledge", "deadlines", "reminders", "store", "i18n", "case"},
     # "My case": a feature beside the dialogue (conversation/mycase.py wires it in); it reads
     # no settings; the store erases its tables on /forget.
-    "case": {"conversation.replies", "conversation.actions", "deadlines", "knowledge"},
+    "case": {"conversation.replies", "conversation.actions", "deadlines", "knowledge", "store.files"},
     "answering": {"knowledge"},
     "reminders": {"clock", "deadlines"},
     "store": {"clock", "reminders", "case.store", "case.events"},

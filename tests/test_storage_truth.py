@@ -188,3 +188,15 @@ def test_a_database_locked_by_another_process_at_start_up_is_one_line(tmp_path: 
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def test_a_database_first_made_by_the_case_file_is_private(tmp_path: Path) -> None:
+    """`sendbot case` may create the database before the bot ever runs: still owner only."""
+    import stat
+
+    from sendbot.case.store import CaseStore
+
+    db = tmp_path / "new" / "bot.db"
+    CaseStore(db).close()
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700

@@ -20,6 +20,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from sendbot.case.events import EventKind
+from sendbot.store.files import create_private, make_private
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cases (
@@ -135,12 +136,14 @@ class CaseStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        create_private(self.path)  # the same private file as the bot's store, whoever opens it first
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
+        self._conn.execute("PRAGMA secure_delete=ON")  # a deleted case leaves no bytes behind
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.executescript(SCHEMA)
+        make_private(self.path)
 
     def close(self) -> None:
         self._conn.close()

@@ -10,7 +10,6 @@ The file is private to its owner (600, folder 700), deleted data is overwritten
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from sendbot.clock import Clock, utc_now, utc_text
 from sendbot.reminders.model import Reminder
 from sendbot.store.base import PendingUpdate
 from sendbot.store.errors import open_error
+from sendbot.store.files import create_private, make_private
 from sendbot.store.state import ChatState
 
 SCHEMA = """
@@ -75,8 +75,6 @@ SCHEMA_VERSION = 2
 CHAT_TABLES = ("chats", "feedback", "reminders", "inbox")  # inbox: updates not yet answered
 SQLITE_MAX_INT = 2**63 - 1  # SQLite's INTEGER range; larger Python ints raise OverflowError
 SQLITE_MIN_INT = -(2**63)
-FILE_MODE = 0o600  # the database says which families have a disabled child: owner only
-FOLDER_MODE = 0o700
 BUSY_TIMEOUT_SECONDS = 30.0  # wait this long for another process's write lock before failing
 STARTUP_BUSY_SECONDS = 3.0  # at start-up, say "locked by another process" rather than hang
 HANDLED_KEPT = timedelta(days=2)  # Telegram re-sends unconfirmed updates for 24 hours
@@ -105,11 +103,7 @@ class SqliteStore:
             raise open_error(self.path, error) from None
 
     def _open(self) -> sqlite3.Connection:
-        if not self.path.parent.exists():
-            self.path.parent.mkdir(parents=True, mode=FOLDER_MODE)
-        new = not self.path.exists()
-        if new:  # created private before SQLite writes a byte into it
-            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+        create_private(self.path)
         conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=STARTUP_BUSY_SECONDS)
         try:
             conn.execute("PRAGMA secure_delete=ON")
@@ -124,10 +118,7 @@ class SqliteStore:
         except BaseException:
             conn.close()
             raise
-        for suffix in ("", "-wal", "-shm"):
-            sidecar = Path(f"{self.path}{suffix}")
-            if sidecar.exists():
-                sidecar.chmod(FILE_MODE)
+        make_private(self.path)
         return conn
 
     def close(self) -> None:
@@ -356,7 +347,7 @@ class SqliteStore:
         """A consistent copy of the live database (SQLite's online backup API), private to its owner."""
         if target.exists():
             raise FileExistsError(f"{target} exists already; choose a new file name")
-        os.close(os.open(target, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+        create_private(target)
         copy = sqlite3.connect(target)
         try:
             with self._lock:
