@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sendbot.answering.evaluate import EvalItem, is_right, load_eval  # noqa: E402
-from sendbot.answering.matcher import CALIBRATION, FEATURE_NAMES, REJECT_PREFIX, Features, Matcher  # noqa: E402
+from sendbot.answering.matcher import CALIBRATION, FEATURE_NAMES, REJECT_PREFIX, WORD_FOR_WORD, Features, Matcher  # noqa: E402
 from sendbot.knowledge.loader import load_knowledge  # noqa: E402
 from sendbot.knowledge.model import KnowledgeBase  # noqa: E402
 
@@ -53,7 +53,11 @@ def rows(matcher: Matcher, kb: KnowledgeBase, items: list[EvalItem]) -> list[Row
             continue
         entries = [c.entry_id for c in matcher.rank(item.question) if not c.entry_id.startswith(REJECT_PREFIX)]
         closest = max(0.0, features.confidence + features.off_topic)
-        vague = bool(features.short) and max(features.confidence, closest) < matcher.calibration.also_at
+        vague = (
+            bool(features.short)
+            and features.phrasing < WORD_FOR_WORD
+            and max(features.confidence, closest) < matcher.calibration.also_at
+        )
         out.append(
             Row(
                 features,

@@ -40,6 +40,9 @@ COMMON = [
     ("how do i complain about the council", "complaint-council"),
     ("how do i contact derby sendiass", "contacts-derby-sendiass"),
     ("what is the local offer", "local-offer"),
+    ("what is an ehcp", "ehcp-what"),
+    ("ehcp", "ehcp-what"),
+    ("what is send", "sen-meaning"),
 ]
 
 
@@ -53,3 +56,9 @@ def test_common_question_reaches_its_entry(answerer: Decider, question: str, ent
     answer = answerer.decide(question, None, "en")
     assert answer.kind != "fallback", question
     assert answer.entry is not None and answer.entry.id == entry_id, answer.match
+
+
+@pytest.mark.parametrize("question", ["what is an ehcp", "ehcp", "what is send", "senco?"])
+def test_the_commonest_short_questions_are_answered_not_menued(answerer: Decider, question: str) -> None:
+    """Word for word one of an entry's phrasings: answered directly, not the topic menu."""
+    assert answerer.decide(question, None, "en").kind == "answer"

@@ -48,6 +48,7 @@ FloatArray = NDArray[np.float64]
 _SENTENCE_END = re.compile(r"(?<=[.?!\n۔؟।])\s+|\n+")
 REJECT_PREFIX = "~"  # ids of out-of-scope topics in the index; never shown as entries
 SHORT_WORDS = 3  # a message of at most this many meaningful words is "short"
+WORD_FOR_WORD = 0.999  # a best-phrasing overlap this high: the message says that phrasing
 CALIBRATION = Path(__file__).with_name("calibration.json")
 
 _AGE_BEFORE = frozenset({"child", "aged", "age", "turns", "turning", "turned"})
@@ -648,7 +649,13 @@ class Matcher:
         topic = closest.entry_id.removeprefix(REJECT_PREFIX) if closest else None
         cal = self.calibration
         # Nothing, in scope or out, explains a short message ("my son", "what now"): the menu.
-        vague = features.short and max(best.confidence, closest.confidence if closest else 0.0) < cal.also_at
+        # A message that says one of an entry's phrasings word for word ("what is an ehcp") is
+        # never vague, however common its words.
+        vague = (
+            features.short
+            and features.phrasing < WORD_FOR_WORD
+            and max(best.confidence, closest.confidence if closest else 0.0) < cal.also_at
+        )
         # An out-of-scope kind of question explains the message at least as well as any entry.
         if features.off_topic >= 0 and not vague:
             return MatchResult("fallback", (), topic, features=features)
