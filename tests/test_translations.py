@@ -126,3 +126,16 @@ def test_the_presenter_gives_the_letter_note(kb) -> None:  # type: ignore[no-unt
     assert presenter.letter_note("en") is None
     assert presenter.letter_note("sk") == kb.notes["sk"].letter_note
     assert "(council)" in (presenter.letter_note("ur") or "")
+
+
+def test_a_translation_missing_a_key_is_reported_once(tmp_path: Path) -> None:
+    """One problem, one line: a missing key is not reported twice."""
+    from sendbot.knowledge.checker import Checker
+    from sendbot.knowledge.yamlfile import load_yaml
+
+    path = tmp_path / "t.yaml"
+    path.write_text("entries:\n  some-id:\n    title: Tytuł\n", encoding="utf-8")
+    data, _ = load_yaml(path)
+    chk = Checker(path)
+    assert not chk.complete(data["entries"]["some-id"], {"title": True, "en_hash": True}, "pl entry 'some-id'", 2)
+    assert [p.message for p in chk.problems] == ["pl entry 'some-id': missing key 'en_hash'"]

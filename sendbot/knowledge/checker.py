@@ -61,6 +61,10 @@ class Checker:
         self.keys(data, schema, where)
         return True
 
+    def complete(self, data: Any, schema: Schema, where: str, line: int) -> bool:
+        """Like `fields`, and False too when a required key is missing (each problem reported once)."""
+        return self.fields(data, schema, where, line) and all(key in data for key, needed in schema.items() if needed)
+
     def text(self, data: LineDict, key: str, where: str) -> str:
         value = data.get(key)
         if value is None:

@@ -90,7 +90,7 @@ def _read_entry(chk: Checker, raw: Any, line: int, entry: Entry | None, lang: st
     if entry is None:
         chk.error(line, f"{where}: no English entry has this id", "use the id of an entry in knowledge/entries")
         return {}
-    if not chk.fields(raw, ENTRY_KEYS, where, line) or not chk.keys(raw, ENTRY_KEYS, where):
+    if not chk.complete(raw, ENTRY_KEYS, where, line):
         return {}
     found: dict[str, Any] = {"line": line, "hash": str(raw["en_hash"]), "hash_line": raw.line_of("en_hash")}
     for key in ("title", "answer", "more"):
@@ -117,7 +117,7 @@ def _read_contact(chk: Checker, raw: Any, line: int, contact: Contact | None, la
     if contact is None:
         chk.error(line, f"{where}: no contact has this id", "use the id of a contact in knowledge/contacts.yaml")
         return {}
-    if not chk.fields(raw, CONTACT_KEYS, where, line) or not chk.keys(raw, CONTACT_KEYS, where):
+    if not chk.complete(raw, CONTACT_KEYS, where, line):
         return {}
     found: dict[str, Any] = {"line": line, "hash": str(raw["en_hash"]), "hash_line": raw.line_of("en_hash")}
     for key in ("name", "what", "hours"):
@@ -134,7 +134,7 @@ def _read_topic(chk: Checker, raw: Any, line: int, topic: OutOfScope | None, lan
     if topic is None:
         chk.error(line, f"{where}: no such topic", "use the id of a topic in knowledge/out-of-scope.yaml")
         return {}
-    if not chk.fields(raw, TOPIC_KEYS, where, line) or not chk.keys(raw, TOPIC_KEYS, where):
+    if not chk.complete(raw, TOPIC_KEYS, where, line):
         return {}
     found: dict[str, Any] = {"line": line, "hash": str(raw["en_hash"]), "hash_line": raw.line_of("en_hash")}
     reply = _text(chk, raw, "reply", where)
@@ -156,7 +156,7 @@ def _read_notes(path: Path, lang: str, problems: list[Problem]) -> LangNotes | N
     if syntax:
         return None
     notes = None
-    if chk.fields(data, NOTES_KEYS, f"{lang} notes", line_of(data)) and chk.keys(data, NOTES_KEYS, f"{lang} notes"):
+    if chk.complete(data, NOTES_KEYS, f"{lang} notes", line_of(data)):
         not_translated = _text(chk, data, "not_translated", f"{lang} notes")
         letter_note = _text(chk, data, "letter_note", f"{lang} notes")
         domain: list[str] = []
