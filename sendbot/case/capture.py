@@ -13,7 +13,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 
 from sendbot.case import datacheck
-from sendbot.case.events import EVENT_SPECS, EventKind, parse_event
+from sendbot.case.events import EVENT_SPECS, EventKind
 from sendbot.case.record import MAX_YEARS_AGO, MAX_YEARS_AHEAD
 from sendbot.deadlines import Bounds, ParsedDate, parse_date
 from sendbot.knowledge.checker import Checker, Schema
@@ -60,11 +60,8 @@ def load_phrases(path: Path = DEFAULT_PHRASES_FILE) -> tuple[CasePhrases | None,
         if not check.fields(item, EVENT_SCHEMA, "an event's phrases", line) or not isinstance(item, LineDict):
             continue
         text = check.text(item, "event", "an event's phrases")
-        kind = parse_event(text)
+        kind = datacheck.event_kind(check, text, item.line_of("event"), "an event's phrases")
         if kind is None:
-            check.error(
-                item.line_of("event"), f"unknown event '{text}'", f"use one of: {', '.join(k.value for k in EventKind)}"
-            )
             continue
         where = f"event '{kind.value}'"
         found, unless = datacheck.patterns(check, item, "any", where), datacheck.patterns(check, item, "none", where)

@@ -9,6 +9,7 @@ import re
 from datetime import date
 from typing import Any
 
+from sendbot.case.events import EventKind, parse_event
 from sendbot.knowledge.checker import Checker
 from sendbot.knowledge.yamlfile import LineDict
 
@@ -49,3 +50,11 @@ def patterns(check: Checker, data: LineDict, key: str, where: str) -> tuple[re.P
 def items(check: Checker, data: LineDict, key: str, where: str) -> list[tuple[Any, int]]:
     """The items of the non-empty list under ``key``, with their lines (none when absent)."""
     return check.items(data[key], data.line_of(key), f"'{key}' in {where}") if key in data else []
+
+
+def event_kind(check: Checker, text: str, line: int, where: str) -> EventKind | None:
+    """The case event named ``text``; an unknown name is reported with the names there are."""
+    kind = parse_event(text)
+    if kind is None:
+        check.error(line, f"{where}: unknown event '{text}'", f"use one of: {', '.join(k.value for k in EventKind)}")
+    return kind

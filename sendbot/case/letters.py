@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from sendbot.case import datacheck
-from sendbot.case.events import STEP_RULES, EventKind, parse_event
+from sendbot.case.events import STEP_RULES, EventKind
 from sendbot.case.timeline import CaseTimeline, Status, latest
 from sendbot.deadlines import format_day
 from sendbot.knowledge.checker import Checker, Schema
@@ -164,14 +164,8 @@ def _load_fits(check: Checker, data: LineDict) -> Fits:
     for key in ("events", "no_events"):
         found = []
         for item in datacheck.strings(check, fits, key, "fits"):
-            kind = parse_event(item)
-            if kind is None:
-                check.error(
-                    fits.line_of(key),
-                    f"fits.{key}: unknown event '{item}'",
-                    f"use one of: {', '.join(k.value for k in EventKind)}",
-                )
-            else:
+            kind = datacheck.event_kind(check, item, fits.line_of(key), f"fits.{key}")
+            if kind is not None:
                 found.append(kind)
         kinds[key] = tuple(found)
     return Fits(dates["missed"], dates["upcoming"], kinds["events"], kinds["no_events"])

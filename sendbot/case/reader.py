@@ -13,7 +13,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 
 from sendbot.case import datacheck
-from sendbot.case.events import EventKind, parse_event
+from sendbot.case.events import EventKind
 from sendbot.deadlines import Bounds, ParsedDate, parse_date
 from sendbot.knowledge.checker import Checker, Schema
 from sendbot.knowledge.problems import Problem
@@ -77,13 +77,7 @@ def load_patterns(path: Path = DEFAULT_PATTERNS_FILE) -> tuple[LetterPatterns | 
         if kind_id in {kind.id for kind in kinds}:
             check.error(item.line_of("id"), f"{where} appears twice", "keep one of them")
         event_text = check.text(item, "event", where)
-        event = parse_event(event_text)
-        if event_text and event is None:
-            check.error(
-                item.line_of("event"),
-                f"{where}: unknown event '{event_text}'",
-                f"use one of: {', '.join(k.value for k in EventKind)}",
-            )
+        event = datacheck.event_kind(check, event_text, item.line_of("event"), where) if event_text else None
         says = check.text(item, "says", where)
         any_patterns = datacheck.patterns(check, item, "any", where)
         none_patterns = datacheck.patterns(check, item, "none", where)
