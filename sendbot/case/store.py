@@ -20,7 +20,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from sendbot.case.events import EventKind
-from sendbot.store.files import create_private, make_private
+from sendbot.store.files import create_private, make_private, transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cases (
@@ -150,14 +150,8 @@ class CaseStore:
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+        with self._lock, transaction(self._conn, "BEGIN IMMEDIATE") as conn:
+            yield conn
 
     # --- cases -------------------------------------------------------------------------
 

@@ -1,9 +1,13 @@
-"""The database file is private: it says which families have a disabled child. Shared by every
-connection that may create it (the store, and the case file's own connection)."""
+"""The database file and what every connection to it shares (the store's, and the case file's
+own): the file is private, as it says which families have a disabled child, and a transaction
+commits whole or not at all."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 FILE_MODE = 0o600  # owner only
@@ -24,3 +28,15 @@ def make_private(path: Path) -> None:
         sidecar = Path(f"{path}{suffix}")
         if sidecar.exists():
             sidecar.chmod(FILE_MODE)
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection, begin: str = "BEGIN") -> Iterator[sqlite3.Connection]:
+    """One transaction on a connection in autocommit mode: committed, or rolled back on any error."""
+    conn.execute(begin)
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

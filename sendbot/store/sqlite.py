@@ -23,7 +23,7 @@ from sendbot.clock import Clock, utc_now, utc_text
 from sendbot.reminders.model import Reminder
 from sendbot.store.base import PendingUpdate
 from sendbot.store.errors import open_error
-from sendbot.store.files import create_private, make_private
+from sendbot.store.files import create_private, make_private, transaction
 from sendbot.store.state import ChatState
 
 SCHEMA = """
@@ -135,13 +135,8 @@ class SqliteStore:
             if durable:
                 self._conn.execute("PRAGMA synchronous=FULL")
             try:
-                self._conn.execute("BEGIN")
-                try:
-                    yield self._conn
-                except BaseException:
-                    self._conn.execute("ROLLBACK")
-                    raise
-                self._conn.execute("COMMIT")
+                with transaction(self._conn) as conn:
+                    yield conn
             finally:
                 if durable:
                     self._conn.execute("PRAGMA synchronous=NORMAL")
