@@ -85,18 +85,29 @@ def _text(chk: Checker, data: LineDict, key: str, where: str) -> str | None:
     return value.strip()
 
 
+def _read_texts(
+    chk: Checker, raw: Any, line: int, schema: Schema, where: str, keys: tuple[str, ...]
+) -> dict[str, Any] | None:
+    """A translated item's line, the English hash it translates, and its texts under ``keys``;
+    None when it is not a mapping with every required key (reported)."""
+    if not chk.complete(raw, schema, where, line):
+        return None
+    found: dict[str, Any] = {"line": line, "hash": str(raw["en_hash"]), "hash_line": raw.line_of("en_hash")}
+    for key in keys:
+        text = _text(chk, raw, key, where)
+        if text is not None:
+            found[key] = text
+    return found
+
+
 def _read_entry(chk: Checker, raw: Any, line: int, entry: Entry | None, lang: str, entry_id: str) -> dict[str, Any]:
     where = f"{lang} entry '{entry_id}'"
     if entry is None:
         chk.error(line, f"{where}: no English entry has this id", "use the id of an entry in knowledge/entries")
         return {}
-    if not chk.complete(raw, ENTRY_KEYS, where, line):
+    found = _read_texts(chk, raw, line, ENTRY_KEYS, where, ("title", "answer", "more"))
+    if found is None:
         return {}
-    found: dict[str, Any] = {"line": line, "hash": str(raw["en_hash"]), "hash_line": raw.line_of("en_hash")}
-    for key in ("title", "answer", "more"):
-        text = _text(chk, raw, key, where)
-        if text is not None:
-            found[key] = text
     if "more" in found and entry.more is None:
         chk.error(raw.line_of("more"), f"{where}: the English entry has no 'more'", "remove 'more'")
     if "more" not in found and entry.more is not None:
@@ -117,13 +128,9 @@ def _read_contact(chk: Checker, raw: Any, line: int, contact: Contact | None, la
     if contact is None:
         chk.error(line, f"{where}: no contact has this id", "use the id of a contact in knowledge/contacts.yaml")
         return {}
-    if not chk.complete(raw, CONTACT_KEYS, where, line):
+    found = _read_texts(chk, raw, line, CONTACT_KEYS, where, ("name", "what", "hours"))
+    if found is None:
         return {}
-    found: dict[str, Any] = {"line": line, "hash": str(raw["en_hash"]), "hash_line": raw.line_of("en_hash")}
-    for key in ("name", "what", "hours"):
-        text = _text(chk, raw, key, where)
-        if text is not None:
-            found[key] = text
     if "hours" in found and contact.hours is None:
         chk.error(raw.line_of("hours"), f"{where}: the English contact has no 'hours'", "remove 'hours'")
     return found
@@ -134,12 +141,9 @@ def _read_topic(chk: Checker, raw: Any, line: int, topic: OutOfScope | None, lan
     if topic is None:
         chk.error(line, f"{where}: no such topic", "use the id of a topic in knowledge/out-of-scope.yaml")
         return {}
-    if not chk.complete(raw, TOPIC_KEYS, where, line):
+    found = _read_texts(chk, raw, line, TOPIC_KEYS, where, ("reply",))
+    if found is None:
         return {}
-    found: dict[str, Any] = {"line": line, "hash": str(raw["en_hash"]), "hash_line": raw.line_of("en_hash")}
-    reply = _text(chk, raw, "reply", where)
-    if reply is not None:
-        found["reply"] = reply
     found["questions"] = tuple(chk.string_list(raw["questions"], raw.line_of("questions"), f"{where}: questions") or [])
     return found
 
