@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -21,6 +21,7 @@ from sendbot.knowledge.model import DEFAULT_LANG
 from sendbot.knowledge.problems import Problem
 
 Day = date  # the type, where a method named `date` hides it
+A_MONDAY = date(2024, 1, 1)  # any Monday: weekday names are read from the week that starts with it
 DOMAIN = "messages"
 # The languages offered, in the order /language shows them: English, then the languages of
 # Derby's families (issue 14). Every one but English needs a complete catalogue.
@@ -241,6 +242,16 @@ class I18n:
     def month(value: Day, lang: str | None) -> str:
         """A month and year, for the calendar picker: 'March 2026'."""
         return I18n.bidi(_format(value, "LLLL y", lang), lang)
+
+    @staticmethod
+    def month_name(month: int, lang: str | None) -> str:
+        """A month on its own, as a word: 'February', 'luty'."""
+        return _format(Day(2000, month, 1), "LLLL", lang)
+
+    @staticmethod
+    def weekday_name(number: int, lang: str | None) -> str:
+        """A day of the week in full (Monday 0): 'Monday', 'poniedziałek'."""
+        return _format(A_MONDAY + timedelta(days=number), "EEEE", lang)
 
 
 def _format(value: date, pattern: str, lang: str | None) -> str:

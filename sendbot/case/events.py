@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from sendbot.deadlines.render import N_
+from sendbot._types import N_
 
 
 class EventKind(str, Enum):

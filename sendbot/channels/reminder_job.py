@@ -10,16 +10,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from sendbot._types import N_
 from sendbot.clock import LONDON
 from sendbot.i18n import I18n
 from sendbot.reminders.model import Reminder
 
 LATE_AFTER = timedelta(hours=1)  # later than this after its time, a reminder says it is late
-
-
-def N_(message: str) -> str:
-    """Mark a string for the catalogue; it is translated when the reminder is sent."""
-    return message
 
 
 PASSED_LINE = N_("⏰ Reminder: this date passed on {date} while the bot was offline.")

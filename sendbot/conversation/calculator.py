@@ -40,6 +40,7 @@ from sendbot.deadlines import (
     check_inputs,
     parse_input,
 )
+from sendbot.deadlines.reasons import Month, Reason, Weekday
 from sendbot.deadlines.render import decode_value, encode_value, event_marks
 from sendbot.i18n import I18n
 from sendbot.store.state import CalcFlow, ChatState
@@ -74,6 +75,26 @@ def _edits(handler: ButtonHandler) -> ButtonHandler:
 
 
 HERE = "here"  # a timeline button on the calculator's own list: the list becomes the first question
+
+
+class LocalWords:
+    """Dates, months and weekdays inside a `Reason` the way the parent's language writes
+    them (the `DateWords` of ``sendbot.deadlines.reasons``)."""
+
+    def __init__(self, i18n: I18n, lang: str | None) -> None:
+        self.i18n = i18n
+        self.lang = lang
+
+    def day(self, value: date) -> str:
+        return self.i18n.date(value, self.lang)
+
+    def month(self, value: Month) -> str:
+        if value.year is None:
+            return self.i18n.month_name(value.month, self.lang)
+        return self.i18n.month(date(value.year, value.month, 1), self.lang)
+
+    def weekday(self, value: Weekday) -> str:
+        return self.i18n.weekday_name(value.number, self.lang)
 
 
 class Calculator:
@@ -230,7 +251,11 @@ class Calculator:
         parts = [part for part in (intro, problem, text) if part]
         return Reply("\n\n".join(parts), title=timeline.title if intro else None, buttons=tuple(rows), step=True)
 
-    def _again(self, state: ChatState, found: Open, reason: str) -> list[Reply]:
+    def _reason(self, state: ChatState, reason: Reason) -> str:
+        """Why an answer cannot be used, in the parent's language."""
+        return reason.render(self._tr(state).gettext, LocalWords(self.i18n, state.lang))
+
+    def _again(self, state: ChatState, found: Open, reason: Reason) -> list[Reply]:
         """A kind refusal with the reason, and the same question again."""
         _ = self._tr(state).gettext
         calc, timeline, spec = found
@@ -238,7 +263,7 @@ class Calculator:
         calc.asking = spec.name
         calc.candidates = []
         problem = _("Sorry, I can't use that: {reason}. Please try again, or type /cancel to stop.").format(
-            reason=reason
+            reason=self._reason(state, reason)
         )
         return [self._question(state, timeline, spec, problem=problem)]
 
@@ -269,7 +294,7 @@ class Calculator:
         rows += ((Button(_("Neither: I'll type it again"), action(Action.READING, spec.name)),),)
         options = _(" or ").join(self.i18n.date(day, lang) for day in ambiguous.candidates)
         text = _("I'm not sure which date you mean ({reason}). Did you mean {options}?").format(
-            reason=ambiguous.reason, options=options
+            reason=self._reason(state, ambiguous.reason), options=options
         )
         return [Reply(text, buttons=rows, step=True)]
 
@@ -283,7 +308,7 @@ class Calculator:
             check_inputs(timeline, answers)
         except InputError as error:
             if answers.get(error.input) is not None:
-                return self._again(state, found, str(error))
+                return self._again(state, found, error.reason)
         calc.answers[spec.name] = encode_value(value)
         return self._next(state, calc, timeline)
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
+from sendbot._types import N_
 from sendbot.answering.decide import Decider, Decision
 from sendbot.answering.matcher import MatchSettings
 from sendbot.answering.normalise import normalise
@@ -20,7 +21,7 @@ from sendbot.clock import Clock, utc_now
 from sendbot.conversation.actions import Action, action, dispatch_table, merge_handlers, parse_action
 from sendbot.conversation.calculator import ButtonHandler, Calculator
 from sendbot.conversation.mycase import CaseFiles, MyCaseDialogue
-from sendbot.conversation.presenter import N_, Presenter
+from sendbot.conversation.presenter import Presenter
 from sendbot.conversation.reminders import ReminderDialogue
 from sendbot.conversation.replies import Button, ButtonIn, Incoming, Kind, Reply, short_label
 from sendbot.deadlines import Timeline

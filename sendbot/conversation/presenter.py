@@ -8,17 +8,12 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlparse
 
+from sendbot._types import N_
 from sendbot.answering.decide import Decision
 from sendbot.answering.normalise import normalise
 from sendbot.conversation.replies import Card, Foot, Link, Reply, plain_text
 from sendbot.i18n import I18n
 from sendbot.knowledge.model import NATIONAL, Contact, Entry, KnowledgeBase, SmallTalk, Source
-
-
-def N_(message: str) -> str:
-    """Mark a string for the catalogue without translating it yet (translated when shown)."""
-    return message
-
 
 SUGGEST_INTRO = N_("I'm not completely sure what you're asking. Did you mean one of these?")
 MENU_INTRO = N_("Here are the main topics. Tell me a bit more, or pick one:")

@@ -12,15 +12,16 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from sendbot._types import N_
 from sendbot.deadlines.dateparse import (
     Ambiguous,
     Bounds,
     InvalidDate,
     ParsedDate,
+    echoing,
     format_day,
     parse_date,
     parse_date_ranges,
-    quote_input,
 )
 from sendbot.deadlines.dates import (
     DateRange,
@@ -33,6 +34,7 @@ from sendbot.deadlines.dates import (
     months_with_counting,
 )
 from sendbot.deadlines.model import Input, Step, Timeline
+from sendbot.deadlines.reasons import Reason
 from sendbot.knowledge.model import Source
 
 InputValue = date | bool | int | tuple[DateRange, ...]
@@ -97,11 +99,13 @@ class Result:
 
 
 class InputError(ValueError):
-    """An answer that cannot be used; ``input`` names the question to ask again."""
+    """An answer that cannot be used; ``input`` names the question to ask again and
+    ``reason`` says why (translatable; the message is its English)."""
 
-    def __init__(self, input_name: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, input_name: str, reason: Reason) -> None:
+        super().__init__(str(reason))
         self.input = input_name
+        self.reason = reason
 
 
 def bounds_for(spec: Input, today: date) -> Bounds:
@@ -124,11 +128,11 @@ def parse_input(spec: Input, text: str, today: date) -> InputValue | Ambiguous |
     if spec.kind == "bool":
         if answer in YES_ANSWERS or answer in NO_ANSWERS:
             return answer in YES_ANSWERS
-        return InvalidDate(text, "unreadable", "please answer yes or no")
+        return InvalidDate(text, "unreadable", Reason(N_("please answer yes or no")))
     if spec.kind == "year":
         return _parse_year(text, spec, today)
     if not answer.isdigit() or int(answer) > MAX_COUNT:
-        return InvalidDate(text, "unreadable", f"'{quote_input(text)}' is not a number of days")
+        return InvalidDate(text, "unreadable", echoing(N_("'{text}' is not a number of days"), text))
     return int(answer)
 
 
@@ -136,12 +140,12 @@ def _parse_year(text: str, spec: Input, today: date) -> int | InvalidDate:
     years = re.findall(r"\b\d{4}\b", text)
     # "31/02/2026" holds a year but is a (wrong) date: only the year, perhaps with a month name, will do
     if len(years) != 1 or re.search(r"\d", text.replace(years[0], "")):
-        return InvalidDate(text, "unreadable", f"'{quote_input(text)}' is not a year such as 2027")
+        return InvalidDate(text, "unreadable", echoing(N_("'{text}' is not a year such as 2027"), text))
     year = int(years[0])
     if year < today.year - spec.max_years_ago:
-        return InvalidDate(text, "too-early", f"{year} is too long ago")
+        return InvalidDate(text, "too-early", Reason(N_("{year} is too long ago"), {"year": year}))
     if year > today.year + spec.max_years_ahead:
-        return InvalidDate(text, "too-late", f"{year} is too far ahead")
+        return InvalidDate(text, "too-late", Reason(N_("{year} is too far ahead"), {"year": year}))
     return year
 
 
@@ -151,21 +155,25 @@ def check_inputs(timeline: Timeline, inputs: Mapping[str, InputValue | None]) ->
     names = {spec.name for spec in timeline.inputs}
     for name in inputs:
         if name not in names:
-            raise InputError(name, f"{timeline.id} does not use '{name}'")
+            raise InputError(name, Reason("{timeline} does not use '{name}'", {"timeline": timeline.id, "name": name}))
     for spec in timeline.inputs:
         value = inputs.get(spec.name)
         if value is None:
             if spec.required:
-                raise InputError(spec.name, f"{spec.help} is needed")
+                raise InputError(spec.name, Reason(N_("{what} is needed"), {"what": spec.help}))
             continue
         expected = _EXPECTED_TYPES[spec.kind]
         if not isinstance(value, expected) or (spec.kind != "bool" and isinstance(value, bool)):
-            raise InputError(spec.name, f"{spec.name} must be a {spec.kind}")
+            raise InputError(spec.name, Reason("{name} must be a {kind}", {"name": spec.name, "kind": spec.kind}))
         earlier = inputs.get(spec.not_before) if spec.not_before else None
         if isinstance(value, date) and isinstance(earlier, date) and value < earlier:
             other = timeline.input(str(spec.not_before))
             raise InputError(
-                spec.name, f"{spec.help} ({format_day(value)}) cannot be before {other.help} ({format_day(earlier)})"
+                spec.name,
+                Reason(
+                    N_("{what} ({day}) cannot be before {other} ({earlier})"),
+                    {"what": spec.help, "day": value, "other": other.help, "earlier": earlier},
+                ),
             )
 
 

@@ -10,7 +10,8 @@ mean ...?") when the day-first reading cannot be right but the month-first one c
   3 April is in the future, 4 March is not).
 
 Otherwise "04/05/2025" is 4 May 2025. A date that does not exist, is out of range or cannot
-be read is ``InvalidDate`` with a kind (for code) and a plain reason (for people)."""
+be read is ``InvalidDate`` with a kind (for code) and a plain reason (for people, in their
+language: a `Reason`)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from sendbot._types import N_
 from sendbot.deadlines.dates import DateRange
+from sendbot.deadlines.reasons import ENGLISH, Month, Reason, Weekday
 
 MONTHS = {
     name: number
@@ -106,14 +109,14 @@ class Ambiguous:
 
     text: str
     candidates: tuple[date, ...]
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True)
 class InvalidDate:
     text: str
     kind: InvalidKind
-    reason: str
+    reason: Reason
 
 
 DateResult = ParsedDate | Ambiguous | InvalidDate
@@ -121,7 +124,7 @@ DateResult = ParsedDate | Ambiguous | InvalidDate
 
 def format_day(day: date) -> str:
     """British long form, "3 March 2026", used in every message about a date."""
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+    return ENGLISH.day(day)
 
 
 @dataclass(frozen=True)
@@ -133,16 +136,15 @@ class Bounds:
     latest: date
     today: date
 
-    def problem(self, day: date) -> tuple[InvalidKind, str] | None:
+    def problem(self, day: date) -> tuple[InvalidKind, Reason] | None:
         if day > self.latest:
             if self.latest == self.today:
-                return "future", f"{format_day(day)} is in the future"
-            return "too-late", f"{format_day(day)} is too far ahead (the latest I can use is {format_day(self.latest)})"
+                return "future", Reason(N_("{day} is in the future"), {"day": day})
+            why = N_("{day} is too far ahead (the latest I can use is {latest})")
+            return "too-late", Reason(why, {"day": day, "latest": self.latest})
         if day < self.earliest:
-            return (
-                "too-early",
-                f"{format_day(day)} is too long ago (the earliest I can use is {format_day(self.earliest)})",
-            )
+            why = N_("{day} is too long ago (the earliest I can use is {earliest})")
+            return "too-early", Reason(why, {"day": day, "earliest": self.earliest})
         return None
 
 
@@ -170,23 +172,19 @@ def _full_year(digits: str | None, today: date) -> int | None:
     return year
 
 
-def _impossible(year: int | None, month: int, day: int) -> str | None:
+def _impossible(year: int | None, month: int, day: int) -> Reason | None:
     """Why day/month/year is not a real date, in words a parent understands."""
     if not 1 <= month <= 12:
-        return f"there is no month {month}"
+        return Reason(N_("there is no month {month}"), {"month": month})
     if day < 1:
-        return "there is no day 0"
-    if year is None:
-        if day > (29 if month == 2 else calendar.monthrange(2001, month)[1]):
-            return f"{calendar.month_name[month]} has only {calendar.monthrange(2001, month)[1]} days"
-        return None
-    days = calendar.monthrange(year, month)[1]
+        return Reason(N_("there is no day 0"))
+    days = calendar.monthrange(2000 if year is None else year, month)[1]  # 2000: a leap year
     if day > days:
-        return f"{calendar.month_name[month]} {year} has only {days} days"
+        return Reason(N_("{month} has only {days} days"), {"month": Month(month, year), "days": days})
     return None
 
 
-def _resolve(year: int | None, month: int, day: int, bounds: Bounds) -> date | str:
+def _resolve(year: int | None, month: int, day: int, bounds: Bounds) -> date | Reason:
     """The date meant, choosing the year nearest today when none was given; or why not."""
     why = _impossible(year, month, day)
     if why:
@@ -223,7 +221,10 @@ def _checked(text: str, day: date, weekday: int | None, bounds: Bounds) -> DateR
         return InvalidDate(
             text,
             "impossible",
-            f"{format_day(day)} is a {calendar.day_name[day.weekday()]}, not a {calendar.day_name[weekday]}",
+            Reason(
+                N_("{day} is a {weekday}, not a {named}"),
+                {"day": day, "weekday": Weekday(day.weekday()), "named": Weekday(weekday)},
+            ),
         )
     problem = bounds.problem(day)
     if problem:
@@ -246,7 +247,7 @@ def _numeric(text: str, first: int, second: int, year: int | None, weekday: int 
             return Ambiguous(text, (us,), result.reason)
         return result
     if isinstance(us, date) and isinstance(_checked(text, us, weekday, bounds), ParsedDate):
-        return Ambiguous(text, (us,), f"{uk}, unless the month was written first")
+        return Ambiguous(text, (us,), Reason(N_("{reason}, unless the month was written first"), {"reason": uk}))
     return InvalidDate(text, "impossible", uk)
 
 
@@ -260,7 +261,7 @@ def parse_date(text: str, bounds: Bounds) -> DateResult:
     if match := _YEAR_FIRST.match(cleaned):
         year, month, day = (int(part) for part in match.groups())
         resolved = _resolve(year, month, day, bounds)
-        if isinstance(resolved, str):
+        if isinstance(resolved, Reason):
             return InvalidDate(text, "impossible", resolved)
         return _checked(text, resolved, weekday, bounds)
     if match := _NUMERIC.match(cleaned):
@@ -270,11 +271,13 @@ def parse_date(text: str, bounds: Bounds) -> DateResult:
         match = pattern.match(cleaned)
         if match and match[month_group] in MONTHS:
             resolved = _resolve(_full_year(match[3], today), MONTHS[match[month_group]], int(match[day_group]), bounds)
-            if isinstance(resolved, str):
+            if isinstance(resolved, Reason):
                 return InvalidDate(text, "impossible", resolved)
             return _checked(text, resolved, weekday, bounds)
     return InvalidDate(
-        text, "unreadable", f"I could not read '{quote_input(text)}' as a date (try 3 March 2026 or 03/03/2026)"
+        text,
+        "unreadable",
+        echoing(N_("I could not read '{text}' as a date (try 3 March 2026 or 03/03/2026)"), text),
     )
 
 
@@ -287,21 +290,27 @@ def parse_date_ranges(text: str, bounds: Bounds) -> tuple[DateRange, ...] | Inva
     for item in filter(None, (part.strip() for part in re.split(r"[,;\n]", text))):
         ends = _RANGE_SEPARATOR.split(item)
         if len(ends) > 2:
-            return InvalidDate(item, "unreadable", f"'{item}' has more than two dates")
+            return InvalidDate(item, "unreadable", echoing(N_("'{text}' has more than two dates"), item))
         days = []
         for end in ends:
             result = parse_date(end, bounds)
             if isinstance(result, Ambiguous):
-                return InvalidDate(end, "ambiguous", f"{result.reason}: write '{end}' as YYYY-MM-DD")
+                why = N_("{reason}: write '{text}' as YYYY-MM-DD")
+                return InvalidDate(end, "ambiguous", Reason(why, {"reason": result.reason, "text": quote_input(end)}))
             if isinstance(result, InvalidDate):
                 return result
             days.append(result.value)
         if days[-1] < days[0]:
-            return InvalidDate(item, "impossible", f"'{item}' ends before it starts")
+            return InvalidDate(item, "impossible", echoing(N_("'{text}' ends before it starts"), item))
         ranges.append(DateRange(days[0], days[-1]))
     if not ranges:
-        return InvalidDate(text, "unreadable", "no dates given")
+        return InvalidDate(text, "unreadable", Reason(N_("no dates given")))
     return tuple(ranges)
+
+
+def echoing(template: str, text: str) -> Reason:
+    """A reason that repeats what the parent typed as {text}, made safe by `quote_input`."""
+    return Reason(template, {"text": quote_input(text)})
 
 
 def quote_input(text: str) -> str:

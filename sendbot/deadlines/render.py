@@ -5,16 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sendbot._types import JSONValue
+from sendbot._types import N_, JSONValue
 from sendbot.deadlines.calculate import Event, InputValue
 from sendbot.deadlines.dates import DateRange
 from sendbot.deadlines.model import Input
-
-
-def N_(message: str) -> str:
-    """Mark a string for the catalogue without translating it yet (the chat translates it)."""
-    return message
-
 
 ESTIMATE = N_("estimate")
 PASSED = N_("passed")
