@@ -9,6 +9,7 @@ from sendbot.config import Settings
 from sendbot.conversation.dialogue import Conversation
 from sendbot.conversation.mycase import CaseFiles
 from sendbot.deadlines import check_entry_links, load_timelines
+from sendbot.deadlines.translations import translate_timelines
 from sendbot.i18n import I18n
 from sendbot.knowledge.loader import load_knowledge
 from sendbot.knowledge.problems import DataError
@@ -21,6 +22,7 @@ def build_conversation(settings: Settings, clock: Clock = utc_now) -> Conversati
     kb = load_knowledge(settings.knowledge_dir)
     timelines_dir = settings.timelines_dir
     timelines, problems = load_timelines(timelines_dir) if timelines_dir.exists() else ({}, [])
+    translated = translate_timelines(settings.knowledge_dir, timelines, kb.not_translated_notes, problems)
     errors = [p for p in problems + check_entry_links(timelines, kb.entries) if not p.warning]
     if errors:
         raise DataError(errors)
@@ -31,6 +33,7 @@ def build_conversation(settings: Settings, clock: Clock = utc_now) -> Conversati
         clock=clock,
         timelines=timelines,
         case_files=case_files(settings),
+        translated_timelines=translated,
     )
 
 

@@ -23,6 +23,7 @@ from sendbot.clock import london_today
 from sendbot.config import Settings
 from sendbot.conversation.presenter import Presenter
 from sendbot.deadlines import check_entry_links, load_timelines
+from sendbot.deadlines.translations import translate_timelines
 from sendbot.i18n import LANGUAGES, REQUIRED, I18n, check_locales
 from sendbot.knowledge.loader import check_knowledge, load_knowledge, stale_entries
 from sendbot.knowledge.model import KnowledgeBase
@@ -104,6 +105,8 @@ def _check(settings: Settings) -> int:
     kb, problems = check_knowledge(settings.knowledge_dir, collisions=phrasing_collisions)
     timelines_dir = settings.timelines_dir
     timelines, timeline_problems = load_timelines(timelines_dir) if timelines_dir.exists() else ({}, [])
+    notes = kb.not_translated_notes if kb is not None else {}
+    translate_timelines(settings.knowledge_dir, timelines, notes, timeline_problems)
     problems += timeline_problems + check_locales(settings.locales_dir, REQUIRED)
     problems += check_case_data(settings.knowledge_dir)
     if kb is not None:

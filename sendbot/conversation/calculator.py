@@ -102,9 +102,15 @@ class Calculator:
     the parent's typed text while a question is open; "Remind me" goes to ``reminders``."""
 
     def __init__(
-        self, timelines: Mapping[str, Timeline], i18n: I18n, clock: Clock, reminders: ReminderDialogue
+        self,
+        timelines: Mapping[str, Timeline],
+        i18n: I18n,
+        clock: Clock,
+        reminders: ReminderDialogue,
+        translated: Mapping[str, Mapping[str, Timeline]] | None = None,
     ) -> None:
         self.timelines = dict(timelines)
+        self.translated = dict(translated or {})  # language -> the timelines in it (deadlines.translations)
         self.i18n = i18n
         self.clock = clock
         self.reminders = reminders
@@ -131,13 +137,17 @@ class Calculator:
     def _tr(self, state: ChatState) -> NullTranslations:
         return self.i18n.translator(state.lang)
 
+    def _in(self, state: ChatState) -> Mapping[str, Timeline]:
+        """The timelines in the parent's language (the English for a language without them)."""
+        return self.translated.get(state.lang or "", self.timelines)
+
     # --- state ---------------------------------------------------------------------------
 
     def _open_question(self, state: ChatState) -> Open | None:
         """The question waiting for an answer, if any (a timeline or question since removed
         from the data counts as none)."""
         calc = state.calc
-        timeline = self.timelines.get(calc.timeline) if calc else None
+        timeline = self._in(state).get(calc.timeline) if calc else None
         if timeline is None or calc is None:
             return None
         spec = next((spec for spec in timeline.inputs if spec.name == calc.asking), None)
@@ -170,7 +180,7 @@ class Calculator:
 
     def _cmd_deadlines(self, state: ChatState, args: str) -> list[Reply]:
         if args.strip().lower() in self.timelines:
-            return self._start(state, self.timelines[args.strip().lower()])
+            return self._start(state, self._in(state)[args.strip().lower()])
         return self._menu(state)
 
     def _menu(self, state: ChatState) -> list[Reply]:
@@ -179,14 +189,14 @@ class Calculator:
             return [Reply(_("Sorry, the deadline calculators are not available at the moment."))]
         rows = tuple(
             (Button(short_label(t.button_title), action(Action.TIMELINE, t.id, HERE)),)
-            for t in sorted(self.timelines.values(), key=lambda t: (t.order, t.title))
+            for t in sorted(self._in(state).values(), key=lambda t: (t.order, t.title))
         )
         return [Reply(_("I can work out the legal deadlines for you. Which process is it about?"), buttons=rows)]
 
     def _btn_choose(self, state: ChatState, args: list[str]) -> list[Reply] | None:
         if not args:
             return self._menu(state)
-        timeline = self.timelines.get(args[0])
+        timeline = self._in(state).get(args[0])
         if timeline is None:
             return None
         return in_place(self._start(state, timeline)) if args[1:] == [HERE] else self._start(state, timeline)
@@ -226,7 +236,7 @@ class Calculator:
                 calc.asking = spec.name
                 return [self._question(state, timeline, spec, intro)]
         calc.asking = None
-        return [self._result_reply(state, calculate(timeline, answers, london_today(self.clock)))]
+        return [self._result_reply(state, self._calculate(state, timeline, answers))]
 
     def _question(self, state: ChatState, timeline: Timeline, spec: Input, intro: str = "", problem: str = "") -> Reply:
         _ = self._tr(state).gettext
@@ -366,6 +376,11 @@ class Calculator:
 
     # --- the result ----------------------------------------------------------------------------
 
+    def _calculate(self, state: ChatState, timeline: Timeline, answers: Mapping[str, InputValue | None]) -> Result:
+        """The dates, with any date inside a note written the parent's way."""
+        lang = state.lang
+        return calculate(timeline, answers, london_today(self.clock), lambda day: self.i18n.date(day, lang))
+
     def _event_line(self, state: ChatState, event: Event, full: bool) -> str:
         _ = self._tr(state).gettext
         when = self.i18n.date(event.date, state.lang) if event.date else _("No fixed date")
@@ -411,11 +426,11 @@ class Calculator:
         """The finished calculation a result button belongs to, worked out again from the
         answers kept in the flow; None when the button is from another or an open one."""
         calc = state.calc
-        timeline = self.timelines.get(calc.timeline) if calc else None
+        timeline = self._in(state).get(calc.timeline) if calc else None
         if timeline is None or calc is None or calc.asking or args[:1] != [timeline.id]:
             return None
         try:
-            return calculate(timeline, self._answers(timeline, calc), london_today(self.clock))
+            return self._calculate(state, timeline, self._answers(timeline, calc))
         except InputError:  # the timeline data changed since: the answers no longer fit
             return None
 
@@ -448,7 +463,8 @@ class Calculator:
     def offer(self, state: ChatState, entry_id: str, question: str) -> tuple[Button, ...]:
         """ "Work out my dates" buttons for an answer, when the parent asked about dates and the
         answer's entry is linked to a timeline in the timeline data (``entries:``)."""
-        timelines = self._by_entry.get(entry_id, [])
+        local = self._in(state)
+        timelines = [local[t.id] for t in self._by_entry.get(entry_id, [])]
         if not timelines or not DATE_QUESTION.search(question):
             return ()
         _ = self._tr(state).gettext

@@ -64,7 +64,8 @@ def _right_to_left(reply: Reply, lang: str | None) -> Reply:
 class Conversation:
     """The dialogue. Holds the loaded knowledge, the matcher and the store; no I/O besides the store.
 
-    ``timelines`` are the deadline calculators (none: /deadlines says they are unavailable);
+    ``timelines`` are the deadline calculators (none: /deadlines says they are unavailable),
+    ``translated_timelines`` the same in each language (`sendbot.deadlines.translations`);
     ``clock`` gives the current time, timezone-aware, so tests can set "today"."""
 
     def __init__(
@@ -76,6 +77,7 @@ class Conversation:
         clock: Clock = utc_now,
         timelines: Mapping[str, Timeline] | None = None,
         case_files: CaseFiles | None = None,
+        translated_timelines: Mapping[str, Mapping[str, Timeline]] | None = None,
     ) -> None:
         self.kb = kb
         self.store = store
@@ -84,7 +86,7 @@ class Conversation:
         self.decider = Decider(kb, settings)
         self.presenter = Presenter(kb, i18n)
         self.reminders = ReminderDialogue(store, i18n, clock)
-        self.calculator = Calculator(timelines or {}, i18n, clock, self.reminders)
+        self.calculator = Calculator(timelines or {}, i18n, clock, self.reminders, translated_timelines)
         self.mycase = MyCaseDialogue(store, case_files, i18n, clock)
         commands: dict[str, Callable[[ChatState, str], list[Reply]]] = {
             "start": self._cmd_start,

@@ -6,7 +6,7 @@ events, so the conversation, the command line, reminders and tests agree to the 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -59,6 +59,17 @@ NOT_GIVEN_ANSWERS = frozenset(
 )
 YES_ANSWERS = frozenset({"yes", "y", "true", "yeah", "yep"})
 NO_ANSWERS = frozenset({"no", "n", "false", "nope"})
+# The same in the bot's other languages (issue 14): the translated questions say "if not, just
+# say no" in the language, so its "no" must be understood (Polish, Slovak, Romanian, Urdu, Punjabi).
+LOCAL_YES = frozenset({"tak", "áno", "ano", "da", "ہاں", "جی ہاں", "ਹਾਂ", "ਜੀ ਹਾਂ"})
+LOCAL_NO = frozenset({"nie", "nu", "نہیں", "جی نہیں", "ਨਹੀਂ", "ਜੀ ਨਹੀਂ"})
+LOCAL_NOT_GIVEN = frozenset(
+    {"jeszcze nie", "nie wiem", "brak", "ešte nie", "neviem", "încă nu", "nu știu", "ابھی نہیں", "معلوم نہیں"}
+    | {"ਹਾਲੇ ਨਹੀਂ", "ਪਤਾ ਨਹੀਂ"}
+)
+YES_ANSWERS |= LOCAL_YES
+NO_ANSWERS |= LOCAL_NO
+NOT_GIVEN_ANSWERS |= LOCAL_NO | LOCAL_NOT_GIVEN
 MAX_COUNT = 366
 _EXPECTED_TYPES: dict[str, tuple[type, ...]] = {
     "date": (date,),
@@ -258,7 +269,7 @@ def _latest_of(step: Step, worked: Mapping[str, _Worked]) -> _Worked:
     )
 
 
-def _adjusted(step: Step, worked: _Worked) -> _Worked:
+def _adjusted(step: Step, worked: _Worked, format_date: Callable[[date], str]) -> _Worked:
     """Apply the first tribunal rule that moves the date (rule 12(3)(a) before 12(2): a
     deadline moved by 12(3)(a) is already a working day)."""
     if worked.date is None:
@@ -266,7 +277,7 @@ def _adjusted(step: Step, worked: _Worked) -> _Worked:
     for adjustment in step.adjust:
         moved = apply_tribunal_rule(adjustment.rule, worked.date)
         if moved is not None:
-            note = adjustment.note.format(unadjusted=format_day(worked.date))
+            note = adjustment.note.format(unadjusted=format_date(worked.date))
             return _Worked(moved, worked.is_estimate, (*worked.notes, note), worked.date, worked.incomplete)
     return worked
 
@@ -277,9 +288,16 @@ def _is_on(step: Step, inputs: Mapping[str, InputValue]) -> bool:
     return not (step.unless and inputs.get(step.unless))
 
 
-def calculate(timeline: Timeline, inputs: Mapping[str, InputValue | None], today: date) -> Result:
+def calculate(
+    timeline: Timeline,
+    inputs: Mapping[str, InputValue | None],
+    today: date,
+    format_date: Callable[[date], str] = format_day,
+) -> Result:
     """Work out every step of ``timeline`` from the answers given; steps whose answers are
-    missing appear without a date only when the data says what to tell the parent."""
+    missing appear without a date only when the data says what to tell the parent.
+    ``format_date`` writes a date inside a note (the parent's language; British English by
+    default)."""
     check_inputs(timeline, inputs)
     given = {name: value for name, value in inputs.items() if value is not None}
     worked: dict[str, _Worked] = {}
@@ -290,9 +308,9 @@ def calculate(timeline: Timeline, inputs: Mapping[str, InputValue | None], today
         if step.no_fixed_date:
             result = _Worked(None)
         elif step.latest_of:
-            result = _adjusted(step, _latest_of(step, worked))
+            result = _adjusted(step, _latest_of(step, worked), format_date)
         else:
-            result = _adjusted(step, _from_anchor(step, timeline, given, worked))
+            result = _adjusted(step, _from_anchor(step, timeline, given, worked), format_date)
         worked[step.id] = result
         unexplained = result.date is None and not (
             step.no_fixed_date or result.notes or (result.incomplete and step.missing_note)

@@ -154,6 +154,11 @@ class KnowledgeBase:
     warnings: tuple[Problem, ...] = field(default=())
     notes: Mapping[str, LangNotes] = field(default_factory=dict)  # language -> its fixed notes
 
+    @property
+    def not_translated_notes(self) -> dict[str, str]:
+        """Each language's line saying a text is not translated yet, by language."""
+        return {lang: note.not_translated for lang, note in self.notes.items()}
+
     def letter_note(self, lang: str | None) -> str | None:
         """The note beside an English letter, in the parent's language (None in English)."""
         found = self.notes.get(lang or DEFAULT_LANG)

@@ -31,6 +31,7 @@ from sendbot.knowledge.yamlfile import LineDict, line_of, load_yaml
 
 TRANSLATIONS_DIR = "translations"
 NOTES_FILE = "notes.yaml"
+TIMELINES_FILE = "timelines.yaml"  # the deadline calculators' texts: read by sendbot.deadlines.translations
 HASH_LENGTH = 12  # hex digits of sha256 kept: enough to tell revisions apart, short to read
 SEPARATOR = "\x1f"  # the unit separator never occurs in a text, so joined texts cannot collide
 # Languages whose every entry must be translated (the others translate the overview and the
@@ -85,7 +86,7 @@ def _text(chk: Checker, data: LineDict, key: str, where: str) -> str | None:
     return value.strip()
 
 
-def _read_texts(
+def read_texts(
     chk: Checker, raw: Any, line: int, schema: Schema, where: str, keys: tuple[str, ...]
 ) -> dict[str, Any] | None:
     """A translated item's line, the English hash it translates, and its texts under ``keys``;
@@ -105,7 +106,7 @@ def _read_entry(chk: Checker, raw: Any, line: int, entry: Entry | None, lang: st
     if entry is None:
         chk.error(line, f"{where}: no English entry has this id", "use the id of an entry in knowledge/entries")
         return {}
-    found = _read_texts(chk, raw, line, ENTRY_KEYS, where, ("title", "answer", "more"))
+    found = read_texts(chk, raw, line, ENTRY_KEYS, where, ("title", "answer", "more"))
     if found is None:
         return {}
     if "more" in found and entry.more is None:
@@ -128,7 +129,7 @@ def _read_contact(chk: Checker, raw: Any, line: int, contact: Contact | None, la
     if contact is None:
         chk.error(line, f"{where}: no contact has this id", "use the id of a contact in knowledge/contacts.yaml")
         return {}
-    found = _read_texts(chk, raw, line, CONTACT_KEYS, where, ("name", "what", "hours"))
+    found = read_texts(chk, raw, line, CONTACT_KEYS, where, ("name", "what", "hours"))
     if found is None:
         return {}
     if "hours" in found and contact.hours is None:
@@ -141,7 +142,7 @@ def _read_topic(chk: Checker, raw: Any, line: int, topic: OutOfScope | None, lan
     if topic is None:
         chk.error(line, f"{where}: no such topic", "use the id of a topic in knowledge/out-of-scope.yaml")
         return {}
-    found = _read_texts(chk, raw, line, TOPIC_KEYS, where, ("reply",))
+    found = read_texts(chk, raw, line, TOPIC_KEYS, where, ("reply",))
     if found is None:
         return {}
     found["questions"] = tuple(chk.string_list(raw["questions"], raw.line_of("questions"), f"{where}: questions") or [])
@@ -198,7 +199,7 @@ def _read_language(
     lang = folder.name
     merged = _Merged({}, {}, {})
     for path in sorted(folder.glob("*.yaml")):
-        if path.name == NOTES_FILE:
+        if path.name in (NOTES_FILE, TIMELINES_FILE):
             continue
         chk = Checker(path)
         data, syntax = load_yaml(path)
@@ -232,11 +233,11 @@ def _read_language(
     return merged
 
 
-def _with_note(english: str, note: str) -> str:
+def with_note(english: str, note: str) -> str:
     return f"{note}\n\n{english}"
 
 
-def _stale(found: Mapping[str, Any], lang: str, what: str, new_hash: str) -> Problem:
+def stale_translation(found: Mapping[str, Any], lang: str, what: str, new_hash: str) -> Problem:
     return Problem(
         found["file"],
         found["hash_line"],
@@ -246,7 +247,7 @@ def _stale(found: Mapping[str, Any], lang: str, what: str, new_hash: str) -> Pro
     )
 
 
-def _missing(file: Path, line: int, lang: str, what: str) -> Problem:
+def missing_translation(file: Path, line: int, lang: str, what: str) -> Problem:
     return Problem(
         file,
         line,
@@ -293,25 +294,27 @@ def merge_translations(
             found = merged.entries.get(entry_id)
             fresh = found is not None and found["hash"] == entry_hash(entries[entry_id])
             if found is not None and not fresh:
-                problems.append(_stale(found, lang, f"entry '{entry_id}'", entry_hash(entries[entry_id])))
+                problems.append(stale_translation(found, lang, f"entry '{entry_id}'", entry_hash(entries[entry_id])))
             if found is None and (lang in FULL_LANGUAGES or old.topic in PARTIAL_TOPICS):
-                problems.append(_missing(old.file, old.line, lang, f"entry '{entry_id}'"))
+                problems.append(missing_translation(old.file, old.line, lang, f"entry '{entry_id}'"))
             new_entries[entry_id] = _merge_entry(old, lang, found if fresh else None, note)
         for cid, contact in list(new_contacts.items()):
             found = merged.contacts.get(cid)
             fresh = found is not None and found["hash"] == contact_hash(contact)
             if found is not None and not fresh:
-                problems.append(_stale(found, lang, f"contact '{cid}'", contact_hash(contact)))
+                problems.append(stale_translation(found, lang, f"contact '{cid}'", contact_hash(contact)))
             if found is None:
-                problems.append(_missing(root / "contacts.yaml", 1, lang, f"contact '{cid}'"))
+                problems.append(missing_translation(root / "contacts.yaml", 1, lang, f"contact '{cid}'"))
             new_contacts[cid] = _merge_contact(contact, lang, found if fresh else None, note)
         for tid, topic in list(new_topics.items()):
             found = merged.topics.get(tid)
             fresh = found is not None and found["hash"] == topic_hash(out_of_scope[tid])
             if found is not None and not fresh:
-                problems.append(_stale(found, lang, f"out-of-scope topic '{tid}'", topic_hash(out_of_scope[tid])))
+                problems.append(
+                    stale_translation(found, lang, f"out-of-scope topic '{tid}'", topic_hash(out_of_scope[tid]))
+                )
             if found is None and lang in FULL_LANGUAGES:
-                problems.append(_missing(root / "out-of-scope.yaml", 1, lang, f"out-of-scope topic '{tid}'"))
+                problems.append(missing_translation(root / "out-of-scope.yaml", 1, lang, f"out-of-scope topic '{tid}'"))
             new_topics[tid] = _merge_topic(topic, lang, found if fresh else None, note)
     return Translated(new_entries, tuple(new_contacts.values()), new_topics, notes)
 
@@ -320,7 +323,7 @@ def _merge_topic(topic: OutOfScope, lang: str, found: Mapping[str, Any] | None, 
     if found is None:
         if note is None:
             return topic
-        return replace(topic, reply=_add(topic.reply, lang, _with_note(topic.reply[DEFAULT_LANG], note.not_translated)))
+        return replace(topic, reply=_add(topic.reply, lang, with_note(topic.reply[DEFAULT_LANG], note.not_translated)))
     translated = {**topic.translated, lang: found["questions"]}
     return replace(topic, reply=_add(topic.reply, lang, found["reply"]), translated=translated)
 
@@ -335,7 +338,7 @@ def _merge_entry(entry: Entry, lang: str, found: Mapping[str, Any] | None, note:
             return entry
         # The English, with one line in the parent's language saying it is not translated yet.
         return replace(
-            entry, answer=_add(entry.answer, lang, _with_note(entry.answer[DEFAULT_LANG], note.not_translated))
+            entry, answer=_add(entry.answer, lang, with_note(entry.answer[DEFAULT_LANG], note.not_translated))
         )
     questions = dict(entry.questions)
     if found["questions"]:
@@ -355,7 +358,7 @@ def _merge_contact(contact: Contact, lang: str, found: Mapping[str, Any] | None,
         if note is None:
             return contact
         return replace(
-            contact, what=_add(contact.what, lang, _with_note(contact.what[DEFAULT_LANG], note.not_translated))
+            contact, what=_add(contact.what, lang, with_note(contact.what[DEFAULT_LANG], note.not_translated))
         )
     name = _add(contact.name, lang, found["name"]) if "name" in found else contact.name
     hours = _add(contact.hours, lang, found["hours"]) if contact.hours and "hours" in found else contact.hours
