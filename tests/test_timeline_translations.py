@@ -202,3 +202,12 @@ async def test_the_calculator_menu_and_question_in_polish_through_telegram(runni
     api.push_button(chat, "timeline:tribunal-appeal:here", message_id=menu.result["message_id"])
     [question] = await api.wait_for("editMessageText")
     assert "Odwołanie do Trybunału SEND" in question.params["text"]
+
+
+def test_my_case_shows_polish_dates_and_labels(conversation) -> None:  # type: ignore[no-untyped-def]
+    [menu] = conversation.handle(3, TextIn("/mycase", lang_hint="pl"))
+    data = next(b.data for row in menu.buttons for b in row if b.data.endswith(":assessment-requested"))
+    conversation.handle(3, ButtonIn(data))
+    added = _say(conversation, 3, "3 marca 2026", "pl")
+    assert "3 marca 2026" in added
+    assert "Rada informuje, czy przeprowadzi ocenę, najpóźniej, 14 kwietnia 2026" in added  # missed, in Polish

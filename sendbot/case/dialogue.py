@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
@@ -26,11 +26,11 @@ from sendbot.case.letters import fitting, render, to_docx
 from sendbot.case.reader import read_letter
 from sendbot.case.record import check_new_event, read_day
 from sendbot.case.store import DEFAULT_CASE_NAME, Case, CaseError, CaseStore, check_name
-from sendbot.case.timeline import CaseTimeline, case_timeline
+from sendbot.case.timeline import CaseDate, CaseTimeline, case_timeline
 from sendbot.case.watch import WatchNotice, due_watch, mark_sent
 from sendbot.conversation.actions import Action, action
 from sendbot.conversation.replies import Button, Document, Reply, short_label
-from sendbot.deadlines import format_day
+from sendbot.deadlines import Event, Timeline, format_day
 
 Gettext = Callable[[str], str]
 NEW_CASE = "new"  # the target of a button that makes the chat's first case
@@ -44,7 +44,33 @@ def english(message: str) -> str:
     return message
 
 
-def stale(_: Gettext = english) -> Reply:
+@dataclass(frozen=True)
+class Local:
+    """The chat's language for the case features: called, it is the chat's gettext; ``day``
+    writes a date the language's way; ``timelines`` (in the language) give the statutory
+    dates' labels and notes. The dates themselves are worked out on the English timelines,
+    and the letters stay English, because they go to the council."""
+
+    gettext: Gettext = english
+    day: Callable[[date], str] = format_day
+    timelines: Mapping[str, Timeline] = field(default_factory=dict)
+
+    def __call__(self, message: str) -> str:
+        return self.gettext(message)
+
+    def step(self, item: CaseDate) -> Event:
+        """The statutory date's texts (label, note, what to do if missed) in the language."""
+        timeline = self.timelines.get(item.timeline)
+        step = next((s for s in timeline.steps if s.id == item.event.id), None) if timeline else None
+        if step is None:
+            return item.event
+        return replace(item.event, label=step.label, note=step.note or item.event.note, if_missed=step.if_missed)
+
+
+ENGLISH = Local()
+
+
+def stale(_: Local = ENGLISH) -> Reply:
     return Reply(_("That button belongs to an older message. Send /mycase to see your cases."), kind="notice")
 
 
@@ -73,7 +99,7 @@ def _own(store: CaseStore, chat_id: int, case_id: int) -> Case | None:
     return case if case is not None and case.chat_id == chat_id else None
 
 
-def event_buttons(target: str, _: Gettext = english, name: str | None = None) -> tuple[tuple[Button, ...], ...]:
+def event_buttons(target: str, _: Local = ENGLISH, name: str | None = None) -> tuple[tuple[Button, ...], ...]:
     """One button per event, to record it in ``target`` (a case id, NEW_CASE or ASK_CASE);
     ``name``: the nickname of a new case (a checked nickname fits in the button)."""
     extra = (name,) if name else ()
@@ -83,7 +109,7 @@ def event_buttons(target: str, _: Gettext = english, name: str | None = None) ->
     )
 
 
-def new_case(store: CaseStore, chat_id: int, name: str, _: Gettext = english) -> Reply:
+def new_case(store: CaseStore, chat_id: int, name: str, _: Local = ENGLISH) -> Reply:
     """``/mycase new NAME``: another child's case, started by its first event."""
     try:
         name = check_name(name)
@@ -98,9 +124,7 @@ def new_case(store: CaseStore, chat_id: int, name: str, _: Gettext = english) ->
     )
 
 
-def case_menu(
-    store: CaseStore, chat_id: int, today: date, knowledge: CaseKnowledge, _: Gettext = english
-) -> list[Reply]:
+def case_menu(store: CaseStore, chat_id: int, today: date, knowledge: CaseKnowledge, _: Local = ENGLISH) -> list[Reply]:
     """``/mycase``: the only case, a choice of cases, or how to start one."""
     cases = [store.find(chat_id, name) for name in store.case_names(chat_id)]
     if len(cases) == 1:
@@ -124,23 +148,21 @@ def case_menu(
 
 
 def case_view(
-    store: CaseStore, chat_id: int, case_id: int, today: date, knowledge: CaseKnowledge, _: Gettext = english
+    store: CaseStore, chat_id: int, case_id: int, today: date, knowledge: CaseKnowledge, _: Local = ENGLISH
 ) -> Reply:
     case = _own(store, chat_id, case_id)
     if case is None:
         return stale(_)
     timeline = case_timeline(case, knowledge.timelines, today)
-    lines = [f"{_(EVENT_SPECS[e.kind].label)}: {format_day(e.date)}" for e in case.events]
+    lines = [f"{_(EVENT_SPECS[e.kind].label)}: {_.day(e.date)}" for e in case.events]
     upcoming = timeline.next
     if upcoming is not None:
         lines.append(
             _("Next date the council must meet: {label}, {date}.").format(
-                label=upcoming.event.label, date=format_day(upcoming.date)
+                label=_.step(upcoming).label, date=_.day(upcoming.date)
             )
         )
-    lines += [
-        _("Missed: {label}, {date}.").format(label=d.event.label, date=format_day(d.date)) for d in timeline.missed
-    ]
+    lines += [_("Missed: {label}, {date}.").format(label=_.step(d).label, date=_.day(d.date)) for d in timeline.missed]
     target = str(case.id)
     buttons: list[tuple[Button, ...]] = [(Button(_("Add what happened"), action(Action.CASE_EVENT, target)),)]
     for letter_id in fitting(knowledge.letters, timeline):
@@ -165,7 +187,7 @@ def add_event(
     date_text: str,
     today: date,
     knowledge: CaseKnowledge,
-    _: Gettext = english,
+    _: Local = ENGLISH,
 ) -> Added:
     """Record an event whose date the parent typed; a bad date gets the reason, and
     nothing is written."""
@@ -182,7 +204,7 @@ def add_event(
     except CaseError as exc:
         return Added(Reply(_("I could not add that: {reason}.").format(reason=exc)), False)
     view = case_view(store, chat_id, case.id, today, knowledge, _)
-    added = _("Added: {label}, {date}.").format(label=_(EVENT_SPECS[kind].label), date=format_day(day))
+    added = _("Added: {label}, {date}.").format(label=_(EVENT_SPECS[kind].label), date=_.day(day))
     return Added(Reply(f"{added}\n\n{view.text}", view.title, view.buttons), True)
 
 
@@ -194,7 +216,7 @@ def letter_replies(
     personal: Mapping[str, str | None],
     today: date,
     knowledge: CaseKnowledge,
-    _: Gettext = english,
+    _: Local = ENGLISH,
 ) -> list[Reply]:
     """The letter as text to copy and as a .docx to edit. ``personal`` (names, council,
     school) is used for this letter only and never stored."""
@@ -215,7 +237,7 @@ def letter_replies(
 
 
 def chronology_replies(
-    store: CaseStore, chat_id: int, case_id: int, today: date, knowledge: CaseKnowledge, _: Gettext = english
+    store: CaseStore, chat_id: int, case_id: int, today: date, knowledge: CaseKnowledge, _: Local = ENGLISH
 ) -> list[Reply]:
     case = _own(store, chat_id, case_id)
     if case is None:
@@ -234,7 +256,7 @@ def chronology_replies(
     ]
 
 
-def confirm_delete(store: CaseStore, chat_id: int, case_id: int, _: Gettext = english) -> Reply:
+def confirm_delete(store: CaseStore, chat_id: int, case_id: int, _: Local = ENGLISH) -> Reply:
     """Deleting cannot be undone: ask first."""
     case = _own(store, chat_id, case_id)
     if case is None:
@@ -250,7 +272,7 @@ def confirm_delete(store: CaseStore, chat_id: int, case_id: int, _: Gettext = en
     )
 
 
-def delete_case(store: CaseStore, chat_id: int, case_id: int, _: Gettext = english) -> Reply:
+def delete_case(store: CaseStore, chat_id: int, case_id: int, _: Local = ENGLISH) -> Reply:
     case = _own(store, chat_id, case_id)
     if case is None:
         return stale(_)
@@ -264,7 +286,7 @@ class Export:
     text: str
 
 
-def export_data(store: CaseStore, chat_id: int, today: date, knowledge: CaseKnowledge, _: Gettext = english) -> Export:
+def export_data(store: CaseStore, chat_id: int, today: date, knowledge: CaseKnowledge, _: Local = ENGLISH) -> Export:
     """Everything kept about the chat's cases (``/mycase export``)."""
     cases = [store.find(chat_id, name) for name in store.case_names(chat_id)]
     data = []
@@ -286,7 +308,7 @@ def export_data(store: CaseStore, chat_id: int, today: date, knowledge: CaseKnow
     return Export(json.dumps({"cases": data}, ensure_ascii=False, indent=2), "\n\n".join(texts) or _("No cases kept."))
 
 
-def export(store: CaseStore, chat_id: int, today: date, knowledge: CaseKnowledge, _: Gettext = english) -> list[Reply]:
+def export(store: CaseStore, chat_id: int, today: date, knowledge: CaseKnowledge, _: Local = ENGLISH) -> list[Reply]:
     """The export as documents: readable text and JSON."""
     found = export_data(store, chat_id, today, knowledge, _)
     return [
@@ -306,11 +328,11 @@ def _timeline_for(
     return None if case is None else case_timeline(case, knowledge.timelines, today)
 
 
-def watch_reply(notice: WatchNotice, _: Gettext = english) -> Reply:
+def watch_reply(notice: WatchNotice, _: Local = ENGLISH) -> Reply:
     """The watch's question, with [Yes, on ...] [Not yet]."""
     case = str(notice.case_id)
     return Reply(
-        notice.question(_),
+        notice.question(_, _.day),
         buttons=(
             (
                 Button(_("Yes, on ..."), action(Action.CASE_YES, case, notice.step)),
@@ -335,7 +357,7 @@ def watch_not_yet(
     step: str,
     today: date,
     knowledge: CaseKnowledge,
-    _: Gettext = english,
+    _: Local = ENGLISH,
     personal: Mapping[str, str | None] | None = None,
 ) -> list[Reply]:
     """What the law says, what to do now, and the letter, ready."""
@@ -344,12 +366,12 @@ def watch_not_yet(
     if timeline is None or item is None:
         return [stale(_)]
     text = _("{label}: {date}.\n\nWhat the law says: {note}\n({cite}: {url})\n\nWhat to do now: {what}").format(
-        label=item.event.label,
-        date=format_day(item.date),
-        note=item.event.note,
+        label=_.step(item).label,
+        date=_.day(item.date),
+        note=_.step(item).note,
         cite=item.source.cite,
         url=item.source.url,
-        what=item.event.if_missed,
+        what=_.step(item).if_missed,
     )
     replies = [Reply(text, title=_("The council is late"))]
     if item.rule.letter and item.rule.letter in knowledge.letters:
@@ -358,7 +380,7 @@ def watch_not_yet(
 
 
 def read_letter_reply(
-    text: str, today: date, knowledge: CaseKnowledge, case_target: str = NEW_CASE, _: Gettext = english
+    text: str, today: date, knowledge: CaseKnowledge, case_target: str = NEW_CASE, _: Local = ENGLISH
 ) -> Reply:
     """A pasted council letter (or a PDF's text): two lines on what it is, and the matching
     event to add to ``case_target`` (a case id, NEW_CASE or ASK_CASE). The text is not kept."""
@@ -373,7 +395,7 @@ def read_letter_reply(
         )
     event = reading.kind.event
     when = (
-        _("The letter is dated {date}.").format(date=format_day(reading.date))
+        _("The letter is dated {date}.").format(date=_.day(reading.date))
         if reading.date
         else _("I could not find a clear date on it: what date is on the letter?")
     )
@@ -394,7 +416,7 @@ def case_target(store: CaseStore, chat_id: int) -> str:
 
 
 def capture_reply(
-    store: CaseStore, chat_id: int, text: str, today: date, knowledge: CaseKnowledge, _: Gettext = english
+    store: CaseStore, chat_id: int, text: str, today: date, knowledge: CaseKnowledge, _: Local = ENGLISH
 ) -> Reply | None:
     """A message that tells of an event ("the draft plan came yesterday"): offer to add it
     (one tap), or None when the message is not one (a question, or nothing clear), so the
@@ -413,7 +435,7 @@ def capture_reply(
         )
     return Reply(
         _("It sounds like this happened: {label}, {date}. Shall I add it to your case?").format(
-            label=label, date=format_day(found.date)
+            label=label, date=_.day(found.date)
         ),
         buttons=((Button(_("Add it"), action(Action.CASE_ADD, target, found.kind.value, found.date.isoformat())),),),
     )

@@ -37,9 +37,10 @@ class WatchNotice:
     yes_event: EventKind | None
     letter: str | None
 
-    def question(self, gettext: Callable[[str], str] = str) -> str:
-        """The question in the chat's language (``str``: as written, in English)."""
-        text = gettext(self.ask).format(date=format_day(self.due))
+    def question(self, gettext: Callable[[str], str] = str, day: Callable[[date], str] = format_day) -> str:
+        """The question in the chat's language (``str``: as written, in English), the date
+        written by ``day``."""
+        text = gettext(self.ask).format(date=day(self.due))
         return f"{self.case_name}: {text}" if self.several_cases else text
 
 

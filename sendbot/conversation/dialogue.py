@@ -87,7 +87,7 @@ class Conversation:
         self.presenter = Presenter(kb, i18n)
         self.reminders = ReminderDialogue(store, i18n, clock)
         self.calculator = Calculator(timelines or {}, i18n, clock, self.reminders, translated_timelines)
-        self.mycase = MyCaseDialogue(store, case_files, i18n, clock)
+        self.mycase = MyCaseDialogue(store, case_files, i18n, clock, translated_timelines)
         commands: dict[str, Callable[[ChatState, str], list[Reply]]] = {
             "start": self._cmd_start,
             "help": self._cmd_help,

@@ -9,7 +9,7 @@ typed for a letter are used for that letter and never stored."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +22,7 @@ from sendbot.case.watch import WatchNotice
 from sendbot.clock import Clock, london_today
 from sendbot.conversation.actions import Action, action
 from sendbot.conversation.replies import Button, Reply, short_label
+from sendbot.deadlines import Timeline
 from sendbot.i18n import I18n
 from sendbot.store.base import Store
 from sendbot.store.state import CaseAsking, CaseFlow, ChatState
@@ -55,11 +56,19 @@ class MyCaseDialogue:
     typed text first while it waits for an answer. ``files`` None: no case data (a test
     knowledge base), so /mycase says it is unavailable."""
 
-    def __init__(self, store: Store, files: CaseFiles | None, i18n: I18n, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: Store,
+        files: CaseFiles | None,
+        i18n: I18n,
+        clock: Clock,
+        translated: Mapping[str, Mapping[str, Timeline]] | None = None,
+    ) -> None:
         self.store = store
         self.files = files
         self.i18n = i18n
         self.clock = clock
+        self.translated = dict(translated or {})  # language -> the timelines in it
         self.commands: dict[str, Callable[[ChatState, str], list[Reply]]] = {"mycase": self._cmd_mycase}
         self.buttons: dict[Action, ButtonHandler] = {
             Action.CASE: self._btn_view,
@@ -72,8 +81,11 @@ class MyCaseDialogue:
             Action.CASE_NO: self._btn_not_yet,
         }
 
-    def _(self, state: ChatState) -> Callable[[str], str]:
-        return self.i18n.translator(state.lang).gettext
+    def _(self, state: ChatState) -> case.Local:
+        """The chat's language: its gettext, its dates and the statutory dates' labels."""
+        lang = state.lang
+        gettext = self.i18n.translator(lang).gettext
+        return case.Local(gettext, lambda day: self.i18n.date(day, lang), self.translated.get(lang or "", {}))
 
     def _case_id(self, state: ChatState, text: str) -> int | None:
         """A case id from a button, only when the case belongs to this chat."""
