@@ -208,6 +208,10 @@ def test_my_case_shows_polish_dates_and_labels(conversation) -> None:  # type: i
     [menu] = conversation.handle(3, TextIn("/mycase", lang_hint="pl"))
     data = next(b.data for row in menu.buttons for b in row if b.data.endswith(":assessment-requested"))
     conversation.handle(3, ButtonIn(data))
-    added = _say(conversation, 3, "3 marca 2026", "pl")
+    refused = _say(conversation, 3, "31/02/2026", "pl")
+    assert "luty 2026 ma tylko 28 dni" in refused  # the reason in Polish, month name included
+    replies = conversation.handle(3, TextIn("3 marca 2026", lang_hint="pl"))
+    added = "\n".join(r.text for r in replies)
     assert "3 marca 2026" in added
+    assert any(r.title and "moje dziecko" in r.title for r in replies)  # the default nickname too
     assert "Rada informuje, czy przeprowadzi ocenę, najpóźniej, 14 kwietnia 2026" in added  # missed, in Polish

@@ -30,7 +30,9 @@ from sendbot.case.timeline import CaseDate, CaseTimeline, case_timeline
 from sendbot.case.watch import WatchNotice, due_watch, mark_sent
 from sendbot.conversation.actions import Action, action
 from sendbot.conversation.replies import Button, Document, Reply, short_label
-from sendbot.deadlines import Event, Timeline, format_day
+from sendbot.deadlines import Event, Timeline
+from sendbot.deadlines.reasons import ENGLISH as ENGLISH_WORDS
+from sendbot.deadlines.reasons import DateWords
 
 Gettext = Callable[[str], str]
 NEW_CASE = "new"  # the target of a button that makes the chat's first case
@@ -52,11 +54,22 @@ class Local:
     and the letters stay English, because they go to the council."""
 
     gettext: Gettext = english
-    day: Callable[[date], str] = format_day
+    words: DateWords = ENGLISH_WORDS
     timelines: Mapping[str, Timeline] = field(default_factory=dict)
 
     def __call__(self, message: str) -> str:
         return self.gettext(message)
+
+    def day(self, value: date) -> str:
+        return self.words.day(value)
+
+    def name(self, case: Case) -> str:
+        """The case's nickname; the one given when the parent gave none, in the language."""
+        return self.gettext(case.name) if case.name == DEFAULT_CASE_NAME else case.name
+
+    def why(self, error: CaseError) -> str:
+        """Why something could not be done, in the language."""
+        return error.reason.render(self.gettext, self.words) if error.reason else str(error)
 
     def step(self, item: CaseDate) -> Event:
         """The statutory date's texts (label, note, what to do if missed) in the language."""
@@ -114,7 +127,7 @@ def new_case(store: CaseStore, chat_id: int, name: str, _: Local = ENGLISH) -> R
     try:
         name = check_name(name)
     except CaseError as exc:
-        return Reply(_("I could not start that case: {reason}.").format(reason=exc))
+        return Reply(_("I could not start that case: {reason}.").format(reason=_.why(exc)))
     if name.lower() in (n.lower() for n in store.case_names(chat_id)):
         return Reply(_("You already have a case called {name}. Send /mycase to see it.").format(name=name))
     return Reply(
@@ -142,7 +155,7 @@ def case_menu(store: CaseStore, chat_id: int, today: date, knowledge: CaseKnowle
                 buttons=event_buttons(NEW_CASE, _),
             )
         ]
-    buttons = tuple((Button(short_label(case.name), action(Action.CASE, str(case.id))),) for case in cases)
+    buttons = tuple((Button(short_label(_.name(case)), action(Action.CASE, str(case.id))),) for case in cases)
     more = _("For another child, send /mycase new and a nickname or initial, for example: /mycase new S")
     return [Reply(_("Which case?") + "\n\n" + more, title=_("My case"), buttons=buttons)]
 
@@ -170,7 +183,7 @@ def case_view(
         buttons.append((Button(short_label(title), action(Action.CASE_LETTER, target, letter_id)),))
     buttons.append((Button(_("Chronology and calendar"), action(Action.CASE_CHRONOLOGY, target)),))
     buttons.append((Button(_("Delete this case"), action(Action.CASE_DELETE, target)),))
-    title = _("My case: {name}").format(name=case.name)
+    title = _("My case: {name}").format(name=_.name(case))
     return Reply("\n".join(lines), title=title, buttons=tuple(buttons))
 
 
@@ -202,7 +215,7 @@ def add_event(
         check_new_event(existing, kind, day)
         case = store.add_event(chat_id, name, kind, day, today)
     except CaseError as exc:
-        return Added(Reply(_("I could not add that: {reason}.").format(reason=exc)), False)
+        return Added(Reply(_("I could not add that: {reason}.").format(reason=_.why(exc))), False)
     view = case_view(store, chat_id, case.id, today, knowledge, _)
     added = _("Added: {label}, {date}.").format(label=_(EVENT_SPECS[kind].label), date=_.day(day))
     return Added(Reply(f"{added}\n\n{view.text}", view.title, view.buttons), True)
@@ -262,7 +275,7 @@ def confirm_delete(store: CaseStore, chat_id: int, case_id: int, _: Local = ENGL
     if case is None:
         return stale(_)
     return Reply(
-        _("Delete the case {name} and everything recorded in it? This cannot be undone.").format(name=case.name),
+        _("Delete the case {name} and everything recorded in it? This cannot be undone.").format(name=_.name(case)),
         buttons=(
             (
                 Button(_("Yes, delete it"), action(Action.CASE_DELETE, str(case.id), "yes")),
@@ -277,7 +290,7 @@ def delete_case(store: CaseStore, chat_id: int, case_id: int, _: Local = ENGLISH
     if case is None:
         return stale(_)
     store.delete_case(chat_id, case.name)
-    return Reply(_("Deleted the case {name} and everything recorded in it.").format(name=case.name))
+    return Reply(_("Deleted the case {name} and everything recorded in it.").format(name=_.name(case)))
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,13 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
+from sendbot._types import N_
 from sendbot.case.events import EVENT_SPECS, EventKind, parse_event
 from sendbot.case.store import Case, CaseError
 from sendbot.case.timeline import latest
 from sendbot.deadlines import Ambiguous, Bounds, InvalidDate, format_day, parse_date
+from sendbot.deadlines.dateparse import quote_input
+from sendbot.deadlines.reasons import Reason
 
 LONDON = ZoneInfo("Europe/London")
 MAX_YEARS_AGO = 30
@@ -35,10 +38,12 @@ def read_day(text: str, kind: EventKind, today: date) -> date:
     latest_day = today + relativedelta(years=MAX_YEARS_AHEAD) if spec.may_be_future else today
     result = parse_date(text, Bounds(today - relativedelta(years=MAX_YEARS_AGO), latest_day, today))
     if isinstance(result, Ambiguous):
-        raise CaseError(f"'{text}' is not a date I can be sure of ({result.reason}): write it as YYYY-MM-DD")
+        why = N_("'{text}' is not a date I can be sure of ({reason}): write it as YYYY-MM-DD")
+        raise CaseError(Reason(why, {"text": quote_input(text), "reason": result.reason}))
     if isinstance(result, InvalidDate):
         if result.kind == "future":
-            raise CaseError(f"{result.reason}: '{kind.value}' has already happened, so its date cannot be after today")
+            why = N_("{reason}: it has already happened, so its date cannot be after today")
+            raise CaseError(Reason(why, {"reason": result.reason}))
         raise CaseError(result.reason)
     return result.value
 

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from sendbot._types import N_
 from sendbot.case.events import EventKind
+from sendbot.deadlines.reasons import Reason
 from sendbot.store.files import create_private, make_private, transaction
 
 SCHEMA = """
@@ -55,11 +57,16 @@ CREATE INDEX IF NOT EXISTS case_events_case ON case_events (case_id);
 
 CASE_TABLES = ("case_watch", "case_letters", "case_events")  # children of `cases`
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .'-]{0,19}$")
-DEFAULT_CASE_NAME = "my child"
+DEFAULT_CASE_NAME = N_("my child")  # shown in the chat's language (case.dialogue.Local.name)
 
 
 class CaseError(ValueError):
-    """Input that cannot be used (unknown case, bad nickname): one line for the parent."""
+    """Input that cannot be used (unknown case, bad nickname): one line for the parent;
+    ``reason``, when given, is the same line in a form the chat translates."""
+
+    def __init__(self, message: str | Reason) -> None:
+        super().__init__(str(message))
+        self.reason = message if isinstance(message, Reason) else None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from sendbot.conversation.calendar_picker import month_grid, parse_month
 from sendbot.conversation.presenter import source_link
 from sendbot.conversation.reminders import ReminderDialogue
 from sendbot.conversation.replies import Button, Document, Foot, Kind, Reply, in_place, short_label
+from sendbot.conversation.words import LocalWords
 from sendbot.deadlines import (
     Ambiguous,
     Event,
@@ -40,7 +41,7 @@ from sendbot.deadlines import (
     check_inputs,
     parse_input,
 )
-from sendbot.deadlines.reasons import Month, Reason, Weekday
+from sendbot.deadlines.reasons import Reason
 from sendbot.deadlines.render import decode_value, encode_value, event_marks
 from sendbot.i18n import I18n
 from sendbot.store.state import CalcFlow, ChatState
@@ -75,26 +76,6 @@ def _edits(handler: ButtonHandler) -> ButtonHandler:
 
 
 HERE = "here"  # a timeline button on the calculator's own list: the list becomes the first question
-
-
-class LocalWords:
-    """Dates, months and weekdays inside a `Reason` the way the parent's language writes
-    them (the `DateWords` of ``sendbot.deadlines.reasons``)."""
-
-    def __init__(self, i18n: I18n, lang: str | None) -> None:
-        self.i18n = i18n
-        self.lang = lang
-
-    def day(self, value: date) -> str:
-        return self.i18n.date(value, self.lang)
-
-    def month(self, value: Month) -> str:
-        if value.year is None:
-            return self.i18n.month_name(value.month, self.lang)
-        return self.i18n.month(date(value.year, value.month, 1), self.lang)
-
-    def weekday(self, value: Weekday) -> str:
-        return self.i18n.weekday_name(value.number, self.lang)
 
 
 class Calculator:

@@ -22,6 +22,7 @@ from sendbot.case.watch import WatchNotice
 from sendbot.clock import Clock, london_today
 from sendbot.conversation.actions import Action, action
 from sendbot.conversation.replies import Button, Reply, short_label
+from sendbot.conversation.words import LocalWords
 from sendbot.deadlines import Timeline
 from sendbot.i18n import I18n
 from sendbot.store.base import Store
@@ -85,7 +86,7 @@ class MyCaseDialogue:
         """The chat's language: its gettext, its dates and the statutory dates' labels."""
         lang = state.lang
         gettext = self.i18n.translator(lang).gettext
-        return case.Local(gettext, lambda day: self.i18n.date(day, lang), self.translated.get(lang or "", {}))
+        return case.Local(gettext, LocalWords(self.i18n, lang), self.translated.get(lang or "", {}))
 
     def _case_id(self, state: ChatState, text: str) -> int | None:
         """A case id from a button, only when the case belongs to this chat."""
