@@ -165,6 +165,10 @@ def test_a_polish_parent_gets_the_calculator_in_polish(conversation) -> None:  #
         _say(conversation, 1, "nie", "pl")  # the Polish "no" skips an optional question
     result = _say(conversation, 1, "nie", "pl")
     assert "4 stycznia 2027" in result and "Odwołanie musi dotrzeć do trybunału" in result
+    [calendar] = conversation.handle(1, ButtonIn("ics:mediation"))
+    assert calendar.document is not None
+    ics = calendar.document.content.decode("utf-8")
+    assert "Kto: " in ics and "Źródło: " in ics and "Who: " not in ics  # the calendar file too
 
 
 def test_an_urdu_parent_reads_the_moved_date_in_urdu(conversation) -> None:  # type: ignore[no-untyped-def]

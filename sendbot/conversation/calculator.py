@@ -426,7 +426,7 @@ class Calculator:
             "Here is a calendar file with {count} dates. Open it to add them to your calendar.",
             count,
         ).format(count=count)
-        document = Document(f"{result.timeline.id}.ics", build_ics(result), "text/calendar")
+        document = Document(f"{result.timeline.id}.ics", build_ics(result, self._tr(state).gettext), "text/calendar")
         return [Reply(text, document=document)]
 
     def _btn_notes(self, state: ChatState, args: list[str]) -> list[Reply] | None:

@@ -7,12 +7,15 @@ updates the same events instead of adding duplicates."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime, time, timedelta, timezone
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from sendbot._types import N_
 from sendbot.deadlines.calculate import Event, Result
+from sendbot.deadlines.render import ESTIMATE
 
 PRODID = "-//SENDbot//Deadline calculator//EN"
 UID_DOMAIN = "sendbot"
@@ -25,16 +28,30 @@ def event_uid(result: Result, event: Event) -> str:
     return f"{hashlib.sha256(key.encode()).hexdigest()[:24]}@{UID_DOMAIN}"
 
 
-def _description(event: Event) -> str:
-    lines = [event.note, f"Who: {event.who}", f"Source: {event.source.cite} {event.source.url}"]
+WHO = N_("Who: {who}")
+SOURCE = N_("Source: {cite} {url}")
+IF_MISSED = N_("If this is missed: {advice}")
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _description(event: Event, gettext: Callable[[str], str]) -> str:
+    lines = [
+        event.note,
+        gettext(WHO).format(who=event.who),
+        gettext(SOURCE).format(cite=event.source.cite, url=event.source.url),
+    ]
     if event.if_missed:
-        lines.append(f"If this is missed: {event.if_missed}")
+        lines.append(gettext(IF_MISSED).format(advice=event.if_missed))
     return "\n\n".join(lines)
 
 
-def build_ics(result: Result) -> bytes:
-    """One all-day event per dated event. DTSTAMP is the calculation's ``today`` so the
-    same answers give byte-identical files."""
+def build_ics(result: Result, gettext: Callable[[str], str] = _same) -> bytes:
+    """One all-day event per dated event, its words through ``gettext`` (the chat's
+    language; English by default). DTSTAMP is the calculation's ``today`` so the same
+    answers give byte-identical files."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -48,9 +65,9 @@ def build_ics(result: Result) -> bytes:
         item.add("dtstamp", stamp)
         item.add("dtstart", event.date)
         item.add("dtend", event.date + timedelta(days=1))
-        summary = f"{event.label} (estimate)" if event.is_estimate else event.label
+        summary = f"{event.label} ({gettext(ESTIMATE)})" if event.is_estimate else event.label
         item.add("summary", summary)
-        item.add("description", _description(event))
+        item.add("description", _description(event, gettext))
         if event.source.url:
             item.add("url", event.source.url)
         item.add("transp", "TRANSPARENT")
