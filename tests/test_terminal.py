@@ -70,6 +70,15 @@ def test_start_greets_and_eof_says_goodbye(conv: Conversation, tmp_path: Path) -
     assert "> " not in out  # no prompt when stdin is not a terminal
 
 
+def test_the_terminal_speaks_the_chosen_language(conv: Conversation, tmp_path: Path) -> None:
+    stdin, stdout = io.StringIO("99\n"), io.StringIO()
+    assert run_terminal(conv, stdin, stdout, files_dir=tmp_path, lang="pl") == 0
+    out = stdout.getvalue()
+    assert out.startswith("SENDbot w terminalu.")
+    assert "99 nie jest teraz wyborem na ekranie. (Proszę wpisać od 1 do 3, aby wybrać" in out
+    assert out.endswith("Do widzenia.\n")
+
+
 def test_question_number_out_of_range_and_forget(conv: Conversation, store: Store, tmp_path: Path) -> None:
     code, out = run(conv, ["1", QUESTION, "1", "99", "0", "/forget", "1"], tmp_path)
     assert code == 0

@@ -9,7 +9,7 @@ dates. End with Ctrl-D (or /quit)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -69,18 +69,22 @@ def number_choices(replies: list[Reply], on_screen: Mapping[int, Button]) -> tup
     return numbers, choices
 
 
-def choices_line(choices: Mapping[int, Button]) -> str:
-    """What numbers mean right now."""
+def _same(text: str) -> str:
+    return text
+
+
+def choices_line(choices: Mapping[int, Button], _: Callable[[str], str] = _same) -> str:
+    """What numbers mean right now, in the chat's language (``_``: its gettext)."""
     if not choices:
-        return "(No choices on screen: type a question, or /help.)"
+        return _("(No choices on screen: type a question, or /help.)")
     numbers = sorted(choices)
     if len(numbers) == 1:
         listed = str(numbers[0])
     elif numbers == list(range(numbers[0], numbers[-1] + 1)):
-        listed = f"{numbers[0]} to {numbers[-1]}"
+        listed = _("{first} to {last}").format(first=numbers[0], last=numbers[-1])
     else:
         listed = ", ".join(str(number) for number in numbers)
-    return f"(Type {listed} to choose, or type a question.)"
+    return _("(Type {listed} to choose, or type a question.)").format(listed=listed)
 
 
 def run_terminal(
@@ -96,6 +100,10 @@ def run_terminal(
     files_dir = files_dir or Path.cwd()
     choices: dict[int, Button] = {}
 
+    def _(message: str) -> str:
+        """The terminal's own words in the chat's language (which /language may change)."""
+        return conversation.i18n.translator(conversation.store.load_chat(chat_id).lang or lang).gettext(message)
+
     def show(replies: list[Reply]) -> None:
         nonlocal choices
         numbers, choices = number_choices(replies, choices)
@@ -104,15 +112,14 @@ def run_terminal(
             if reply.document is not None:
                 path = files_dir / reply.document.filename
                 path.write_bytes(reply.document.content)
-                stdout.write(f"(saved {path})\n\n")
+                stdout.write(_("(saved {path})").format(path=path) + "\n\n")
         if choices:
-            stdout.write(choices_line(choices) + "\n\n")
+            stdout.write(choices_line(choices, _) + "\n\n")
         stdout.flush()
 
-    stdout.write(
-        "SENDbot in your terminal. Type a question, /help, or a number to choose. Ctrl-D to leave.\n"
-        f"Calendar files are saved in {files_dir}. Reminders appear here only while this chat runs.\n\n"
-    )
+    intro = _("SENDbot in your terminal. Type a question, /help, or a number to choose. Ctrl-D to leave.")
+    where = _("Calendar files are saved in {folder}. Reminders appear here only while this chat runs.")
+    stdout.write(f"{intro}\n{where.format(folder=files_dir)}\n\n")
 
     def show_due_reminders() -> None:
         due = conversation.due_reminders(conversation.clock(), chat_id)
@@ -139,13 +146,14 @@ def run_terminal(
             stdout.flush()
         line = stdin.readline()
         if not line or line.strip() in ("/quit", "/exit"):
-            stdout.write("Goodbye.\n")
+            stdout.write(_("Goodbye.") + "\n")
             return 0
         text = line.strip()
         if text.isdigit() and len(text) <= MAX_CHOICE_DIGITS:  # a choice, never a question
             if int(text) in choices:
                 show(conversation.handle(chat_id, ButtonIn(choices[int(text)].data)))
             else:
-                stdout.write(f"{text} is not a choice on screen now. {choices_line(choices)}\n\n")
+                wrong = _("{number} is not a choice on screen now.").format(number=text)
+                stdout.write(f"{wrong} {choices_line(choices, _)}\n\n")
             continue
         show(conversation.handle(chat_id, TextIn(text)))
