@@ -218,4 +218,6 @@ def test_my_case_shows_polish_dates_and_labels(conversation) -> None:  # type: i
     added = "\n".join(r.text for r in replies)
     assert "3 marca 2026" in added
     assert any(r.title and "moje dziecko" in r.title for r in replies)  # the default nickname too
-    assert "Rada informuje, czy przeprowadzi ocenę, najpóźniej, 14 kwietnia 2026" in added  # missed, in Polish
+    local, _ = _translate()
+    label = next(s.label for s in local["pl"]["ehc-assessment"].steps if s.id == "decision-to-assess")
+    assert f"{label}, 14 kwietnia 2026" in added  # the missed date, its label and date in Polish
