@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -46,7 +47,8 @@ from telegram.ext import (
     filters,
 )
 
-from sendbot.channels.intake import DurableQueue, Replay
+from sendbot.channels.aiohttp_request import AiohttpRequest
+from sendbot.channels.intake import DurableQueue, KeepingBot, Replay
 from sendbot.channels.outbox import decode_replies, encode_replies
 from sendbot.channels.reminder_job import reminder_text
 from sendbot.channels.terminal import TERMINAL_CHAT_ID
@@ -54,7 +56,7 @@ from sendbot.clock import LONDON, Clock
 from sendbot.config import Settings
 from sendbot.conversation.actions import MAX_CALLBACK_BYTES
 from sendbot.conversation.dialogue import Conversation
-from sendbot.conversation.replies import ButtonIn, Card, Foot, Incoming, Link, Reply, TextIn
+from sendbot.conversation.replies import ButtonIn, Card, Foot, Link, Reply, TextIn
 from sendbot.knowledge.model import DEFAULT_LANG
 from sendbot.store.base import PendingUpdate
 from sendbot.store.errors import is_storage_failure
@@ -75,6 +77,11 @@ GROUP_MESSAGES_PER_MINUTE = 20  # Telegram's limit per group
 SHUTDOWN_GRACE_SECONDS = 10.0  # updates still being handled at stop; the rest wait in the inbox
 PURGE_INTERVAL = timedelta(days=1)
 PURGE_FIRST = timedelta(seconds=1)  # soon after start-up, then daily
+# Calls to Telegram at once: at its 30 messages a second and 0.1 to 0.3 s a call, 3 to 9 are
+# under way; the rest of a burst waits its turn (up to POOL_TIMEOUT_SECONDS, not PTB's 1 s,
+# since a call that times out waiting is a reply not sent).
+CONNECTION_POOL_SIZE = 32
+POOL_TIMEOUT_SECONDS = 30.0
 STEP_KEY = "live_step"  # chat_data: the message id of the flow step whose keyboard is live
 
 # PTB's Application with its default context types.
@@ -285,8 +292,21 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if message is None or chat is None or message.text is None:
         return
-    await context.bot.send_chat_action(chat.id, ChatAction.TYPING)  # "typing..." while the answer is found
-    await _deliver(context, update, chat.id, TextIn(message.text, _lang(update)))
+    incoming = TextIn(message.text, _lang(update))
+    # "typing..." while the answer is found: sent alongside, so it always comes before it
+    replies, _shown = await asyncio.gather(
+        _worked_out(context, update, lambda: _conversation(context).handle(chat.id, incoming)),
+        _typing(context, chat.id),
+    )
+    await _send_replies(context, update, chat.id, replies, 0)
+
+
+async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    """Show "typing..."; a failure is not worth more than a log line (the answer matters)."""
+    try:
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except TelegramError as error:
+        log.info("could not show typing: %s", type(error).__name__)
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -294,8 +314,8 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    replies = await asyncio.to_thread(_conversation(context).not_text, chat.id)
-    await _answer(context, update, chat.id, replies)
+    replies = await _worked_out(context, update, lambda: _conversation(context).not_text(chat.id))
+    await _send_replies(context, update, chat.id, replies, 0)
 
 
 async def on_not_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -337,18 +357,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     data = valid_callback_data(query.data)
     try:
-        replies = await asyncio.to_thread(_conversation(context).handle, chat.id, ButtonIn(data or "", _lang(update)))
+        replies = await _worked_out(
+            context, update, lambda: _conversation(context).handle(chat.id, ButtonIn(data or "", _lang(update)))
+        )
     except BaseException:
         await _acknowledge(query, None)  # the spinner stops whatever went wrong
         raise
     notices = [r for r in replies if r.kind == "notice"]
     await _acknowledge(query, notices[0].text if notices else None)
-    await _answer(context, update, chat.id, replies)
-
-
-async def _deliver(context: ContextTypes.DEFAULT_TYPE, update: Update, chat_id: int, incoming: Incoming) -> None:
-    replies = await asyncio.to_thread(_conversation(context).handle, chat_id, incoming)
-    await _answer(context, update, chat_id, replies)
+    await _send_replies(context, update, chat.id, replies, 0)
 
 
 def _inbox(context: ContextTypes.DEFAULT_TYPE) -> SqliteStore:
@@ -358,10 +375,19 @@ def _inbox(context: ContextTypes.DEFAULT_TYPE) -> SqliteStore:
     return store
 
 
-async def _answer(context: ContextTypes.DEFAULT_TYPE, update: Update, chat_id: int, replies: list[Reply]) -> None:
-    """Keep the replies with their update (see outbox.py), then send them."""
-    await asyncio.to_thread(_inbox(context).inbox_replies, update.update_id, encode_replies(replies))
-    await _send_replies(context, update, chat_id, replies, 0)
+async def _worked_out(
+    context: ContextTypes.DEFAULT_TYPE, update: Update, work: Callable[[], list[Reply]]
+) -> list[Reply]:
+    """The replies ``work`` gives, kept with their update until sent (see outbox.py): both
+    in one worker thread, so the database never blocks the event loop."""
+    inbox = _inbox(context)
+
+    def work_and_keep() -> list[Reply]:
+        replies = work()
+        inbox.inbox_replies(update.update_id, encode_replies(replies))
+        return replies
+
+    return await asyncio.to_thread(work_and_keep)
 
 
 async def _send_replies(
@@ -581,15 +607,17 @@ def build_application(conversation: Conversation, settings: Settings, clock: Clo
         group_max_rate=GROUP_MESSAGES_PER_MINUTE,
         max_retries=RATE_LIMIT_RETRIES,
     )
+    bot = KeepingBot(
+        queue,
+        token=settings.token,
+        base_url=settings.api_base_url,
+        base_file_url=settings.api_base_url.replace("/bot", "/file/bot"),
+        request=AiohttpRequest(CONNECTION_POOL_SIZE, pool_timeout=POOL_TIMEOUT_SECONDS),
+        get_updates_request=AiohttpRequest(1),
+        rate_limiter=limiter,
+    )
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
-        Application.builder()
-        .token(settings.token)
-        .base_url(settings.api_base_url)
-        .base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
-        .update_queue(queue)
-        .rate_limiter(limiter)
-        .post_init(_post_init)
-        .post_stop(_post_stop)
+        Application.builder().bot(bot).update_queue(queue).post_init(_post_init).post_stop(_post_stop)
     )
     application = builder.build()
     queue.attach(application, replayer(application))

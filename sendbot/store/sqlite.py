@@ -287,12 +287,22 @@ class SqliteStore:
     def inbox_add(self, update_id: int, chat_id: int | None, body: str) -> bool:
         """Keep an update before Telegram is told it arrived; False if it was kept already
         (Telegram sent it again), so it is not handled twice."""
+        return update_id in self.inbox_add_all([(update_id, chat_id, body)])
+
+    def inbox_add_all(self, updates: list[tuple[int, int | None, str]]) -> set[int]:
+        """Keep a batch of updates, (update_id, chat_id, body) each, in one transaction and one
+        flush (a getUpdates answer, before the next offset confirms it); the ids new to the inbox."""
+        received = utc_text(self.clock())
+        new: set[int] = set()
         with self._tx(durable=True) as conn:
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO inbox (update_id, chat_id, body, received_at) VALUES (?, ?, ?, ?)",
-                (update_id, chat_id, body, utc_text(self.clock())),
-            )
-            return cur.rowcount == 1
+            for update_id, chat_id, body in updates:
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO inbox (update_id, chat_id, body, received_at) VALUES (?, ?, ?, ?)",
+                    (update_id, chat_id, body, received),
+                )
+                if cur.rowcount == 1:
+                    new.add(update_id)
+        return new
 
     def inbox_pending(self) -> list[PendingUpdate]:
         """Updates kept but not yet handled (a crash or a restart came first), oldest first."""
