@@ -21,6 +21,7 @@ from telegram.request import BaseRequest, RequestData
 
 DEFAULT_TIMEOUT_SECONDS = 5.0  # PTB's defaults for reading and connecting
 MEDIA_WRITE_TIMEOUT_SECONDS = 20.0  # PTB's default for uploads (a .docx or .ics)
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 def _seconds(value: object, default: float | None) -> float | None:
@@ -80,15 +81,18 @@ class AiohttpRequest(BaseRequest):
         if session is None or session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data else None
-        fields = request_data.json_parameters if request_data else {}
-        body: aiohttp.FormData | dict[str, str] = fields
-        if files:
-            form = aiohttp.FormData()
-            for name, value in fields.items():
-                form.add_field(name, value)
+        headers = {"User-Agent": self.USER_AGENT}
+        body: aiohttp.FormData | bytes | None = None
+        if files and request_data:
+            body = aiohttp.FormData()
+            for name, value in request_data.json_parameters.items():
+                body.add_field(name, value)
             for name, (filename, content, mime_type) in files.items():
-                form.add_field(name, content, filename=filename, content_type=mime_type)
-            body = form
+                body.add_field(name, content, filename=filename, content_type=mime_type)
+        elif request_data:
+            # Encoded here: given a dict, aiohttp builds a multipart writer (and a uuid4) first.
+            body = request_data.url_encoded_parameters().encode()
+            headers["Content-Type"] = FORM_TYPE
         connect = _seconds(connect_timeout, self._connect_timeout)
         read = _seconds(read_timeout, self._read_timeout)
         if files:  # aiohttp has no time-out for writing: an upload's is added to the wait for the answer
@@ -97,9 +101,7 @@ class AiohttpRequest(BaseRequest):
             connect=_sum(_seconds(pool_timeout, self._pool_timeout), connect), sock_connect=connect, sock_read=read
         )
         try:
-            async with session.request(
-                method, url, data=body, headers={"User-Agent": self.USER_AGENT}, timeout=timeout
-            ) as response:
+            async with session.request(method, url, data=body, headers=headers, timeout=timeout) as response:
                 return response.status, await response.read()
         except (asyncio.TimeoutError, TimeoutError) as error:  # distinct classes before Python 3.11
             raise TimedOut from error
