@@ -8,7 +8,9 @@ Nothing a parent typed is ever logged.
 Updates come in through `intake.DurableQueue` (kept before they are confirmed, handled once,
 in order per chat, chats concurrently); the conversation runs in a worker thread so the
 database never blocks the event loop. Every call to Telegram goes through PTB's
-`AIORateLimiter`, which waits out flood limits (429 RetryAfter) instead of dropping replies.
+`AIORateLimiter`, which waits out flood limits (429 RetryAfter) instead of dropping replies,
+with a limit per private chat added (`ratelimit.ChatRateLimiter`), over aiohttp
+(`aiohttp_request`). A database file deleted while running is made anew (`_check_database`).
 Only private chats are served: a group gets one polite line and nothing is stored.
 
 Reminders are delivered by a repeating JobQueue job: each due reminder is claimed, sent and
@@ -37,7 +39,6 @@ from telegram import (
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
@@ -50,6 +51,7 @@ from telegram.ext import (
 from sendbot.channels.aiohttp_request import AiohttpRequest
 from sendbot.channels.intake import DurableQueue, KeepingBot, Replay
 from sendbot.channels.outbox import decode_replies, encode_replies
+from sendbot.channels.ratelimit import ChatRateLimiter
 from sendbot.channels.reminder_job import reminder_text
 from sendbot.channels.terminal import TERMINAL_CHAT_ID
 from sendbot.clock import LONDON, Clock
@@ -59,7 +61,7 @@ from sendbot.conversation.dialogue import Conversation
 from sendbot.conversation.replies import ButtonIn, Card, Foot, Link, Reply, TextIn
 from sendbot.knowledge.model import DEFAULT_LANG
 from sendbot.store.base import PendingUpdate
-from sendbot.store.errors import is_storage_failure
+from sendbot.store.errors import StorageError, is_storage_failure
 from sendbot.store.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -446,7 +448,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if error is not None and is_storage_failure(error):
         log.error("the database failed while handling an update: %s", error)
-        _check_database(context)
+        try:
+            await _check_database(context)
+        except StorageError as failure:  # a new one cannot be made either: the log says why
+            log.error("%s", failure)
     else:
         log.error("error handling an update: %s", type(error).__name__, exc_info=error)
     if isinstance(update, Update) and update.effective_chat is not None:
@@ -459,14 +464,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.warning("could not tell the user about an error")
 
 
-def _check_database(context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """Log an error if the database file has vanished while running (SQLite would go on
-    writing to the deleted file, and everything would be lost at the next start)."""
+async def _check_database(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Notice a database file deleted while running (SQLite would go on writing to the
+    deleted file, and everything would be lost at the next start): the store makes a new one
+    and says so in the log (store/files.LiveConnection)."""
     store = _conversation(context).store
-    if isinstance(store, SqliteStore) and not store.path.exists():
-        log.error("the database file %s has been deleted while running: restart SENDbot to recreate it", store.path)
-        return False
-    return True
+    if isinstance(store, SqliteStore):
+        await asyncio.to_thread(store.check_file)
 
 
 async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -474,8 +478,7 @@ async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     (see `reminder_job`). A refusal (the parent blocked the bot, the chat is gone) would
     repeat forever, so that reminder is dropped; a flood limit releases the claim for the
     next run; a time-out keeps the claim, and the next run sends it again saying so."""
-    if not _check_database(context):
-        return
+    await _check_database(context)
     conversation = _conversation(context)
     store = conversation.store
     now = context.application.bot_data[CLOCK_KEY]()
@@ -602,7 +605,9 @@ def build_application(conversation: Conversation, settings: Settings, clock: Clo
     if not isinstance(store, SqliteStore):
         raise ValueError("Telegram needs the SQLite store: it keeps each update until it is answered")
     queue = DurableQueue(store)
-    limiter: AIORateLimiter = AIORateLimiter(
+    limiter = ChatRateLimiter(
+        settings.max_messages_per_chat_per_second,
+        settings.chat_burst,
         overall_max_rate=settings.max_messages_per_second,
         group_max_rate=GROUP_MESSAGES_PER_MINUTE,
         max_retries=RATE_LIMIT_RETRIES,
