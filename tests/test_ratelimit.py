@@ -56,6 +56,17 @@ async def test_a_burst_goes_out_then_the_chat_waits_and_others_do_not() -> None:
         task.cancel()
 
 
+async def test_typing_passes_the_overall_limit_too() -> None:
+    rl, sent = ChatRateLimiter(SLOW, 3, overall_max_rate=1, overall_time_period=1000, group_max_rate=0), []
+    await _send(rl, sent, "sendMessage", 42)  # the whole bot's allowance for a long while
+    held = asyncio.create_task(_send(rl, sent, "sendMessage", 43))
+    await _settle()
+    await _send(rl, sent, "sendChatAction", 43)  # "typing..." is not a message: not held
+    assert sent == [("sendMessage", 42), ("sendChatAction", 43)]
+    assert not held.done()
+    held.cancel()
+
+
 def test_only_private_messages_have_a_bucket() -> None:
     rl = limiter()
     assert rl.chat_limiter("sendMessage", {"chat_id": 42}) is rl.chat_limiter("editMessageText", {"chat_id": "42"})

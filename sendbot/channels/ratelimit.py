@@ -4,9 +4,10 @@ Telegram's bot FAQ: about one message a second in a particular chat, short burst
 (a 429 with `retry_after` beyond that). PTB's AIORateLimiter keeps the bot under the limit
 for all chats together and for each group, but leaves a private chat alone. `ChatRateLimiter`
 adds a leaky bucket per private chat: ``burst`` messages at once (an answer of two or three
-messages goes out at once), then ``per_second`` a second. "typing..." is not a message and
-is not counted. A chat's calls wait for its own bucket before they take a place in the
-overall one, so a chat that is being held back holds no one else up."""
+messages goes out at once), then ``per_second`` a second. "typing..." is not a message: it
+passes both limits (each answer is preceded by one, so counting them would halve the answers
+a second), and one refused is only logged by the caller. A chat's calls wait for its own
+bucket before they take a place in the overall one, so a chat held back holds no one up."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any
 from aiolimiter import AsyncLimiter
 from telegram.ext import AIORateLimiter
 
-NOT_MESSAGES = frozenset({"sendChatAction"})  # endpoints that send nothing into the chat
+NOT_MESSAGES = frozenset({"sendChatAction"})  # put nothing in the chat: past both limits
 MAX_IDLE_BUCKETS = 512  # past this many buckets, those of chats at rest (full capacity) are dropped
 
 Result = bool | dict[str, Any] | list[dict[str, Any]]
@@ -60,6 +61,8 @@ class ChatRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> Result:
+        if endpoint in NOT_MESSAGES:
+            return await callback(*args, **kwargs)
         bucket = self.chat_limiter(endpoint, data)
         if bucket is None:
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
