@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,6 +53,11 @@ def file_id(path: Path) -> tuple[int, int] | None:
     return found.st_dev, found.st_ino
 
 
+# One connection at a time makes the new file: the store's and the case file's may notice
+# together, and the second must not delete the log the first has just begun.
+_REOPENING = threading.Lock()
+
+
 class LiveConnection:
     """A connection that follows the database file: when the file (or its folder) is
     deleted or replaced while running, the next use opens the file now at the path (made
@@ -70,12 +76,12 @@ class LiveConnection:
         self._retired: list[sqlite3.Connection] = []
 
     def get(self) -> sqlite3.Connection:
-        found = file_id(self.path)  # a stat: microseconds
-        if found != self._file:
-            if found is None:  # a log left beside a deleted file belongs to the old one
-                for suffix in WAL_FILES:
-                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-            conn = self._open()
+        if file_id(self.path) != self._file:  # a stat: microseconds
+            with _REOPENING:
+                if file_id(self.path) is None:  # a log left beside a deleted file is the old one's
+                    for suffix in WAL_FILES:
+                        Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                conn = self._open()
             self._retired.append(self._conn)
             self._conn, self._file = conn, file_id(self.path)
             self._on_new()
