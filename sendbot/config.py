@@ -14,6 +14,8 @@ command gets its paths from one `Settings` (so `sendbot deadline` honours SENDBO
 | SENDBOT_REMINDER_INTERVAL | seconds between checks for reminders that are due and for missed case dates | 60 |
 | SENDBOT_RETENTION_DAYS | a chat not heard from for this many days is erased (daily) | 365 |
 | SENDBOT_MAX_MESSAGES_PER_SECOND | messages per second to Telegram, all chats together | 30 (Telegram's cap) |
+| SENDBOT_MAX_MESSAGES_PER_CHAT_PER_SECOND | messages a second to one private chat, after a burst | 1 (Telegram FAQ) |
+| SENDBOT_CHAT_BURST | messages one private chat may be sent at once, before that rate applies | 3 (a whole answer) |
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_RETENTION_DAYS = 365  # 12 months of silence: the family has most likely moved on
 TELEGRAM_MESSAGES_PER_SECOND = 30.0  # Telegram's documented cap for one bot, all chats together
+CHAT_MESSAGES_PER_SECOND = 1.0  # Telegram's bot FAQ: about one message a second in one chat
+CHAT_BURST = 3  # "short bursts are allowed": an answer of two or three messages is not held back
 
 
 def default_db_path() -> Path:
@@ -49,6 +53,8 @@ class Settings:
     reminder_interval: float = 60.0
     retention_days: int = DEFAULT_RETENTION_DAYS
     max_messages_per_second: float = TELEGRAM_MESSAGES_PER_SECOND
+    max_messages_per_chat_per_second: float = CHAT_MESSAGES_PER_SECOND
+    chat_burst: int = CHAT_BURST
 
     @property
     def timelines_dir(self) -> Path:
@@ -71,4 +77,8 @@ class Settings:
             reminder_interval=float(env.get("SENDBOT_REMINDER_INTERVAL") or 60),
             retention_days=int(env.get("SENDBOT_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS),
             max_messages_per_second=float(env.get("SENDBOT_MAX_MESSAGES_PER_SECOND") or TELEGRAM_MESSAGES_PER_SECOND),
+            max_messages_per_chat_per_second=float(
+                env.get("SENDBOT_MAX_MESSAGES_PER_CHAT_PER_SECOND") or CHAT_MESSAGES_PER_SECOND
+            ),
+            chat_burst=int(env.get("SENDBOT_CHAT_BURST") or CHAT_BURST),
         )

@@ -6,11 +6,11 @@ The real python-telegram-bot `Application` talks to it over HTTP (it is the Bot'
 Tests push updates in and assert on the calls that come out. Nothing of PTB is mocked.
 
 Faults can be injected, as Telegram produces them: a messages-per-second limit answered
-with 429 and `retry_after` (`rate_limit`), 400 "can't parse entities" (`parse_errors`), a
-connection dropped after the message was delivered (`drop_after_delivery`: the sender
-cannot know it arrived), and sends held unanswered (`hold_sends`, for killing the bot with
-replies in flight; a held send is not delivered). `calls` holds what was delivered;
-`refused` what was answered with an error."""
+with 429 and `retry_after` (`rate_limit`; `chat_rate_limit` for one chat), 400 "can't
+parse entities" (`parse_errors`), a connection dropped after the message was delivered
+(`drop_after_delivery`: the sender cannot know it arrived), and sends held unanswered
+(`hold_sends`, for killing the bot with replies in flight; a held send is not delivered).
+`calls` holds what was delivered; `refused` what was answered with an error."""
 
 from __future__ import annotations
 
@@ -67,6 +67,8 @@ class FakeBotAPI:
         self.hold_sends = False  # sends wait unanswered (and undelivered) while True
         self._released = asyncio.Event()
         self._sent_times: list[float] = []
+        self.chat_rate_limit: int | None = None  # sends to one chat in any second, then 429
+        self._chat_sent: dict[Any, list[float]] = {}
         self.get_updates_params: list[dict[str, Any]] = []
 
     @property
@@ -272,20 +274,20 @@ class FakeBotAPI:
                 {"ok": False, "error_code": 400, "description": "Bad Request: can't parse entities: injected"},
                 status=400,
             )
+        if self.chat_rate_limit is not None:
+            now = time.monotonic()
+            chat = call.params.get("chat_id")
+            recent = [t for t in self._chat_sent.get(chat, []) if now - t < 1.0]
+            if len(recent) >= self.chat_rate_limit:
+                self.refused.append(call)
+                return _too_many()
+            self._chat_sent[chat] = [*recent, now]
         if self.rate_limit is not None:
             now = time.monotonic()
             self._sent_times = [t for t in self._sent_times if now - t < 1.0]
             if len(self._sent_times) >= self.rate_limit:
                 self.refused.append(call)
-                return web.json_response(
-                    {
-                        "ok": False,
-                        "error_code": 429,
-                        "description": "Too Many Requests: retry after 1",
-                        "parameters": {"retry_after": 1},
-                    },
-                    status=429,
-                )
+                return _too_many()
             self._sent_times.append(now)
         return None
 
@@ -323,7 +325,23 @@ class FakeBotAPI:
         return True
 
 
+def _too_many() -> web.Response:
+    """Telegram's flood-control answer."""
+    return web.json_response(
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 1",
+            "parameters": {"retry_after": 1},
+        },
+        status=429,
+    )
+
+
 SEND_METHODS = frozenset({"sendMessage", "editMessageText", "sendDocument"})
+
+
+TEST_CHAT_RATE = "1000"
 
 
 def bot_settings(api: FakeBotAPI, db: Path, **extra: str) -> Settings:
@@ -335,6 +353,10 @@ def bot_settings(api: FakeBotAPI, db: Path, **extra: str) -> Settings:
         "TELEGRAM_API_BASE_URL": api.base_url,
         "SENDBOT_DB": str(db),
         "SENDBOT_KNOWLEDGE": str(KB_SMALL),
+        # One parent's whole conversation, typed faster than any parent types: Telegram's
+        # per-chat limit (1 a second after a burst) would only make these tests wait. It is
+        # tested in tests/test_ratelimit.py and kept in tests/harness.py's real process.
+        "SENDBOT_MAX_MESSAGES_PER_CHAT_PER_SECOND": TEST_CHAT_RATE,
         **extra,
     }
     return Settings.from_env(env)

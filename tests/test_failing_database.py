@@ -29,7 +29,8 @@ async def test_a_failing_database_gets_a_kind_reply_and_an_error_logged(
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
         fake_api.push_text(1, "/start")
         await fake_api.wait_for("sendMessage")
-        store._conn.close()  # every database call now fails
+        with store._lock:  # not under a worker thread's feet (closing a connection in use crashes)
+            store._conn.close()  # every database call now fails
         with caplog.at_level(logging.ERROR):
             fake_api.push_text(1, "a private question about my son")
             calls = await fake_api.wait_for("sendMessage", 2)

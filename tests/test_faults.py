@@ -4,6 +4,7 @@ Bot API: each test fails if the guarantee it names breaks (issue 11)."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sqlite3
 import stat
 from collections.abc import AsyncIterator
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sendbot.store.sqlite import SqliteStore
+from sendbot.store.sqlite import SCHEMA_VERSION, SqliteStore
 from tests.conftest import ROOT
 from tests.fakebotapi import FakeBotAPI
 from tests.harness import ANSWER_TITLE, QUESTION, BotProcess, answers_per_chat, wait_until
@@ -21,6 +22,10 @@ from tests.harness import ANSWER_TITLE, QUESTION, BotProcess, answers_per_chat, 
 # window would answer it twice (the Bot API has no idempotent send), so the kill comes after.
 HANDLED_SETTLE = 0.5
 LOCK_HELD_SECONDS = 1.5  # another process holds the write lock this long
+# The fake API refuses a fifth message to one chat within a second: the bot's own limit (a
+# burst of 3, then 1 a second) never comes near; without it, six quick answers would.
+CHAT_MESSAGES_IN_A_SECOND = 4
+QUICK_QUESTIONS = 6
 
 # Commands whose replies tell them apart, to check each chat's order.
 ORDERED = (("/help", "Commands:"), ("/privacy", "What I keep"), ("/contacts", "ontacts"))
@@ -89,6 +94,18 @@ async def test_formatting_refused_falls_back_to_plain_text(fake_api: FakeBotAPI,
     assert call.params["reply_markup"]["inline_keyboard"]  # the buttons survive
 
 
+async def test_one_parent_asking_fast_is_answered_within_telegrams_per_chat_limit(
+    fake_api: FakeBotAPI, bot: BotProcess
+) -> None:
+    fake_api.chat_rate_limit = CHAT_MESSAGES_IN_A_SECOND
+    await bot.start()
+    for _ in range(QUICK_QUESTIONS):
+        fake_api.push_text(8001, QUESTION)
+    await wait_until(lambda: answers_per_chat(fake_api)[8001] >= QUICK_QUESTIONS, 30, "every question answered")
+    assert fake_api.refused == []  # held back by the bot, never refused by Telegram
+    assert answers_per_chat(fake_api)[8001] == QUICK_QUESTIONS
+
+
 def _add_reminder(db: Path, chat: int, due: datetime, event_day: date, text: str) -> None:
     store = SqliteStore(db)
     store.add_reminder(chat, due, text, event_day)
@@ -141,14 +158,38 @@ async def test_locked_database_delays_but_answers(fake_api: FakeBotAPI, bot: Bot
     assert sum(ANSWER_TITLE in t for t in texts) == 2
 
 
-async def test_vanished_database_is_an_error_in_the_log(fake_api: FakeBotAPI, bot: BotProcess) -> None:
+MADE_ANEW = "was deleted or replaced while running"
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+async def test_a_vanished_database_is_made_anew_and_the_bot_carries_on(
+    fake_api: FakeBotAPI, bot: BotProcess, what: str
+) -> None:
     await bot.start()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{bot.db}{suffix}").unlink(missing_ok=True)
-    await wait_until(lambda: "has been deleted while running" in bot.log, 10, "the error logged")
-    fake_api.push_text(6001, QUESTION)  # the parent is still answered
-    (call,) = await fake_api.wait_for("sendMessage", timeout=15)
+    fake_api.push_text(6001, "/start")
+    await fake_api.wait_for("sendMessage", timeout=15)
+    if what == "folder":
+        shutil.rmtree(bot.db.parent)
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{bot.db}{suffix}").unlink(missing_ok=True)
+    await wait_until(lambda: MADE_ANEW in bot.log, 10, "the error logged")
+    fake_api.push_text(6001, QUESTION)  # the parent is answered as usual
+    (_, call) = await fake_api.wait_for("sendMessage", 2, timeout=15)
     assert ANSWER_TITLE in call.params["text"]
+    await asyncio.sleep(1.0)  # several reminder checks: the error is logged once, not at each
+    assert bot.log.count(MADE_ANEW) == 1
+    assert "what only the old one held" in bot.log and "Traceback" not in bot.log
+    assert stat.S_IMODE(bot.db.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(bot.db.stat().st_mode) == 0o600
+    with sqlite3.connect(bot.db) as conn:  # the new file has the schema, and the chat's new state
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("SELECT COUNT(*) FROM chats WHERE chat_id = 6001").fetchone()[0] == 1
+    await bot.stop()
+    await bot.start()  # and it is the database the next start opens
+    fake_api.push_text(6001, QUESTION)
+    await fake_api.wait_for("sendMessage", 3, timeout=15)
+    assert "went wrong" not in fake_api.calls_to("sendMessage")[-1].params["text"]
 
 
 async def test_corrupt_row_neither_mutes_the_chat_nor_blocks_forget(fake_api: FakeBotAPI, bot: BotProcess) -> None:

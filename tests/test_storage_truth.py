@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+import stat
 import subprocess
 import sys
 from datetime import date, datetime, timedelta, timezone
@@ -12,9 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from sendbot.case.events import EventKind
+from sendbot.case.store import CaseStore
 from sendbot.store.base import PendingUpdate
 from sendbot.store.errors import StorageError, open_error
 from sendbot.store.sqlite import SCHEMA_VERSION, SqliteStore
+from sendbot.store.state import ChatState
 
 # The schema as at commit 7496542 (sendbot/storage.py), the last before versions were recorded.
 PREVIOUS_SCHEMA = """
@@ -200,3 +204,20 @@ def test_a_database_first_made_by_the_case_file_is_private(tmp_path: Path) -> No
     CaseStore(db).close()
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
     assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
+
+
+def test_a_database_file_deleted_under_both_connections_is_made_anew(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "bot.db"
+    store, cases = SqliteStore(path), CaseStore(path)
+    store.save_chat(ChatState(1, area="derby"))
+    cases.add_event(1, "S", EventKind.ASSESSMENT_REQUESTED, date(2026, 3, 3), date(2026, 3, 4))
+    path.unlink()  # the database alone: its -wal and -shm are left behind, the old file's
+    assert cases.case_names(1) == []  # the case file notices first and makes the new file
+    store.save_chat(ChatState(2, area="derbyshire"))  # the store follows it, onto the same file
+    cases.add_event(2, "T", EventKind.ASSESSMENT_REQUESTED, date(2026, 3, 3), date(2026, 3, 4))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    fresh = SqliteStore(path)  # what the next start will see: the new file, whole
+    assert fresh.load_chat(1).area is None
+    assert fresh.load_chat(2).area == "derbyshire"
+    assert CaseStore(path).case_names(2) == ["T"]
+    assert fresh.inbox_add(7, 2, "{}")  # the inbox is there too: the migrations ran

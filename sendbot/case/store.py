@@ -22,7 +22,7 @@ from pathlib import Path
 from sendbot._types import N_
 from sendbot.case.events import EventKind
 from sendbot.deadlines.reasons import Reason
-from sendbot.store.files import create_private, make_private, transaction
+from sendbot.store.files import LiveConnection, create_private, make_private, transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cases (
@@ -143,17 +143,26 @@ class CaseStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        create_private(self.path)  # the same private file as the bot's store, whoever opens it first
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
-        self._conn.execute("PRAGMA secure_delete=ON")  # a deleted case leaves no bytes behind
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        self._conn.executescript(SCHEMA)
+        # Reopened on a new file if the file is deleted while running; the bot's store logs it.
+        self._live = LiveConnection(self.path, self._open, lambda: None)
+
+    def _open(self) -> sqlite3.Connection:
+        create_private(self.path)  # the same private file as the bot's store, whoever opens it first
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA secure_delete=ON")  # a deleted case leaves no bytes behind
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.executescript(SCHEMA)
         make_private(self.path)
+        return conn
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self._live.get()
 
     def close(self) -> None:
-        self._conn.close()
+        self._live.close()
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:

@@ -6,7 +6,9 @@ and only then confirms it: in polling the next `getUpdates` offset moves past it
 mode the HTTP request is answered 200. `DurableQueue` is that queue: its `put` writes the
 update to the inbox first (off the event loop), so a crash at any moment leaves every
 unanswered update either unconfirmed at Telegram (sent again) or in the inbox (handled at
-start-up). Updates are not handed to PTB's own fetcher: each chat gets a worker that runs
+start-up). In polling, `KeepingBot.get_updates` keeps a whole batch in one transaction
+before the Updater sees it (one flush to disk per batch, not per update), and `put` then only
+dispatches. Updates are not handed to PTB's own fetcher: each chat gets a worker that runs
 `Application.process_update` on its updates one at a time, so one chat's messages stay in
 order while different chats are answered at the same time. The handlers keep the replies
 they worked out with the update and count them as they are sent (channels/outbox.py); once
@@ -20,12 +22,12 @@ import asyncio
 import json
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import Application, ExtBot
 
 from sendbot.store.base import Inbox, PendingUpdate
 
@@ -65,25 +67,38 @@ class DurableQueue(asyncio.Queue[object]):
         self._slots = asyncio.Semaphore(max_concurrent)
         self._idle = asyncio.Event()
         self._idle.set()
+        self._kept: dict[int, bool] = {}  # update_id -> new: kept by `keep`, not yet `put`
 
     def attach(self, application: App, replay: Replay) -> None:
         self._app = application
         self._replay = replay
 
-    async def put(self, item: object) -> None:
-        """Keep an update, then queue it for its chat; anything else (PTB's stop signal) goes
-        to PTB's fetcher as usual. Returns only once the update is on disk."""
-        if not isinstance(item, Update):
-            await super().put(item)
+    async def keep(self, updates: Sequence[Update]) -> None:
+        """Write a batch of updates to the inbox in one transaction (one flush), before PTB
+        can confirm any of them; their `put` then only dispatches them."""
+        if not updates:
             return
-        body = json.dumps(item.to_dict(), ensure_ascii=False)
+        rows = [(u.update_id, chat_of(u), json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates]
         try:
-            new = await asyncio.to_thread(self.inbox.inbox_add, item.update_id, chat_of(item), body)
+            new = await asyncio.to_thread(self.inbox.inbox_add_all, rows)
         except Exception as error:  # a failing database must not silence the bot
             # Handled all the same: the parent is told something went wrong (the handlers
             # fail on the database too) rather than hearing nothing while Telegram resends.
-            log.error("could not keep an update in the database (%s); handling it without", type(error).__name__)
-            new = True
+            log.error("could not keep updates in the database (%s); handling them without", type(error).__name__)
+            new = {u.update_id for u in updates}
+        for update in updates:
+            self._kept[update.update_id] = update.update_id in new
+
+    async def put(self, item: object) -> None:
+        """Keep an update (unless `keep` did), then queue it for its chat; anything else (PTB's
+        stop signal) goes to PTB's fetcher as usual. Returns only once the update is on disk."""
+        if not isinstance(item, Update):
+            await super().put(item)
+            return
+        new = self._kept.pop(item.update_id, None)
+        if new is None:  # a webhook's update: one at a time
+            await self.keep([item])
+            new = self._kept.pop(item.update_id)
         if new:
             self._dispatch(item, None)
 
@@ -145,3 +160,19 @@ class DurableQueue(asyncio.Queue[object]):
             await asyncio.wait_for(self._idle.wait(), timeout)
         except asyncio.TimeoutError:  # not the builtin TimeoutError before Python 3.11
             log.warning("stopping with updates still being handled; they are kept for the next start")
+
+
+class KeepingBot(ExtBot[None]):
+    """PTB's bot, whose `get_updates` keeps each batch in the inbox (`DurableQueue.keep`)
+    before the Updater puts it into the queue and, at its next call, confirms it."""
+
+    __slots__ = ("_intake",)
+
+    def __init__(self, intake: DurableQueue, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._intake = intake
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        updates = await super().get_updates(*args, **kwargs)
+        await self._intake.keep(updates)
+        return updates

@@ -8,7 +8,9 @@ Nothing a parent typed is ever logged.
 Updates come in through `intake.DurableQueue` (kept before they are confirmed, handled once,
 in order per chat, chats concurrently); the conversation runs in a worker thread so the
 database never blocks the event loop. Every call to Telegram goes through PTB's
-`AIORateLimiter`, which waits out flood limits (429 RetryAfter) instead of dropping replies.
+`AIORateLimiter`, which waits out flood limits (429 RetryAfter) instead of dropping replies,
+with a limit per private chat added (`ratelimit.ChatRateLimiter`), over aiohttp
+(`aiohttp_request`). A database file deleted while running is made anew (`_check_database`).
 Only private chats are served: a group gets one polite line and nothing is stored.
 
 Reminders are delivered by a repeating JobQueue job: each due reminder is claimed, sent and
@@ -22,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -36,7 +39,6 @@ from telegram import (
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
@@ -46,18 +48,20 @@ from telegram.ext import (
     filters,
 )
 
-from sendbot.channels.intake import DurableQueue, Replay
+from sendbot.channels.aiohttp_request import AiohttpRequest
+from sendbot.channels.intake import DurableQueue, KeepingBot, Replay
 from sendbot.channels.outbox import decode_replies, encode_replies
+from sendbot.channels.ratelimit import ChatRateLimiter
 from sendbot.channels.reminder_job import reminder_text
 from sendbot.channels.terminal import TERMINAL_CHAT_ID
 from sendbot.clock import LONDON, Clock
 from sendbot.config import Settings
 from sendbot.conversation.actions import MAX_CALLBACK_BYTES
 from sendbot.conversation.dialogue import Conversation
-from sendbot.conversation.replies import ButtonIn, Card, Foot, Incoming, Link, Reply, TextIn
+from sendbot.conversation.replies import ButtonIn, Card, Foot, Link, Reply, TextIn
 from sendbot.knowledge.model import DEFAULT_LANG
 from sendbot.store.base import PendingUpdate
-from sendbot.store.errors import is_storage_failure
+from sendbot.store.errors import StorageError, is_storage_failure
 from sendbot.store.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -75,6 +79,11 @@ GROUP_MESSAGES_PER_MINUTE = 20  # Telegram's limit per group
 SHUTDOWN_GRACE_SECONDS = 10.0  # updates still being handled at stop; the rest wait in the inbox
 PURGE_INTERVAL = timedelta(days=1)
 PURGE_FIRST = timedelta(seconds=1)  # soon after start-up, then daily
+# Calls to Telegram at once: at its 30 messages a second and 0.1 to 0.3 s a call, 3 to 9 are
+# under way; the rest of a burst waits its turn (up to POOL_TIMEOUT_SECONDS, not PTB's 1 s,
+# since a call that times out waiting is a reply not sent).
+CONNECTION_POOL_SIZE = 32
+POOL_TIMEOUT_SECONDS = 30.0
 STEP_KEY = "live_step"  # chat_data: the message id of the flow step whose keyboard is live
 
 # PTB's Application with its default context types.
@@ -285,8 +294,21 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if message is None or chat is None or message.text is None:
         return
-    await context.bot.send_chat_action(chat.id, ChatAction.TYPING)  # "typing..." while the answer is found
-    await _deliver(context, update, chat.id, TextIn(message.text, _lang(update)))
+    incoming = TextIn(message.text, _lang(update))
+    # "typing..." while the answer is found: sent alongside, so it always comes before it
+    replies, _shown = await asyncio.gather(
+        _worked_out(context, update, lambda: _conversation(context).handle(chat.id, incoming)),
+        _typing(context, chat.id),
+    )
+    await _send_replies(context, update, chat.id, replies, 0)
+
+
+async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    """Show "typing..."; a failure is not worth more than a log line (the answer matters)."""
+    try:
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except TelegramError as error:
+        log.info("could not show typing: %s", type(error).__name__)
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -294,8 +316,8 @@ async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    replies = await asyncio.to_thread(_conversation(context).not_text, chat.id)
-    await _answer(context, update, chat.id, replies)
+    replies = await _worked_out(context, update, lambda: _conversation(context).not_text(chat.id))
+    await _send_replies(context, update, chat.id, replies, 0)
 
 
 async def on_not_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -337,18 +359,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     data = valid_callback_data(query.data)
     try:
-        replies = await asyncio.to_thread(_conversation(context).handle, chat.id, ButtonIn(data or "", _lang(update)))
+        replies = await _worked_out(
+            context, update, lambda: _conversation(context).handle(chat.id, ButtonIn(data or "", _lang(update)))
+        )
     except BaseException:
         await _acknowledge(query, None)  # the spinner stops whatever went wrong
         raise
     notices = [r for r in replies if r.kind == "notice"]
     await _acknowledge(query, notices[0].text if notices else None)
-    await _answer(context, update, chat.id, replies)
-
-
-async def _deliver(context: ContextTypes.DEFAULT_TYPE, update: Update, chat_id: int, incoming: Incoming) -> None:
-    replies = await asyncio.to_thread(_conversation(context).handle, chat_id, incoming)
-    await _answer(context, update, chat_id, replies)
+    await _send_replies(context, update, chat.id, replies, 0)
 
 
 def _inbox(context: ContextTypes.DEFAULT_TYPE) -> SqliteStore:
@@ -358,10 +377,19 @@ def _inbox(context: ContextTypes.DEFAULT_TYPE) -> SqliteStore:
     return store
 
 
-async def _answer(context: ContextTypes.DEFAULT_TYPE, update: Update, chat_id: int, replies: list[Reply]) -> None:
-    """Keep the replies with their update (see outbox.py), then send them."""
-    await asyncio.to_thread(_inbox(context).inbox_replies, update.update_id, encode_replies(replies))
-    await _send_replies(context, update, chat_id, replies, 0)
+async def _worked_out(
+    context: ContextTypes.DEFAULT_TYPE, update: Update, work: Callable[[], list[Reply]]
+) -> list[Reply]:
+    """The replies ``work`` gives, kept with their update until sent (see outbox.py): both
+    in one worker thread, so the database never blocks the event loop."""
+    inbox = _inbox(context)
+
+    def work_and_keep() -> list[Reply]:
+        replies = work()
+        inbox.inbox_replies(update.update_id, encode_replies(replies))
+        return replies
+
+    return await asyncio.to_thread(work_and_keep)
 
 
 async def _send_replies(
@@ -420,7 +448,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if error is not None and is_storage_failure(error):
         log.error("the database failed while handling an update: %s", error)
-        _check_database(context)
+        try:
+            await _check_database(context)
+        except StorageError as failure:  # a new one cannot be made either: the log says why
+            log.error("%s", failure)
     else:
         log.error("error handling an update: %s", type(error).__name__, exc_info=error)
     if isinstance(update, Update) and update.effective_chat is not None:
@@ -433,14 +464,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.warning("could not tell the user about an error")
 
 
-def _check_database(context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """Log an error if the database file has vanished while running (SQLite would go on
-    writing to the deleted file, and everything would be lost at the next start)."""
+async def _check_database(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Notice a database file deleted while running (SQLite would go on writing to the
+    deleted file, and everything would be lost at the next start): the store makes a new one
+    and says so in the log (store/files.LiveConnection)."""
     store = _conversation(context).store
-    if isinstance(store, SqliteStore) and not store.path.exists():
-        log.error("the database file %s has been deleted while running: restart SENDbot to recreate it", store.path)
-        return False
-    return True
+    if isinstance(store, SqliteStore):
+        await asyncio.to_thread(store.check_file)
 
 
 async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -448,8 +478,7 @@ async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     (see `reminder_job`). A refusal (the parent blocked the bot, the chat is gone) would
     repeat forever, so that reminder is dropped; a flood limit releases the claim for the
     next run; a time-out keeps the claim, and the next run sends it again saying so."""
-    if not _check_database(context):
-        return
+    await _check_database(context)
     conversation = _conversation(context)
     store = conversation.store
     now = context.application.bot_data[CLOCK_KEY]()
@@ -576,20 +605,24 @@ def build_application(conversation: Conversation, settings: Settings, clock: Clo
     if not isinstance(store, SqliteStore):
         raise ValueError("Telegram needs the SQLite store: it keeps each update until it is answered")
     queue = DurableQueue(store)
-    limiter: AIORateLimiter = AIORateLimiter(
+    limiter = ChatRateLimiter(
+        settings.max_messages_per_chat_per_second,
+        settings.chat_burst,
         overall_max_rate=settings.max_messages_per_second,
         group_max_rate=GROUP_MESSAGES_PER_MINUTE,
         max_retries=RATE_LIMIT_RETRIES,
     )
+    bot = KeepingBot(
+        queue,
+        token=settings.token,
+        base_url=settings.api_base_url,
+        base_file_url=settings.api_base_url.replace("/bot", "/file/bot"),
+        request=AiohttpRequest(CONNECTION_POOL_SIZE, pool_timeout=POOL_TIMEOUT_SECONDS),
+        get_updates_request=AiohttpRequest(1),
+        rate_limiter=limiter,
+    )
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
-        Application.builder()
-        .token(settings.token)
-        .base_url(settings.api_base_url)
-        .base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
-        .update_queue(queue)
-        .rate_limiter(limiter)
-        .post_init(_post_init)
-        .post_stop(_post_stop)
+        Application.builder().bot(bot).update_queue(queue).post_init(_post_init).post_stop(_post_stop)
     )
     application = builder.build()
     queue.attach(application, replayer(application))
@@ -633,9 +666,21 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+def _use_uvloop() -> None:
+    """Run on uvloop (libuv's event loop, a drop-in for asyncio's) where it is installed: a
+    tenth or more less CPU per update (docs/benchmarks.md). PTB's run_polling and run_webhook
+    use the current event loop."""
+    try:
+        import uvloop
+    except ImportError:  # not on Windows (see pyproject.toml)
+        return
+    asyncio.set_event_loop(uvloop.new_event_loop())
+
+
 def run_telegram(conversation: Conversation, settings: Settings) -> None:
     """Long polling by default; a webhook with a secret token when SENDBOT_WEBHOOK_URL is set."""
     application = build_application(conversation, settings)
+    _use_uvloop()
     if settings.webhook_url:
         log.info("starting SENDbot on Telegram in webhook mode, listening on port %d", settings.webhook_port)
         application.run_webhook(**webhook_options(settings))

@@ -10,6 +10,7 @@ The file is private to its owner (600, folder 700), deleted data is overwritten
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -23,8 +24,10 @@ from sendbot.clock import Clock, utc_now, utc_text
 from sendbot.reminders.model import Reminder
 from sendbot.store.base import PendingUpdate
 from sendbot.store.errors import open_error
-from sendbot.store.files import create_private, make_private, transaction
+from sendbot.store.files import LiveConnection, create_private, make_private, transaction
 from sendbot.store.state import ChatState
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS chats (
@@ -97,10 +100,30 @@ class SqliteStore:
         self.clock = clock
         self._lock = threading.Lock()
         self._forgotten = False  # a /forget since the last WAL checkpoint
+        self._live = LiveConnection(self.path, self._open_or_explain, self._made_anew)
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        """The connection, on a new database file if the file was deleted while running."""
+        return self._live.get()
+
+    def check_file(self) -> None:
+        """Make a new database if the file was deleted while running (see LiveConnection)."""
+        with self._lock:
+            self._live.get()
+
+    def _open_or_explain(self) -> sqlite3.Connection:
         try:
-            self._conn = self._open()
+            return self._open()
         except (sqlite3.Error, OSError) as error:
             raise open_error(self.path, error) from None
+
+    def _made_anew(self) -> None:
+        log.error(
+            "the database %s was deleted or replaced while running: carrying on with a new one there; "
+            "what only the old one held (chats' settings, reminders, cases) is lost",
+            self.path,
+        )
 
     def _open(self) -> sqlite3.Connection:
         create_private(self.path)
@@ -122,7 +145,7 @@ class SqliteStore:
         return conn
 
     def close(self) -> None:
-        self._conn.close()
+        self._live.close()
 
     @contextmanager
     def _tx(self, durable: bool = False) -> Iterator[sqlite3.Connection]:
@@ -287,12 +310,22 @@ class SqliteStore:
     def inbox_add(self, update_id: int, chat_id: int | None, body: str) -> bool:
         """Keep an update before Telegram is told it arrived; False if it was kept already
         (Telegram sent it again), so it is not handled twice."""
+        return update_id in self.inbox_add_all([(update_id, chat_id, body)])
+
+    def inbox_add_all(self, updates: list[tuple[int, int | None, str]]) -> set[int]:
+        """Keep a batch of updates, (update_id, chat_id, body) each, in one transaction and one
+        flush (a getUpdates answer, before the next offset confirms it); the ids new to the inbox."""
+        received = utc_text(self.clock())
+        new: set[int] = set()
         with self._tx(durable=True) as conn:
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO inbox (update_id, chat_id, body, received_at) VALUES (?, ?, ?, ?)",
-                (update_id, chat_id, body, utc_text(self.clock())),
-            )
-            return cur.rowcount == 1
+            for update_id, chat_id, body in updates:
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO inbox (update_id, chat_id, body, received_at) VALUES (?, ?, ?, ?)",
+                    (update_id, chat_id, body, received),
+                )
+                if cur.rowcount == 1:
+                    new.add(update_id)
+        return new
 
     def inbox_pending(self) -> list[PendingUpdate]:
         """Updates kept but not yet handled (a crash or a restart came first), oldest first."""

@@ -1,0 +1,40 @@
+"""A getUpdates batch is kept in the inbox, in one transaction, before PTB's Updater sees it
+(and so before the next offset confirms it to Telegram); the queue then dispatches each
+update once, without writing it again (sendbot/channels/intake.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sendbot.channels.intake import DurableQueue, KeepingBot
+from sendbot.channels.telegram import QUEUE_KEY, build_application
+from sendbot.conversation.dialogue import Conversation
+from sendbot.i18n import I18n
+from sendbot.knowledge.loader import load_knowledge
+from sendbot.store.sqlite import SqliteStore
+from tests.conftest import KB_SMALL, LOCALES
+from tests.fakebotapi import FakeBotAPI, bot_settings
+
+
+def test_a_batch_is_kept_in_one_go_and_only_new_updates_count(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "bot.db")
+    assert store.inbox_add(1, 42, "{}")
+    assert store.inbox_add_all([(1, 42, "{}"), (2, 42, "{}"), (3, 43, "{}")]) == {2, 3}
+    assert [row.update_id for row in store.inbox_pending()] == [1, 2, 3]
+    assert store.inbox_add_all([]) == set()
+
+
+async def test_get_updates_keeps_the_batch_before_returning_it(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    settings = bot_settings(fake_api, tmp_path / "bot.db")
+    store = SqliteStore(settings.db_path)
+    app = build_application(Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES)), settings)
+    assert isinstance(app.bot, KeepingBot)
+    ids = [fake_api.push_text(chat, "hello") for chat in (1, 2, 2)]
+    async with app:  # initialised, not started: nothing takes the updates from the queue
+        updates = await app.bot.get_updates(timeout=0)
+        assert [u.update_id for u in updates] == ids
+        assert [row.update_id for row in store.inbox_pending()] == ids  # on disk already
+        queue = app.bot_data[QUEUE_KEY]
+        assert isinstance(queue, DurableQueue)
+        again = await app.bot.get_updates(timeout=0)  # not confirmed yet: Telegram sends them again
+        assert not any(queue._kept[u.update_id] for u in again)  # kept before: not handled twice
