@@ -1,6 +1,7 @@
 """Fit the matcher's decision (answer, offer choices, or decline) on the development questions.
 
-    .venv/bin/python benchmarks/calibrate.py [EVAL_PATH ...] [--split dev] [--max-wrong 0.03] [--write]
+    .venv/bin/python benchmarks/calibrate.py [EVAL_PATH ...] [--split dev] [--max-wrong 0.05]
+        [--confidence 0.95] [--write]
 
 For every item, the matcher's named `Features` of its best candidate, whether that candidate
 is right (its text holds the item's facts) and whether the item is in scope at all. Two
@@ -9,8 +10,12 @@ product) give P(right) and P(scope). The thresholds are then chosen on the same 
 probabilities (5-fold cross-validation), so that they hold for questions the models have not seen:
 ``suggest_at`` (on P(scope)) as low as possible while at least ``--min-declined`` of the
 out-of-scope items are declined, then ``answer_at`` (on P(right)) as low as possible while
-wrong answers stay at or under ``--max-wrong`` of the in-scope items. ``--write`` stores both
-models in `sendbot/answering/calibration.json`."""
+wrong answers stay at or under ``--max-wrong`` of the in-scope items, with ``--confidence``: the
+one-sided Clopper-Pearson upper bound of the wrong rate, not the dev figure itself, must be within
+the limit. A dev split of about 200 in-scope items with some 20 wrong first entries is a small
+sample: thresholds for 2.6% wrong on dev gave 4.7% and then 6.3% on the test split, so the limit
+is asked of what the dev items say the rate could be (at 95%: at most 4 wrong of 193).
+``--write`` stores both models in `sendbot/answering/calibration.json`."""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy.stats import beta
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
@@ -28,7 +34,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sendbot.answering.evaluate import EvalItem, is_right, load_eval  # noqa: E402
-from sendbot.answering.matcher import CALIBRATION, FEATURE_NAMES, REJECT_PREFIX, WORD_FOR_WORD, Features, Matcher  # noqa: E402
+from sendbot.answering.matcher import (  # noqa: E402
+    CALIBRATION,
+    FEATURE_NAMES,
+    REJECT_PREFIX,
+    WORD_FOR_WORD,
+    Features,
+    Matcher,
+    out_of_scope_explains_better,
+)
 from sendbot.knowledge.loader import load_knowledge  # noqa: E402
 from sendbot.knowledge.model import KnowledgeBase  # noqa: E402
 
@@ -42,6 +56,7 @@ class Row:
     best_right: bool  # the best entry holds the item's facts
     choices_right: bool  # one of the top three does
     vague: bool  # the matcher's "vague short message" rule applies (the menu)
+    explained_better: bool  # an out-of-scope kind explains it better than the best entries (declined)
 
 
 def rows(matcher: Matcher, kb: KnowledgeBase, items: list[EvalItem]) -> list[Row]:
@@ -52,6 +67,11 @@ def rows(matcher: Matcher, kb: KnowledgeBase, items: list[EvalItem]) -> list[Row
         if features is None:
             continue
         entries = [c.entry_id for c in matcher.rank(item.question) if not c.entry_id.startswith(REJECT_PREFIX)]
+        signals, _ = matcher.explain(item.question)
+        rejects = [s for s in signals if s.entry_id.startswith(REJECT_PREFIX)]
+        explained_better = out_of_scope_explains_better(
+            rejects[0] if rejects else None, [s for s in signals if not s.entry_id.startswith(REJECT_PREFIX)]
+        )
         closest = max(0.0, features.confidence + features.off_topic)
         vague = (
             bool(features.short)
@@ -65,6 +85,7 @@ def rows(matcher: Matcher, kb: KnowledgeBase, items: list[EvalItem]) -> list[Row
                 bool(entries) and is_right(kb, item, entries[0]),
                 any(is_right(kb, item, e) for e in entries[:3]),
                 vague,
+                explained_better,
             )
         )
     return out
@@ -79,7 +100,7 @@ def outcome(
     choices_right = np.array([r.choices_right for r in data])
     vague = np.array([r.vague for r in data])
     short = np.array([bool(r.features.short) for r in data])
-    declined_rule = np.array([r.features.off_topic >= 0 for r in data]) & ~vague
+    declined_rule = np.array([r.explained_better for r in data]) & ~vague
     answered = (p_right >= answer_at) & ~declined_rule & ~vague
     suggested = (((p_scope >= suggest_at) & ~vague) | short) & ~answered & ~declined_rule
     n = max(int(in_scope.sum()), 1)  # right, wrong and choices are shares of the in-scope items
@@ -92,12 +113,38 @@ def outcome(
     }
 
 
+def wrong_bound(wrong_rate: float, in_scope: int, confidence: float) -> float:
+    """The one-sided Clopper-Pearson upper bound of the wrong rate behind ``wrong_rate`` of
+    ``in_scope`` items (the rate itself when ``confidence`` is 0)."""
+    if confidence <= 0:
+        return wrong_rate
+    wrong = round(wrong_rate * in_scope)
+    return 1.0 if wrong >= in_scope else float(beta.ppf(confidence, wrong + 1, in_scope - wrong))
+
+
 def fit_model() -> LogisticRegression:
     return LogisticRegression(C=1.0, max_iter=1000, class_weight="balanced")
 
 
 def fit(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
     return fit_model().fit(x, y)
+
+
+# Out-of-fold probabilities are averaged over this many shuffles of the 5 folds: with some 20
+# wrong first entries among the dev items, one split alone moved the chosen threshold, and the
+# right answers with it, by several points from one run of a change to the next.
+REPEATS = 10
+
+
+def out_of_fold(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Each item's probability from models fitted without it (5 folds), averaged over REPEATS shuffles."""
+    runs = [
+        cross_val_predict(
+            fit_model(), x, y, cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=seed), method="predict_proba"
+        )[:, 1]
+        for seed in range(REPEATS)
+    ]
+    return np.mean(runs, axis=0)
 
 
 def logistic(model: LogisticRegression) -> dict[str, object]:
@@ -108,7 +155,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path, default=[ROOT / "tests" / "eval" / "real"])
     parser.add_argument("--split", default="dev")
-    parser.add_argument("--max-wrong", type=float, default=0.03)  # on dev; a margin for the dev-to-test gap
+    parser.add_argument("--max-wrong", type=float, default=0.05)  # the issue's limit on wrong answers
+    # How sure the dev items must make us that wrong answers stay within --max-wrong (0: the dev rate itself).
+    parser.add_argument("--confidence", type=float, default=0.95)
     parser.add_argument("--min-declined", type=float, default=0.95)
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
@@ -123,22 +172,25 @@ def main() -> int:
     scope_model = fit(x, np.array([r.in_scope for r in data]))
     # Thresholds are chosen on out-of-fold probabilities (5-fold cross-validation on the dev
     # items), so that they carry over to questions the models were not fitted on.
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
-    p_right = cross_val_predict(
-        fit_model(), x, np.array([r.best_right for r in data]), cv=folds, method="predict_proba"
-    )[:, 1]
-    p_scope = cross_val_predict(fit_model(), x, np.array([r.in_scope for r in data]), cv=folds, method="predict_proba")[
-        :, 1
-    ]
+    p_right = out_of_fold(x, np.array([r.best_right for r in data]))
+    p_scope = out_of_fold(x, np.array([r.in_scope for r in data]))
     best: tuple[float, float, dict[str, float]] | None = None
-    # The lowest P(scope) that still declines enough off-topic messages...
+    # The lowest P(scope) that still declines enough off-topic messages, both with the matcher's
+    # "an out-of-scope kind explains it better" rule and by P(scope) alone: on the dev items the
+    # rule declined every off-topic one, which put suggest_at at the very bottom, and off-topic
+    # questions the out-of-scope phrasings do not foresee (other languages', the test split's)
+    # then got choices instead of the honest "not me".
+    off_topic = np.array([not r.in_scope for r in data])
     for suggest_at in np.unique(np.round(p_scope, 4)):
-        if outcome(data, p_right, p_scope, 1.01, suggest_at)["declined"] >= args.min_declined:
+        by_scope = float(np.mean(p_scope[off_topic] < suggest_at)) if off_topic.any() else 1.0
+        declined = outcome(data, p_right, p_scope, 1.01, suggest_at)["declined"]
+        if by_scope >= args.min_declined and declined >= args.min_declined:
             break
     # ...and the lowest P(right) that keeps wrong answers within the limit.
     for answer_at in np.unique(np.round(p_right, 4)):
         res = outcome(data, p_right, p_scope, answer_at, suggest_at)
-        if res["wrong"] <= args.max_wrong and res["declined"] >= args.min_declined:
+        bound = wrong_bound(res["wrong"], sum(r.in_scope for r in data), args.confidence)
+        if bound <= args.max_wrong and res["declined"] >= args.min_declined:
             best = (float(answer_at), float(suggest_at), res)
             break
     if best is None:

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from sendbot.answering.matcher import FEATURE_NAMES, Calibration, Matcher, MatchSettings
+from sendbot.answering.matcher import (
+    FEATURE_NAMES,
+    Calibration,
+    Matcher,
+    MatchSettings,
+    Signal,
+    out_of_scope_explains_better,
+)
 from sendbot.answering.normalise import Normaliser, normalise
 from sendbot.knowledge.loader import load_knowledge
 from sendbot.knowledge.model import KnowledgeBase
@@ -309,6 +316,26 @@ def test_an_out_of_scope_kind_that_explains_more_gets_the_fallback(
 ) -> None:
     result = full_matcher.match(question)
     assert (result.status, result.out_of_scope) == ("fallback", topic)
+
+
+def _signal(entry_id: str, confidence: float) -> Signal:
+    return Signal(entry_id, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, confidence)
+
+
+def test_an_out_of_scope_kind_must_explain_better_than_every_top_entry_not_just_the_first() -> None:
+    """Rule "best_explainer": the first entry (0.32) is beaten, but the second (0.40) is not."""
+    entries = [_signal("ehc-school-permission", 0.32), _signal("school-duties-no-plan", 0.40)]
+    assert not out_of_scope_explains_better(_signal("~parenting", 0.33), entries)
+    assert out_of_scope_explains_better(_signal("~parenting", 0.40), entries)
+    assert not out_of_scope_explains_better(None, entries)
+
+
+def test_allowed_is_not_the_benefit_allowance(full_matcher: Matcher) -> None:
+    """ "allowed" and "allowance" share the stem "allow": the benefits are one word each."""
+    assert "allow" not in full_matcher.tokens("carers allowance and disability living allowance")
+    assert full_matcher.match("the LA said no to an assessment, are they allowed to refuse").out_of_scope != (
+        "benefits"
+    )
 
 
 def test_area_penalty_setting_changes_scores(kb: KnowledgeBase) -> None:
