@@ -48,7 +48,7 @@ def main() -> int:
         lang = items[0].lang
         matcher = decider.matcher_for(lang)
         best = english.answer_at
-        for answer_at in np.arange(english.answer_at, LOWEST - STEP / 2, -STEP):
+        for answer_at in np.arange(english.answer_at, LOWEST - 1e-9, -STEP):
             matcher.calibration = replace(english, answer_at=float(answer_at))
             tally = evaluate(decider, items).tally()
             if tally.rate(Verdict.WRONG) > args.max_wrong:
