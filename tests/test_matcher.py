@@ -330,6 +330,16 @@ def test_an_out_of_scope_kind_must_explain_better_than_every_top_entry_not_just_
     assert not out_of_scope_explains_better(None, entries)
 
 
+def test_closest_phrasings_are_the_nearest_indexed_texts_best_first(full_matcher: Matcher) -> None:
+    """What benchmarks/calibrate.py leaves out to ask a dev question as if it were new."""
+    entry = full_matcher.kb.entries["ehc-refused-assessment"]
+    phrasing = entry.questions["en"][0]
+    closest = full_matcher.closest_phrasings(phrasing + ". thank you", 3)
+    assert closest[0] == ("ehc-refused-assessment", phrasing)
+    assert len(closest) == 3
+    assert full_matcher.closest_phrasings("", 3) == []
+
+
 def test_allowed_is_not_the_benefit_allowance(full_matcher: Matcher) -> None:
     """ "allowed" and "allowance" share the stem "allow": the benefits are one word each."""
     assert "allow" not in full_matcher.tokens("carers allowance and disability living allowance")

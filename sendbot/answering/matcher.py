@@ -321,6 +321,7 @@ class Index:
         self.explains = sparse.csr_matrix((self.questions > 0).astype(np.float64))  # keys x vocab (binary)
         # Every phrasing as a binary row, sorted by key so a per-key max is a reduceat.
         order = sorted(range(len(phrasings)), key=lambda i: row_of[phrasing_keys[i]])
+        self.phrasing_order = order  # row r of phrasing_rows is phrasing order[r] as given
         rows, cols = [], []
         for r, i in enumerate(order):
             unique = sorted(set(phrasings[i]))
@@ -374,16 +375,21 @@ class Index:
         weight = np.asarray(q @ self.idf).ravel() + unknown * self.typical_weight
         return q, weight, unknown * self.typical_weight / np.maximum(weight, 1e-9)
 
-    def best_phrasing(self, overlap: FloatArray, query_weight: FloatArray) -> FloatArray:
-        """Per text and key, the best single phrasing's weighted overlap: a blend of recall
-        (how much of the phrasing the message says) and precision (how much of the message
-        the phrasing says). Shape: texts x keys."""
+    def phrasing_scores(self, overlap: FloatArray, query_weight: FloatArray) -> FloatArray:
+        """Per text and phrasing (in `phrasing_rows` order), the weighted overlap: a blend of
+        recall (how much of the phrasing the message says) and precision (how much of the
+        message the phrasing says). Shape: texts x phrasings."""
         recall = overlap / self.phrasing_weight
         precision = overlap / np.maximum(query_weight, 1e-9)[:, None]
         f1 = np.divide(
             2 * recall * precision, recall + precision, out=np.zeros_like(overlap), where=(recall + precision) > 0
         )
-        score = 0.5 * f1 + 0.3 * recall + 0.2 * precision
+        score: FloatArray = 0.5 * f1 + 0.3 * recall + 0.2 * precision
+        return score
+
+    def best_phrasing(self, overlap: FloatArray, query_weight: FloatArray) -> FloatArray:
+        """Per text and key, the best single phrasing's weighted overlap. Shape: texts x keys."""
+        score = self.phrasing_scores(overlap, query_weight)
         best = np.maximum.reduceat(score, self._segment_starts, axis=1)
         out = np.zeros((overlap.shape[0], len(self.keys)))
         out[:, self._segment_keys] = best
@@ -483,6 +489,7 @@ class Matcher:
             s,
         )
         self.phrasing_count = len(phrasing_tokens)
+        self._texts = texts  # (key, text) of every indexed phrasing and title, in index input order
         self._keys = np.asarray(keys, dtype=object)
         self._row_of = {k: i for i, k in enumerate(keys)}
         self._is_reject = np.asarray([k.startswith(REJECT_PREFIX) for k in keys])
@@ -584,6 +591,20 @@ class Matcher:
         entries = [int(r) for r in order if not self._is_reject[r] and a.ranking[r] > 0]
         rejects = [int(r) for r in order if self._is_reject[r] and a.ranking[r] > 0]
         return entries[: self.settings.max_suggestions + 1], (rejects[0] if rejects else None)
+
+    def closest_phrasings(self, text: str, count: int) -> list[tuple[str, str]]:
+        """The ``count`` indexed phrasings (key, text) closest to the message or one of its
+        sentences, best first: `benchmarks/calibrate.py` asks each development question again
+        without them, as if no phrasing had been written from it."""
+        tokens = self.tokens(text)
+        if not tokens:
+            return []
+        texts = [tokens, *(t for seg in self.segments(text) if (t := self.tokens(seg)))]
+        q, query_weight, _ = self.index.query_matrix(texts)
+        overlap = self.index.score(q)[3]
+        best = self.index.phrasing_scores(overlap, query_weight).max(axis=0)
+        top = np.argsort(-best, kind="stable")[:count]
+        return [self._texts[self.index.phrasing_order[int(r)]] for r in top if best[r] > 0]
 
     def rank(self, text: str, area: str | None = None) -> list[Candidate]:
         """Entries (and the closest out-of-scope topic) best first, each with its confidence."""
