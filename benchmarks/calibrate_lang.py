@@ -49,12 +49,12 @@ def main() -> int:
         matcher = decider.matcher_for(lang)
         best = english.answer_at
         for answer_at in np.arange(english.answer_at, LOWEST - 1e-9, -STEP):
-            matcher.calibration = replace(english, answer_at=float(answer_at))
+            matcher.calibration = replace(english, answer_at=float(answer_at), answer_at_story=float(answer_at))
             tally = evaluate(decider, items).tally()
             if tally.rate(Verdict.WRONG) > args.max_wrong:
                 break
             best = float(answer_at)
-        matcher.calibration = replace(english, answer_at=best)
+        matcher.calibration = replace(english, answer_at=best, answer_at_story=best)
         tally = evaluate(decider, items).tally()
         print(
             f"{lang}: answer_at {best:.2f} (English {english.answer_at:.4f}); dev right {tally.rate(Verdict.RIGHT):.1%}"

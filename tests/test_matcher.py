@@ -13,6 +13,7 @@ from sendbot.answering.matcher import (
     Matcher,
     MatchSettings,
     Signal,
+    is_story,
     out_of_scope_explains_better,
 )
 from sendbot.answering.normalise import Normaliser, normalise
@@ -226,7 +227,24 @@ def test_the_decision_is_calibrated_data() -> None:
 
 
 def _never_answer(kb: KnowledgeBase) -> Calibration:
-    return replace(Calibration.load(), answer_at=1.0)
+    return replace(Calibration.load(), answer_at=1.0, answer_at_story=1.0)
+
+
+def test_a_story_is_answered_at_its_own_threshold(kb: KnowledgeBase) -> None:
+    """STORY is over STORY_WORDS words: only answer_at_story decides whether it is answered."""
+    assert is_story(STORY) and not is_story("do i need the skool to apply for an EHC plan")
+    stories_never = replace(Calibration.load(), answer_at=0.0, answer_at_story=1.0)
+    assert Matcher(kb, calibration=stories_never).match(STORY).status == "suggest"
+    assert Matcher(kb, calibration=stories_never).match("do i need the skool to apply for an EHC plan").status == (
+        "answer"
+    )
+    stories_always = replace(Calibration.load(), answer_at=1.0, answer_at_story=0.0)
+    assert Matcher(kb, calibration=stories_always).match(STORY).status == "answer"
+
+
+def test_another_language_has_one_threshold_for_every_message() -> None:
+    calibration = replace(Calibration.load(), answer_at_by_lang={"pl": 0.42})
+    assert (calibration.for_lang("pl").answer_at, calibration.for_lang("pl").answer_at_story) == (0.42, 0.42)
 
 
 def test_raising_the_answer_threshold_turns_an_answer_into_a_suggestion(kb: KnowledgeBase) -> None:
