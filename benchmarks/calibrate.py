@@ -1,6 +1,7 @@
 """Fit the matcher's decision (answer, offer choices, or decline) on the development questions.
 
-    .venv/bin/python benchmarks/calibrate.py [EVAL_PATH ...] [--split dev] [--max-wrong 0.03] [--write]
+    .venv/bin/python benchmarks/calibrate.py [EVAL_PATH ...] [--split dev] [--max-wrong 0.05]
+        [--confidence 0.95] [--write]
 
 For every item, the matcher's named `Features` of its best candidate, whether that candidate
 is right (its text holds the item's facts) and whether the item is in scope at all. Two
@@ -9,18 +10,23 @@ product) give P(right) and P(scope). The thresholds are then chosen on the same 
 probabilities (5-fold cross-validation), so that they hold for questions the models have not seen:
 ``suggest_at`` (on P(scope)) as low as possible while at least ``--min-declined`` of the
 out-of-scope items are declined, then ``answer_at`` (on P(right)) as low as possible while
-wrong answers stay at or under ``--max-wrong`` of the in-scope items. ``--write`` stores both
-models in `sendbot/answering/calibration.json`."""
+wrong answers stay at or under ``--max-wrong`` of the in-scope items, with ``--confidence``: the
+one-sided Clopper-Pearson upper bound of the wrong rate, not the dev figure itself, must be within
+the limit. A dev split of about 200 in-scope items with some 20 wrong first entries is a small
+sample: thresholds for 2.6% wrong on dev gave 4.7% and then 6.3% on the test split, so the limit
+is asked of what the dev items say the rate could be (at 95%: at most 4 wrong of 193).
+``--write`` stores both models in `sendbot/answering/calibration.json`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+from scipy.stats import beta
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
@@ -28,7 +34,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sendbot.answering.evaluate import EvalItem, is_right, load_eval  # noqa: E402
-from sendbot.answering.matcher import CALIBRATION, FEATURE_NAMES, REJECT_PREFIX, WORD_FOR_WORD, Features, Matcher  # noqa: E402
+from sendbot.answering.matcher import (  # noqa: E402
+    CALIBRATION,
+    FEATURE_NAMES,
+    REJECT_PREFIX,
+    WORD_FOR_WORD,
+    Features,
+    Matcher,
+    is_story,
+    out_of_scope_explains_better,
+    says_a_phrasing,
+)
 from sendbot.knowledge.loader import load_knowledge  # noqa: E402
 from sendbot.knowledge.model import KnowledgeBase  # noqa: E402
 
@@ -42,6 +58,8 @@ class Row:
     best_right: bool  # the best entry holds the item's facts
     choices_right: bool  # one of the top three does
     vague: bool  # the matcher's "vague short message" rule applies (the menu)
+    explained_better: bool  # an out-of-scope kind explains it better than the best entries (declined)
+    story: bool  # a long message, answered at its own threshold
 
 
 def rows(matcher: Matcher, kb: KnowledgeBase, items: list[EvalItem]) -> list[Row]:
@@ -52,6 +70,11 @@ def rows(matcher: Matcher, kb: KnowledgeBase, items: list[EvalItem]) -> list[Row
         if features is None:
             continue
         entries = [c.entry_id for c in matcher.rank(item.question) if not c.entry_id.startswith(REJECT_PREFIX)]
+        signals, _ = matcher.explain(item.question)
+        rejects = [s for s in signals if s.entry_id.startswith(REJECT_PREFIX)]
+        explained_better = out_of_scope_explains_better(
+            rejects[0] if rejects else None, [s for s in signals if not s.entry_id.startswith(REJECT_PREFIX)]
+        )
         closest = max(0.0, features.confidence + features.off_topic)
         vague = (
             bool(features.short)
@@ -65,13 +88,45 @@ def rows(matcher: Matcher, kb: KnowledgeBase, items: list[EvalItem]) -> list[Row
                 bool(entries) and is_right(kb, item, entries[0]),
                 any(is_right(kb, item, e) for e in entries[:3]),
                 vague,
+                explained_better,
+                is_story(item.question),
             )
         )
     return out
 
 
+def without(kb: KnowledgeBase, dropped: set[tuple[str, str]]) -> KnowledgeBase:
+    """The knowledge base without these (entry or out-of-scope id, English phrasing) pairs."""
+    entries = {
+        eid: replace(e, questions={**e.questions, "en": tuple(q for q in e.questions["en"] if (eid, q) not in dropped)})
+        for eid, e in kb.entries.items()
+    }
+    topics = {
+        tid: replace(t, questions=tuple(q for q in t.questions if (REJECT_PREFIX + tid, q) not in dropped))
+        for tid, t in kb.out_of_scope.items()
+    }
+    return replace(kb, entries=entries, out_of_scope=topics)
+
+
+def unseen_rows(matcher: Matcher, kb: KnowledgeBase, items: list[EvalItem], closest: int) -> list[Row]:
+    """Every item asked of a matcher built without the ``closest`` phrasings nearest to it.
+
+    The knowledge base's phrasings were written with the dev questions in view, so a dev
+    question usually meets a phrasing made from it: on the dev split the first entry was right
+    for 94% of questions and for nearly every short and medium one, against about 81% on the
+    test split, and a model fitted on that learnt "short or medium: right" and answered the
+    test split's wrongly. Asked without its nearest phrasings, a dev question looks to the
+    matcher as a new parent's question will."""
+    out = []
+    for item in items:
+        dropped = set(matcher.closest_phrasings(item.question, closest))
+        alone = Matcher(without(kb, dropped), matcher.settings, calibration=matcher.calibration)
+        out += rows(alone, kb, [item])
+    return out
+
+
 def outcome(
-    data: list[Row], p_right: np.ndarray, p_scope: np.ndarray, answer_at: float, suggest_at: float
+    data: list[Row], p_right: np.ndarray, p_scope: np.ndarray, answer_at: float | np.ndarray, suggest_at: float
 ) -> dict[str, float]:
     """The figures the matcher's decision (`Matcher._decide`) gives with these thresholds."""
     in_scope = np.array([r.in_scope for r in data])
@@ -79,8 +134,9 @@ def outcome(
     choices_right = np.array([r.choices_right for r in data])
     vague = np.array([r.vague for r in data])
     short = np.array([bool(r.features.short) for r in data])
-    declined_rule = np.array([r.features.off_topic >= 0 for r in data]) & ~vague
-    answered = (p_right >= answer_at) & ~declined_rule & ~vague
+    declined_rule = np.array([r.explained_better for r in data]) & ~vague
+    says = np.array([says_a_phrasing(r.features) for r in data])
+    answered = ((p_right >= answer_at) | says) & ~declined_rule & ~vague
     suggested = (((p_scope >= suggest_at) & ~vague) | short) & ~answered & ~declined_rule
     n = max(int(in_scope.sum()), 1)  # right, wrong and choices are shares of the in-scope items
     return {
@@ -92,12 +148,66 @@ def outcome(
     }
 
 
-def fit_model() -> LogisticRegression:
-    return LogisticRegression(C=1.0, max_iter=1000, class_weight="balanced")
+def wrong_bound(wrong_rate: float, in_scope: int, confidence: float) -> float:
+    """The one-sided Clopper-Pearson upper bound of the wrong rate behind ``wrong_rate`` of
+    ``in_scope`` items (the rate itself when ``confidence`` is 0)."""
+    if confidence <= 0:
+        return wrong_rate
+    wrong = round(wrong_rate * in_scope)
+    return 1.0 if wrong >= in_scope else float(beta.ppf(confidence, wrong + 1, in_scope - wrong))
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
-    return fit_model().fit(x, y)
+# L2 strength (scikit-learn's C, smaller is stronger) of each model. P(right) learns from some 20
+# wrong first entries among the dev questions asked as new: with C=1 its 13 weights fitted noise
+# (cross-validated AUC 0.58 there, under the margin alone's 0.68); at 0.03 the AUC was 0.62 and
+# the right answers at the same wrong-answer bound 45% instead of 38%. P(scope) separates well.
+RIGHT_C = 0.03
+SCOPE_C = 1.0
+
+
+def within_limit(
+    data: list[Row],
+    p_right: np.ndarray,
+    p_scope: np.ndarray,
+    answer_at: float,
+    suggest_at: float,
+    args: argparse.Namespace,
+) -> bool:
+    """Whether these items' wrong answers stay within the limit at this threshold (the bound of
+    `wrong_bound`), answering none of the off-topic ones that would otherwise be declined."""
+    res = outcome(data, p_right, p_scope, answer_at, suggest_at)
+    declined = outcome(data, p_right, p_scope, 1.01, suggest_at)["declined"]
+    bound = wrong_bound(res["wrong"], sum(r.in_scope for r in data), args.confidence)
+    return bound <= args.max_wrong and res["declined"] >= declined
+
+
+def fit_model(strength: float) -> LogisticRegression:
+    return LogisticRegression(C=strength, max_iter=1000, class_weight="balanced")
+
+
+def fit(x: np.ndarray, y: np.ndarray, strength: float) -> LogisticRegression:
+    return fit_model(strength).fit(x, y)
+
+
+# Out-of-fold probabilities are averaged over this many shuffles of the 5 folds: with some 20
+# wrong first entries among the dev items, one split alone moved the chosen threshold, and the
+# right answers with it, by several points from one run of a change to the next.
+REPEATS = 10
+
+
+def out_of_fold(x: np.ndarray, y: np.ndarray, strength: float) -> np.ndarray:
+    """Each item's probability from models fitted without it (5 folds), averaged over REPEATS shuffles."""
+    runs = [
+        cross_val_predict(
+            fit_model(strength),
+            x,
+            y,
+            cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=seed),
+            method="predict_proba",
+        )[:, 1]
+        for seed in range(REPEATS)
+    ]
+    return np.mean(runs, axis=0)
 
 
 def logistic(model: LogisticRegression) -> dict[str, object]:
@@ -108,48 +218,76 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path, default=[ROOT / "tests" / "eval" / "real"])
     parser.add_argument("--split", default="dev")
-    parser.add_argument("--max-wrong", type=float, default=0.03)  # on dev; a margin for the dev-to-test gap
+    parser.add_argument("--max-wrong", type=float, default=0.05)  # the issue's limit on wrong answers
+    # How sure the dev items must make us that wrong answers stay within --max-wrong (0: the dev rate itself).
+    parser.add_argument("--confidence", type=float, default=0.95)
     parser.add_argument("--min-declined", type=float, default=0.95)
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
+    # Fit on each dev question asked without its this many nearest phrasings (0: as they are).
+    parser.add_argument("--unseen", type=int, default=3)
     args = parser.parse_args()
 
     kb = load_knowledge(args.knowledge)
     items = load_eval(args.paths, set(kb.entries), args.split or None)
     matcher = Matcher(kb)
     data = rows(matcher, kb, items)
+    # P(right) and answer_at: on each question asked as if new (`unseen_rows`). P(scope) and
+    # suggest_at: on the questions as they are, where the out-of-scope rule and P(scope) together
+    # decline what the out-of-scope phrasings foresee (asked as new, 95% declined by P(scope)
+    # would have turned away a third of the SEND questions as well).
+    asked_new = unseen_rows(matcher, kb, items, args.unseen) if args.unseen else data
     x = np.array([r.features.vector() for r in data])
-    right_model = fit(x, np.array([r.best_right for r in data]))
-    scope_model = fit(x, np.array([r.in_scope for r in data]))
+    x_new = np.array([r.features.vector() for r in asked_new])
+    right_model = fit(x_new, np.array([r.best_right for r in asked_new]), RIGHT_C)
+    scope_model = fit(x, np.array([r.in_scope for r in data]), SCOPE_C)
     # Thresholds are chosen on out-of-fold probabilities (5-fold cross-validation on the dev
     # items), so that they carry over to questions the models were not fitted on.
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
-    p_right = cross_val_predict(
-        fit_model(), x, np.array([r.best_right for r in data]), cv=folds, method="predict_proba"
-    )[:, 1]
-    p_scope = cross_val_predict(fit_model(), x, np.array([r.in_scope for r in data]), cv=folds, method="predict_proba")[
-        :, 1
-    ]
-    best: tuple[float, float, dict[str, float]] | None = None
-    # The lowest P(scope) that still declines enough off-topic messages...
+    p_right = out_of_fold(x_new, np.array([r.best_right for r in asked_new]), RIGHT_C)
+    p_scope = out_of_fold(x, np.array([r.in_scope for r in data]), SCOPE_C)
+    p_scope_new = scope_model.predict_proba(x_new)[:, 1]
+    # The lowest P(scope) that still declines enough off-topic messages, both with the matcher's
+    # "an out-of-scope kind explains it better" rule and by P(scope) alone: on the dev items the
+    # rule declined every off-topic one, which put suggest_at at the very bottom, and off-topic
+    # questions the out-of-scope phrasings do not foresee (other languages', the test split's)
+    # then got choices instead of the honest "not me".
+    off_topic = np.array([not r.in_scope for r in data])
     for suggest_at in np.unique(np.round(p_scope, 4)):
-        if outcome(data, p_right, p_scope, 1.01, suggest_at)["declined"] >= args.min_declined:
+        by_scope = float(np.mean(p_scope[off_topic] < suggest_at)) if off_topic.any() else 1.0
+        declined = outcome(data, np.zeros(len(data)), p_scope, 1.01, suggest_at)["declined"]
+        if by_scope >= args.min_declined and declined >= args.min_declined:
             break
-    # ...and the lowest P(right) that keeps wrong answers within the limit.
-    for answer_at in np.unique(np.round(p_right, 4)):
-        res = outcome(data, p_right, p_scope, answer_at, suggest_at)
-        if res["wrong"] <= args.max_wrong and res["declined"] >= args.min_declined:
-            best = (float(answer_at), float(suggest_at), res)
-            break
-    if best is None:
+    # ...and, for stories and for the other messages each, the lowest P(right) that keeps their
+    # wrong answers within the limit, asked as new and as they are, answering no more of the
+    # off-topic questions than none. One threshold for all let the stories' wrong answers
+    # (6.8% of the dev stories as they are) hide behind the short questions' few.
+    p_right_fitted = right_model.predict_proba(x)[:, 1]
+    p_scope_fitted = scope_model.predict_proba(x)[:, 1]
+    checks = [(asked_new, p_right, p_scope_new), (data, p_right_fitted, p_scope_fitted)]
+    thresholds: dict[bool, float] = {}
+    for story in (False, True):
+        group = [i for i, r in enumerate(asked_new) if r.story == story]
+        candidates = np.unique(np.round(np.concatenate([p_right[group], p_right_fitted[group], [1.0]]), 4))
+        for answer_at in candidates:
+            if all(
+                within_limit([rows_[i] for i in group], p[group], ps[group], answer_at, suggest_at, args)
+                for rows_, p, ps in checks
+            ):
+                thresholds[story] = float(answer_at)
+                break
+    if len(thresholds) < 2:
         print("no thresholds meet the limits", file=sys.stderr)
         return 1
-    answer_at, suggest_at, res = best
+    answer_at, answer_at_story = thresholds[False], thresholds[True]
+    per_row = np.array([answer_at_story if r.story else answer_at for r in asked_new])
+    res = outcome(asked_new, p_right, p_scope_new, per_row, suggest_at)
+    as_they_are = outcome(data, p_right_fitted, p_scope_fitted, per_row, suggest_at)
     print(
         f"items {len(data)} ({sum(r.in_scope for r in data)} in scope); "
-        f"answer_at {answer_at:.4f} suggest_at {suggest_at:.4f}"
+        f"answer_at {answer_at:.4f} answer_at_story {answer_at_story:.4f} suggest_at {suggest_at:.4f}"
     )
-    print("  ".join(f"{k} {v:.1%}" for k, v in res.items()))
+    print("asked as new (out of fold): " + "  ".join(f"{k} {v:.1%}" for k, v in res.items()))
+    print("as they are (fitted):       " + "  ".join(f"{k} {v:.1%}" for k, v in as_they_are.items()))
     print(f"  {'feature':<16} {'P(right)':>9} {'P(scope)':>9}")
     for name, w, v in zip(FEATURE_NAMES, right_model.coef_[0], scope_model.coef_[0], strict=True):
         print(f"  {name:<16} {w:+9.3f} {v:+9.3f}")
@@ -163,6 +301,7 @@ def main() -> int:
             "right": logistic(right_model),
             "scope": logistic(scope_model),
             "answer_at": round(answer_at, 6),
+            "answer_at_story": round(answer_at_story, 6),
             "suggest_at": round(suggest_at, 6),
             "also_at": old.also_at,
             "also_topic_at": old.also_topic_at,

@@ -6,7 +6,9 @@ Another language's index (its phrasings and the English ones) scores with the En
 model (`benchmarks/calibrate.py`), but fewer phrasings stand behind each of its words, so a right
 best entry gets a lower probability. As in calibrate.py, ``answer_at`` is the lowest value at
 which wrong answers stay at or under ``--max-wrong`` of the dev items; never above the English
-one, and at least CHOICE_BAND above ``suggest_at``. ``--write`` stores it under
+one, and never under LOWEST (so that the unsure still get "did you mean" choices). P(right) and
+P(scope) are two models: a floor tied to ``suggest_at`` moved with the scope threshold, which
+says nothing about how sure a right answer is. ``--write`` stores it under
 ``answer_at_by_lang`` in `sendbot/answering/calibration.json`."""
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from sendbot.answering.matcher import CALIBRATION, Calibration  # noqa: E402
 from sendbot.knowledge.loader import load_knowledge  # noqa: E402
 
 STEP = 0.01
-CHOICE_BAND = 0.05  # answer_at stays this far above suggest_at, so "did you mean" choices remain
+LOWEST = 0.3  # answer_at never goes under this, so "did you mean" choices remain for the unsure
 
 
 def main() -> int:
@@ -46,13 +48,13 @@ def main() -> int:
         lang = items[0].lang
         matcher = decider.matcher_for(lang)
         best = english.answer_at
-        for answer_at in np.arange(english.answer_at, english.suggest_at + CHOICE_BAND, -STEP):
-            matcher.calibration = replace(english, answer_at=float(answer_at))
+        for answer_at in np.arange(english.answer_at, LOWEST - 1e-9, -STEP):
+            matcher.calibration = replace(english, answer_at=float(answer_at), answer_at_story=float(answer_at))
             tally = evaluate(decider, items).tally()
             if tally.rate(Verdict.WRONG) > args.max_wrong:
                 break
             best = float(answer_at)
-        matcher.calibration = replace(english, answer_at=best)
+        matcher.calibration = replace(english, answer_at=best, answer_at_story=best)
         tally = evaluate(decider, items).tally()
         print(
             f"{lang}: answer_at {best:.2f} (English {english.answer_at:.4f}); dev right {tally.rate(Verdict.RIGHT):.1%}"
