@@ -218,7 +218,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path, default=[ROOT / "tests" / "eval" / "real"])
     parser.add_argument("--split", default="dev")
-    parser.add_argument("--max-wrong", type=float, default=0.05)  # the issue's limit on wrong answers
+    # The issue's limit on wrong answers is 5%; the dev split asks 4%, a margin for the gap between
+    # dev and test: the knowledge base's phrasings and facts are written from the dev split's
+    # misses, so dev flatters (at 5% the test split's wrong answers were 5.8% after the facts the
+    # dev misses asked for were added, and 6.8% with stop 15's first calibration). 3% is out of
+    # reach at the 95% bound: no story may be wrong and even then 88 stories bound it at 3.3%.
+    parser.add_argument("--max-wrong", type=float, default=0.04)
     # How sure the dev items must make us that wrong answers stay within --max-wrong (0: the dev rate itself).
     parser.add_argument("--confidence", type=float, default=0.95)
     parser.add_argument("--min-declined", type=float, default=0.95)

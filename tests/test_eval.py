@@ -16,10 +16,11 @@ from sendbot.answering.normalise import normalise
 from sendbot.knowledge.loader import load_knowledge
 from tests.conftest import ROOT
 
-# Measured: first entry shown is a labelled one 87.3%, right or among the choices 94.4%,
-# off-topic declined 93.1% (570 items).
+# Measured (2026-12-02): first entry shown is a labelled one 88.4%, right or among the choices
+# 93.8% (94.4% before the calibration of 2026-12-02, which answers more: a wrong answer replaces a
+# "did you mean" that held the right entry for a few of these), off-topic declined 93.1% (570 items).
 TOP1_ID_FLOOR = 0.87
-RIGHT_OR_CHOICES_FLOOR = 0.94
+RIGHT_OR_CHOICES_FLOOR = 0.93
 DECLINED_FLOOR = 0.93
 
 
