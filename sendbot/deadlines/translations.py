@@ -147,7 +147,7 @@ def _read_timeline(chk: Checker, raw: Any, line: int, timeline: Timeline, lang: 
     wanted_inputs = {spec.name: {key: getattr(spec, key) for key in INPUT_TEXTS} for spec in timeline.inputs}
     inputs = dict(_items(chk, raw, "inputs"))
     texts["inputs"] = _check_group(chk, raw, "inputs", inputs, wanted_inputs, f"{where}: input")
-    wanted_steps = {step.id: _step_texts(step) for step in timeline.steps if _step_texts(step)}
+    wanted_steps = {step.id: shown for step in timeline.steps if (shown := _step_texts(step))}
     steps = {sid: _flatten_adjust(chk, value, f"{where}: step '{sid}'") for sid, value in _items(chk, raw, "steps")}
     texts["steps"] = _check_group(chk, raw, "steps", steps, wanted_steps, f"{where}: step")
     school = timeline.school_calendar
@@ -206,7 +206,7 @@ def _check_group(
             chk.error(line, f"{name}: the English timeline has no such item", "use the English ids, or remove it")
             continue
         if not isinstance(value, LineDict):
-            chk.error(line, f"{name} must be a mapping of texts", "see knowledge/translations/README.md")
+            chk.error(line, f"{name} must be a mapping of texts", "see Translations in knowledge/README.md")
             continue
         out[item_id] = {}
         for text_key, text in value.items():
