@@ -131,3 +131,16 @@ def test_urdu_replies_isolate_numbers_in_text_and_title(full_kb: KnowledgeBase, 
     [english] = conversation.handle(2, TextIn("I got the draft EHC plan, how many days do I have to reply?", "en"))
     assert LRI not in english.text
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("pl", "ile kosztuje mieszkanie"),  # how much is a flat: once answered with the tribunal appeal
+        ("pl", "jak dostac council house"),
+        ("ur", "بجلی کا بل بہت زیادہ آیا ہے"),  # the electricity bill is too high
+        ("ur", "PIP kitna milta hai"),
+    ],
+)
+def test_everyday_questions_in_each_language_get_the_signpost(full_decider: Decider, lang: str, text: str) -> None:
+    assert full_decider.decide(text, None, lang).kind == "fallback"
