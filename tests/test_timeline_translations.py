@@ -169,6 +169,11 @@ def test_a_polish_parent_gets_the_calculator_in_polish(conversation) -> None:  #
     assert calendar.document is not None
     ics = calendar.document.content.decode("utf-8")
     assert "Kto: " in ics and "Źródło: " in ics and "Who: " not in ics  # the calendar file too
+    [set_up] = conversation.handle(1, ButtonIn("remind:mediation"))
+    assert "przypomnie" in set_up.text.lower()
+    texts = [r.text for r in conversation.store.pending_reminders(1)]
+    assert texts and all("Odwołanie musi dotrzeć do trybunału" in t or "mediacji" in t for t in texts)
+    assert all("stycznia 2027" in t for t in texts)  # the reminders are in Polish, dates included
 
 
 def test_an_urdu_parent_reads_the_moved_date_in_urdu(conversation) -> None:  # type: ignore[no-untyped-def]
