@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -17,6 +18,13 @@ from tests.fakebotapi import FakeBotAPI
 ROOT = Path(__file__).resolve().parent.parent
 KB_SMALL = ROOT / "tests" / "fixtures" / "kb_small"
 LOCALES = ROOT / "locales"
+
+
+def copy_knowledge(tmp_path: Path) -> Path:
+    """A copy of the real knowledge base under ``tmp_path``, for a test to change."""
+    root = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", root)
+    return root
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ calculator, its refusals and its result in their language, end to end through th
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -22,7 +21,7 @@ from sendbot.deadlines import load_timelines
 from sendbot.deadlines.translations import LocalTimelines, timeline_hash, translate_timelines
 from sendbot.knowledge.loader import load_knowledge
 from sendbot.knowledge.problems import Problem
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_knowledge
 from tests.fakebotapi import FakeBotAPI, bot_settings
 
 KNOWLEDGE = ROOT / "knowledge"
@@ -68,14 +67,8 @@ def test_texts_are_translated_and_rules_are_not() -> None:
     assert polish.steps[0].label != english.steps[0].label
 
 
-def _copy(tmp_path: Path) -> Path:
-    root = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, root)
-    return root
-
-
 def test_changed_english_makes_the_timeline_stale_and_shows_the_english(tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = copy_knowledge(tmp_path)
     path = root / "timelines" / "mediation.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("Mediation and the mediation certificate", "Mediation (changed)"), encoding="utf-8")
@@ -109,7 +102,7 @@ def test_the_hash_covers_every_text_a_parent_reads() -> None:
     ],
 )
 def test_a_broken_translation_is_an_error_with_file_and_line(tmp_path: Path, old: str, new: str, message: str) -> None:
-    root = _copy(tmp_path)
+    root = copy_knowledge(tmp_path)
     path = root / "translations" / "pl" / "timelines.yaml"
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -121,7 +114,7 @@ def test_a_broken_translation_is_an_error_with_file_and_line(tmp_path: Path, old
 
 
 def test_a_missing_text_is_an_error(tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = copy_knowledge(tmp_path)
     path = root / "translations" / "ur" / "timelines.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
     start = lines.index("  mediation:")

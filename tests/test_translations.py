@@ -4,13 +4,13 @@ language's "not translated yet" note instead of an out-of-date translation."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from sendbot.knowledge.loader import check_knowledge, load_knowledge
 from sendbot.knowledge.translations import FULL_LANGUAGES, contact_hash, entry_hash
+from tests.conftest import copy_knowledge
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 LANGUAGES = ("pl", "ur", "pa", "sk", "ro")
@@ -56,14 +56,8 @@ def test_hashes_follow_the_documented_recipe(kb) -> None:  # type: ignore[no-unt
     assert contact_hash(contact) == expected[:12]
 
 
-def _copy(tmp_path: Path) -> Path:
-    root = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, root)
-    return root
-
-
 def test_changed_english_makes_the_translation_stale(tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = copy_knowledge(tmp_path)
     path = root / "entries" / "overview.yaml"
     text = path.read_text(encoding="utf-8")
     old_title = load_knowledge(KNOWLEDGE).entries["ehcp-what"].title["en"]
@@ -85,7 +79,7 @@ def test_changed_english_makes_the_translation_stale(tmp_path: Path) -> None:
 
 
 def test_unknown_ids_and_broken_files_are_errors(tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = copy_knowledge(tmp_path)
     path = root / "translations" / "pl" / "overview.yaml"
     path.write_text(
         path.read_text(encoding="utf-8") + "  no-such-entry:\n    en_hash: abc\n    title: x\n    answer: y\n"
@@ -101,7 +95,7 @@ def test_unknown_ids_and_broken_files_are_errors(tmp_path: Path) -> None:
 
 
 def test_missing_translation_is_listed(tmp_path: Path) -> None:
-    root = _copy(tmp_path)
+    root = copy_knowledge(tmp_path)
     (root / "translations" / "ur" / "transport.yaml").unlink()
     kb, problems = check_knowledge(root)
     assert kb is not None

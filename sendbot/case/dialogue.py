@@ -13,11 +13,12 @@ Every interface string goes through ``_``, the chat's gettext (English by defaul
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
+from sendbot._types import Gettext, english
 from sendbot.case import chronology
 from sendbot.case.capture import capture
 from sendbot.case.data import CaseKnowledge
@@ -34,16 +35,10 @@ from sendbot.deadlines import Event, Timeline
 from sendbot.deadlines.reasons import ENGLISH as ENGLISH_WORDS
 from sendbot.deadlines.reasons import DateWords
 
-Gettext = Callable[[str], str]
 NEW_CASE = "new"  # the target of a button that makes the chat's first case
 ASK_CASE = "ask"  # the chat has several cases: ask which one first
 BLANK_NAMES = "blank"  # case-letter's last argument: make the letter with the names left blank
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def english(message: str) -> str:
-    """The gettext of a caller with no catalogue (tests, the command line)."""
-    return message
 
 
 @dataclass(frozen=True)
@@ -378,13 +373,14 @@ def watch_not_yet(
     item = timeline.find(step) if timeline else None
     if timeline is None or item is None:
         return [stale(_)]
+    shown = _.step(item)  # its label, note and what to do, in the chat's language
     text = _("{label}: {date}.\n\nWhat the law says: {note}\n({cite}: {url})\n\nWhat to do now: {what}").format(
-        label=_.step(item).label,
+        label=shown.label,
         date=_.day(item.date),
-        note=_.step(item).note,
+        note=shown.note,
         cite=item.source.cite,
         url=item.source.url,
-        what=_.step(item).if_missed,
+        what=shown.if_missed,
     )
     replies = [Reply(text, title=_("The council is late"))]
     if item.rule.letter and item.rule.letter in knowledge.letters:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+from sendbot._types import Gettext, english
 from sendbot.case.data import CaseKnowledge
 from sendbot.case.events import EventKind
 from sendbot.case.store import CaseStore
@@ -37,8 +38,8 @@ class WatchNotice:
     yes_event: EventKind | None
     letter: str | None
 
-    def question(self, gettext: Callable[[str], str] = str, day: Callable[[date], str] = format_day) -> str:
-        """The question in the chat's language (``str``: as written, in English), the date
+    def question(self, gettext: Gettext = english, day: Callable[[date], str] = format_day) -> str:
+        """The question in the chat's language (English by default), the date
         written by ``day``."""
         text = gettext(self.ask).format(date=day(self.due))
         return f"{self.case_name}: {text}" if self.several_cases else text

@@ -9,10 +9,11 @@ dates. End with Ctrl-D (or /quit)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from sendbot._types import Gettext, english
 from sendbot.conversation.actions import Action, action, parse_action
 from sendbot.conversation.dialogue import Conversation
 from sendbot.conversation.replies import Button, ButtonIn, Reply, TextIn, plain_text
@@ -69,11 +70,7 @@ def number_choices(replies: list[Reply], on_screen: Mapping[int, Button]) -> tup
     return numbers, choices
 
 
-def _same(text: str) -> str:
-    return text
-
-
-def choices_line(choices: Mapping[int, Button], _: Callable[[str], str] = _same) -> str:
+def choices_line(choices: Mapping[int, Button], _: Gettext = english) -> str:
     """What numbers mean right now, in the chat's language (``_``: its gettext)."""
     if not choices:
         return _("(No choices on screen: type a question, or /help.)")

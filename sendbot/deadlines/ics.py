@@ -7,13 +7,12 @@ updates the same events instead of adding duplicates."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import datetime, time, timedelta, timezone
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from sendbot._types import N_
+from sendbot._types import N_, Gettext, english
 from sendbot.deadlines.calculate import Event, Result
 from sendbot.deadlines.render import ESTIMATE
 
@@ -33,11 +32,7 @@ SOURCE = N_("Source: {cite} {url}")
 IF_MISSED = N_("If this is missed: {advice}")
 
 
-def _same(text: str) -> str:
-    return text
-
-
-def _description(event: Event, gettext: Callable[[str], str]) -> str:
+def _description(event: Event, gettext: Gettext) -> str:
     lines = [
         event.note,
         gettext(WHO).format(who=event.who),
@@ -48,7 +43,7 @@ def _description(event: Event, gettext: Callable[[str], str]) -> str:
     return "\n\n".join(lines)
 
 
-def build_ics(result: Result, gettext: Callable[[str], str] = _same) -> bytes:
+def build_ics(result: Result, gettext: Gettext = english) -> bytes:
     """One all-day event per dated event, its words through ``gettext`` (the chat's
     language; English by default). DTSTAMP is the calculation's ``today`` so the same
     answers give byte-identical files."""

@@ -9,10 +9,12 @@ dni" with the month in Polish."""
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol, TypeAlias
+
+from sendbot._types import Gettext, english
 
 
 @dataclass(frozen=True)
@@ -57,16 +59,12 @@ ENGLISH = EnglishWords()
 ReasonValue: TypeAlias = "str | int | date | Month | Weekday | Reason"
 
 
-def _same(text: str) -> str:
-    return text
-
-
 @dataclass(frozen=True)
 class Reason:
     template: str  # English, marked with N_ where it is written; {names} are the values
     values: Mapping[str, ReasonValue] = field(default_factory=dict)
 
-    def render(self, gettext: Callable[[str], str] = _same, words: DateWords = ENGLISH) -> str:
+    def render(self, gettext: Gettext = english, words: DateWords = ENGLISH) -> str:
         """The reason in the parent's language: the template translated, every value written
         the language's way (a nested reason likewise)."""
         texts = {name: _word(value, gettext, words) for name, value in self.values.items()}
@@ -76,7 +74,7 @@ class Reason:
         return self.render()
 
 
-def _word(value: ReasonValue, gettext: Callable[[str], str], words: DateWords) -> str:
+def _word(value: ReasonValue, gettext: Gettext, words: DateWords) -> str:
     if isinstance(value, Reason):
         return value.render(gettext, words)
     if isinstance(value, date):

@@ -76,6 +76,7 @@ def translate_timelines(
     line. Problems (broken, stale, missing, unknown ids) are added to ``problems``."""
     base = root / TRANSLATIONS_DIR
     folders = sorted(p for p in base.iterdir() if p.is_dir() and LANG_PATTERN.match(p.name)) if base.is_dir() else []
+    hashes = {tid: timeline_hash(timeline) for tid, timeline in timelines.items()}
     local: LocalTimelines = {}
     for folder in folders:
         lang = folder.name
@@ -86,9 +87,9 @@ def translate_timelines(
         local[lang] = {}
         for tid, timeline in timelines.items():
             texts = found.get(tid)
-            fresh = texts is not None and texts["hash"] == timeline_hash(timeline)
+            fresh = texts is not None and texts["hash"] == hashes[tid]
             if texts is not None and not fresh:
-                problems.append(stale_translation(texts, lang, f"timeline '{tid}'", timeline_hash(timeline)))
+                problems.append(stale_translation(texts, lang, f"timeline '{tid}'", hashes[tid]))
             if texts is None:
                 problems.append(missing_translation(timeline.file, 1, lang, f"timeline '{tid}'"))
             if texts is not None and fresh:
