@@ -11,6 +11,10 @@ Two settings of the fake API:
   updates offered at a steady 20 a second, spread over 50 to 200 chats (a parent asks at
   most every 2.5 s: one chat cannot get 20 answers a second within Telegram's limit).
 
+Each row also gives the CPU time per update, from the first update offered until every one
+was answered: the bot process's (from /proc, on Linux) and this process's (the fake API and
+the driver), which are steadier than updates/s on a shared machine.
+
 Run: .venv/bin/python benchmarks/e2e.py [--burst 1000] [--steady-seconds 10]
 Every update must be answered exactly once; the figures are printed as a Markdown table.
 Tests never assert on time."""
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -50,6 +55,8 @@ class Run:
     answered: int
     doubled: int
     refused: int
+    bot_cpu: float | None  # seconds, None without /proc
+    own_cpu: float
 
     def row(self) -> str:
         ordered = sorted(self.latencies)
@@ -57,8 +64,30 @@ class Run:
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
         return (
             f"| {self.setting} | {self.chats} | {self.updates} | {self.updates / self.seconds:.0f} | "
-            f"{p50 * 1000:.0f} | {p99 * 1000:.0f} | {self.answered}/{self.updates} | {self.doubled} | {self.refused} |"
+            f"{p50 * 1000:.0f} | {p99 * 1000:.0f} | {self.answered}/{self.updates} | {self.doubled} | {self.refused} | "
+            f"{_per_update(self.bot_cpu, self.updates)} | {_per_update(self.own_cpu, self.updates)} |"
         )
+
+
+def _per_update(seconds: float | None, updates: int) -> str:
+    return "?" if seconds is None else f"{seconds * 1000 / updates:.2f}"
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU time of a process so far (Linux's /proc; None elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def _all_answered(api: FakeBotAPI, offered: dict[int, list[float]]) -> bool:
+    """Every chat has as many answers as questions. The answers are counted once per check: counted
+    again for each chat, the check took a fifth of the benchmark process's CPU, beside the bot."""
+    answers = answers_per_chat(api)
+    return all(answers[chat] >= len(times) for chat, times in offered.items())
 
 
 async def run(setting: str, chats: int, updates: int, rate: float | None, limit: float | None) -> Run:
@@ -72,8 +101,10 @@ async def run(setting: str, chats: int, updates: int, rate: float | None, limit:
             env["SENDBOT_MAX_MESSAGES_PER_CHAT_PER_SECOND"] = UNLIMITED
         bot = BotProcess(api, Path(folder) / "bench.db", **env)
         await bot.start()
+        pid = bot.proc.pid if bot.proc else 0
         try:
             offered: dict[int, list[float]] = defaultdict(list)
+            bot_before, own_before = cpu_seconds(pid), time.process_time()
             started = time.monotonic()
             for n in range(updates):
                 chat = 5_000_000 + n % chats
@@ -81,11 +112,8 @@ async def run(setting: str, chats: int, updates: int, rate: float | None, limit:
                 api.push_text(chat, QUESTION)
                 if rate is not None:
                     await asyncio.sleep(max(0.0, started + (n + 1) / rate - time.monotonic()))
-            await wait_until(
-                lambda: all(answers_per_chat(api)[c] >= len(t) for c, t in offered.items()),
-                ANSWER_TIMEOUT,
-                "every update answered",
-            )
+            await wait_until(lambda: _all_answered(api, offered), ANSWER_TIMEOUT, "every update answered")
+            bot_after, own_cpu = cpu_seconds(pid), time.process_time() - own_before
             await asyncio.sleep(0.5)  # any second copy would arrive meanwhile
         finally:
             await bot.stop()
@@ -101,7 +129,10 @@ async def run(setting: str, chats: int, updates: int, rate: float | None, limit:
     last = max(max(times) for times in answers.values())
     doubled = sum(max(0, len(answers[c]) - len(t)) for c, t in offered.items())
     answered = sum(min(len(answers[c]), len(t)) for c, t in offered.items())
-    return Run(setting, chats, updates, last - started, latencies, answered, doubled, len(api.refused))
+    bot_cpu = bot_after - bot_before if bot_after is not None and bot_before is not None else None
+    return Run(
+        setting, chats, updates, last - started, latencies, answered, doubled, len(api.refused), bot_cpu, own_cpu
+    )
 
 
 async def main() -> None:
@@ -116,8 +147,11 @@ async def main() -> None:
     for chats in STEADY_CHATS:
         runs.append(await run(f"30 msg/s, {STEADY_RATE:.0f} updates/s", chats, steady, STEADY_RATE, TELEGRAM_CAP))
     runs.append(await run("30 msg/s, burst", 100, steady, None, TELEGRAM_CAP))
-    print("| fake API, offered | chats | updates | answered/s | p50 ms | p99 ms | answered | doubled | 429s |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| fake API, offered | chats | updates | answered/s | p50 ms | p99 ms | answered | doubled | 429s "
+        "| bot CPU ms/update | fake API + driver CPU ms/update |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for result in runs:
         print(result.row())
 
