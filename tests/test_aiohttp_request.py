@@ -1,6 +1,6 @@
 """The bot's HTTP client (sendbot/channels/aiohttp_request.py) keeps PTB's contract: answers
 and Telegram's errors come back as PTB's, a time-out is `TimedOut`, a dead connection
-`NetworkError`, and a file goes up as multipart."""
+`NetworkError`, parameters go up as JSON and a file as multipart."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from telegram import Bot, InputFile
 from telegram.error import BadRequest, NetworkError, TimedOut
 
 from sendbot.channels.aiohttp_request import AiohttpRequest
-from tests.fakebotapi import TOKEN, FakeBotAPI
+from tests.fakebotapi import BOT_USER, TOKEN, FakeBotAPI
 
 SLOW_SECONDS = 2.0  # the stalled server answers after this; the request gives up long before
 
@@ -46,6 +46,33 @@ async def test_telegram_refusals_are_ptb_errors(fake_api: FakeBotAPI) -> None:
             await bot.send_message(42, "<b>", parse_mode="HTML")
     finally:
         await bot.shutdown()
+
+
+async def test_parameters_go_up_as_json(unused_tcp_port: int) -> None:
+    seen: list[tuple[str, object]] = []
+
+    async def record(request: web.Request) -> web.Response:
+        if request.match_info["method"] == "getMe":
+            return web.json_response({"ok": True, "result": BOT_USER})
+        seen.append((request.content_type, await request.json()))
+        return web.json_response({"ok": True, "result": True})
+
+    app = web.Application()
+    app.router.add_post("/bot{token}/{method}", record)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", unused_tcp_port).start()
+    bot = await _bot(f"http://127.0.0.1:{unused_tcp_port}/bot", AiohttpRequest(4))
+    try:
+        await bot.send_chat_action(42, "typing")
+        await bot.set_my_description("Zażółć & <b>", language_code="pl")
+    finally:
+        await bot.shutdown()
+        await runner.cleanup()
+    assert seen == [
+        ("application/json", {"chat_id": 42, "action": "typing"}),
+        ("application/json", {"description": "Zażółć & <b>", "language_code": "pl"}),
+    ]
 
 
 @pytest.fixture
