@@ -4,6 +4,7 @@ update once, without writing it again (sendbot/channels/intake.py)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sendbot.channels.intake import DurableQueue, KeepingBot
@@ -38,3 +39,15 @@ async def test_get_updates_keeps_the_batch_before_returning_it(fake_api: FakeBot
         assert isinstance(queue, DurableQueue)
         again = await app.bot.get_updates(timeout=0)  # not confirmed yet: Telegram sends them again
         assert not any(queue._kept[u.update_id] for u in again)  # kept before: not handled twice
+
+
+async def test_the_inbox_keeps_each_update_as_telegram_sent_it(fake_api: FakeBotAPI, tmp_path: Path) -> None:
+    settings = bot_settings(fake_api, tmp_path / "bot.db")
+    store = SqliteStore(settings.db_path)
+    app = build_application(Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES)), settings)
+    fake_api.push_text(1, "hello")
+    fake_api.push_text(2, "zdravím")
+    sent = [json.loads(json.dumps(update)) for update in fake_api._updates]
+    async with app:
+        await app.bot.get_updates(timeout=0)
+    assert [json.loads(row.body) for row in store.inbox_pending()] == sent

@@ -7,14 +7,15 @@ mode the HTTP request is answered 200. `DurableQueue` is that queue: its `put` w
 update to the inbox first (off the event loop), so a crash at any moment leaves every
 unanswered update either unconfirmed at Telegram (sent again) or in the inbox (handled at
 start-up). In polling, `KeepingBot.get_updates` keeps a whole batch in one transaction
-before the Updater sees it (one flush to disk per batch, not per update), and `put` then only
-dispatches. Updates are not handed to PTB's own fetcher: each chat gets a worker that runs
-`Application.process_update` on its updates one at a time, so one chat's messages stay in
-order while different chats are answered at the same time. The handlers keep the replies
-they worked out with the update and count them as they are sent (channels/outbox.py); once
-all are sent the update is marked handled. After a crash, an update whose replies were
-already worked out is not handled again: only its unsent replies are sent (``replay``). An
-update seen again (Telegram resending it) is skipped."""
+before the Updater sees it (one flush to disk per batch, not per update), each update as
+Telegram sent it (`UpdatesRequest`), and `put` then only dispatches. Updates are not handed
+to PTB's own fetcher: each chat gets a worker that runs `Application.process_update` on its
+updates one at a time, so one chat's messages stay in order while different chats are
+answered at the same time. The handlers keep the replies they worked out with the update and
+count them as they are sent (channels/outbox.py); once all are sent the update is marked
+handled. After a crash, an update whose replies were already worked out is not handled
+again: only its unsent replies are sent (``replay``). An update seen again (Telegram
+resending it) is skipped."""
 
 from __future__ import annotations
 
@@ -22,13 +23,15 @@ import asyncio
 import json
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ExtBot
+from telegram.request import BaseRequest
 
+from sendbot.channels.aiohttp_request import AiohttpRequest
 from sendbot.store.base import Inbox, PendingUpdate
 
 log = logging.getLogger(__name__)
@@ -39,6 +42,7 @@ NO_CHAT = 0  # the queue for updates without a chat (none are in allowed_updates
 App = Application[Any, Any, Any, Any, Any, Any]
 # Sends the replies of a kept update from the first not yet sent: (update, its inbox row).
 Replay = Callable[[Update, PendingUpdate], Awaitable[None]]
+JSONDict = dict[str, Any]
 
 
 def chat_of(update: Update) -> int | None:
@@ -73,12 +77,17 @@ class DurableQueue(asyncio.Queue[object]):
         self._app = application
         self._replay = replay
 
-    async def keep(self, updates: Sequence[Update]) -> None:
+    async def keep(self, updates: Sequence[Update], received: Mapping[int, JSONDict] | None = None) -> None:
         """Write a batch of updates to the inbox in one transaction (one flush), before PTB
-        can confirm any of them; their `put` then only dispatches them."""
+        can confirm any of them; their `put` then only dispatches them. ``received``: the
+        updates as Telegram sent them, by id (PTB's `to_dict` for any other)."""
         if not updates:
             return
-        rows = [(u.update_id, chat_of(u), json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates]
+        received = received or {}
+        rows = [
+            (u.update_id, chat_of(u), json.dumps(received.get(u.update_id) or u.to_dict(), ensure_ascii=False))
+            for u in updates
+        ]
         try:
             new = await asyncio.to_thread(self.inbox.inbox_add_all, rows)
         except Exception as error:  # a failing database must not silence the bot
@@ -162,17 +171,43 @@ class DurableQueue(asyncio.Queue[object]):
             log.warning("stopping with updates still being handled; they are kept for the next start")
 
 
+class UpdatesRequest(AiohttpRequest):
+    """The connection `getUpdates` goes over, which also holds on to the updates of its last
+    answer as Telegram sent them (`take`): the inbox keeps those, rather than PTB's objects
+    written out again with `to_dict` (a walk over every attribute of every object: about 3% of
+    the bot's CPU in a burst, docs/benchmarks.md)."""
+
+    __slots__ = ("_received",)
+
+    def __init__(self) -> None:
+        super().__init__(1)  # one long poll at a time
+        self._received: list[Any] = []
+
+    # PTB's documented hook, declared static there but called on the instance (self.parse_json_payload).
+    def parse_json_payload(self, payload: bytes) -> JSONDict:  # type: ignore[override]
+        answer = BaseRequest.parse_json_payload(payload)
+        result = answer.get("result")
+        self._received = result if isinstance(result, list) else []
+        return answer
+
+    def take(self) -> dict[int, JSONDict]:
+        """The updates of the last answer, by id (PTB copies what it reads: these are untouched)."""
+        received, self._received = self._received, []
+        return {u["update_id"]: u for u in received if isinstance(u, dict) and isinstance(u.get("update_id"), int)}
+
+
 class KeepingBot(ExtBot[None]):
     """PTB's bot, whose `get_updates` keeps each batch in the inbox (`DurableQueue.keep`)
     before the Updater puts it into the queue and, at its next call, confirms it."""
 
-    __slots__ = ("_intake",)
+    __slots__ = ("_intake", "_updates_request")
 
-    def __init__(self, intake: DurableQueue, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, intake: DurableQueue, updates_request: UpdatesRequest, **kwargs: Any) -> None:
+        super().__init__(get_updates_request=updates_request, **kwargs)
         self._intake = intake
+        self._updates_request = updates_request
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         updates = await super().get_updates(*args, **kwargs)
-        await self._intake.keep(updates)
+        await self._intake.keep(updates, self._updates_request.take())
         return updates

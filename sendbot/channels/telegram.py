@@ -50,7 +50,7 @@ from telegram.ext import (
 )
 
 from sendbot.channels.aiohttp_request import AiohttpRequest
-from sendbot.channels.intake import DurableQueue, KeepingBot, Replay
+from sendbot.channels.intake import DurableQueue, KeepingBot, Replay, UpdatesRequest
 from sendbot.channels.outbox import decode_replies, encode_replies
 from sendbot.channels.ratelimit import ChatRateLimiter
 from sendbot.channels.reminder_job import reminder_text
@@ -619,7 +619,7 @@ def build_application(conversation: Conversation, settings: Settings, clock: Clo
         base_url=settings.api_base_url,
         base_file_url=settings.api_base_url.replace("/bot", "/file/bot"),
         request=AiohttpRequest(CONNECTION_POOL_SIZE, pool_timeout=POOL_TIMEOUT_SECONDS),
-        get_updates_request=AiohttpRequest(1),
+        updates_request=UpdatesRequest(),
         rate_limiter=limiter,
     )
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
