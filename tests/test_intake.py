@@ -5,7 +5,12 @@ update once, without writing it again (sendbot/channels/intake.py)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
 
 from sendbot.channels.intake import DurableQueue, KeepingBot
 from sendbot.channels.telegram import QUEUE_KEY, build_application
@@ -51,3 +56,43 @@ async def test_the_inbox_keeps_each_update_as_telegram_sent_it(fake_api: FakeBot
     async with app:
         await app.bot.get_updates(timeout=0)
     assert [json.loads(row.body) for row in store.inbox_pending()] == sent
+
+
+async def test_updates_answered_together_are_marked_handled_together(
+    fake_api: FakeBotAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = bot_settings(fake_api, tmp_path / "bot.db")
+    store = SqliteStore(settings.db_path)
+    app = build_application(Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES)), settings)
+    queue = app.bot_data[QUEUE_KEY]
+    assert isinstance(queue, DurableQueue)
+    writes: list[list[int]] = []
+    mark = store.inbox_handled_all
+
+    def recorded(update_ids: Sequence[int]) -> None:
+        writes.append(list(update_ids))
+        mark(update_ids)
+
+    monkeypatch.setattr(store, "inbox_handled_all", recorded)
+    # Edited messages: no handler takes them, so all are done in the same turn of the event loop.
+    updates = [Update.de_json({"update_id": n, "edited_message": _message(n)}, app.bot) for n in range(1, 21)]
+    async with app:
+        await queue.keep(updates)
+        for update in updates:
+            await queue.put(update)
+        await queue.drain(10)
+    assert store.inbox_pending() == []
+    assert sorted(n for ids in writes for n in ids) == list(range(1, 21))
+    assert len(writes) < len(updates)
+
+
+def _message(chat: int) -> dict[str, Any]:
+    user = {"id": chat, "is_bot": False, "first_name": "Parent"}
+    return {
+        "message_id": 1,
+        "date": 0,
+        "edit_date": 1,
+        "chat": {"id": chat, "type": "private"},
+        "from": user,
+        "text": "x",
+    }

@@ -72,6 +72,8 @@ class DurableQueue(asyncio.Queue[object]):
         self._idle = asyncio.Event()
         self._idle.set()
         self._kept: dict[int, bool] = {}  # update_id -> new: kept by `keep`, not yet `put`
+        # The ids waiting to be marked handled, and the task that will write them.
+        self._marks: tuple[list[int], asyncio.Task[None]] | None = None
 
     def attach(self, application: App, replay: Replay) -> None:
         self._app = application
@@ -152,7 +154,7 @@ class DurableQueue(asyncio.Queue[object]):
                     except Exception:
                         log.exception("an update could not be handled")
                 try:
-                    await asyncio.to_thread(self.inbox.inbox_handled, update.update_id)
+                    await self._mark_handled(update.update_id)
                 except Exception as error:  # the chat's next updates still go on
                     log.error("could not mark an update handled (%s)", type(error).__name__)
         finally:
@@ -161,6 +163,23 @@ class DurableQueue(asyncio.Queue[object]):
                 self._lines.pop(key, None)
             if not self._lines:
                 self._idle.set()
+
+    async def _mark_handled(self, update_id: int) -> None:
+        """Mark an update handled, together with the others answered in the same turn of the
+        event loop: one thread hop and one commit for all of them (a hop and a commit for each
+        were 3 to 5% of the bot's CPU in a burst; 8 marks a write with 100 chats, 3 with 10).
+        Returns once the mark is written: the chat's next update waits for it, so a crash
+        resends at most the reply just sent, as before."""
+        marks = self._marks
+        if marks is None:
+            ids: list[int] = []
+            marks = self._marks = (ids, asyncio.create_task(self._write_marks(ids)))
+        marks[0].append(update_id)
+        await asyncio.shield(marks[1])
+
+    async def _write_marks(self, ids: list[int]) -> None:
+        self._marks = None  # from here on, marks go to the next write
+        await asyncio.to_thread(self.inbox.inbox_handled_all, ids)
 
     async def drain(self, timeout: float) -> None:
         """Wait (up to ``timeout`` seconds) for the updates being handled, at shutdown; any

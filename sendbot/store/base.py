@@ -3,6 +3,7 @@ these methods, so another database (or an in-memory one in tests) can stand in f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -70,5 +71,7 @@ class Inbox(Protocol):
     def inbox_next_offset(self) -> int: ...
 
     def inbox_handled(self, update_id: int) -> None: ...
+
+    def inbox_handled_all(self, update_ids: Sequence[int]) -> None: ...
 
     def inbox_prune(self) -> int: ...

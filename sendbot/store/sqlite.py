@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -354,10 +354,14 @@ class SqliteStore:
     def inbox_handled(self, update_id: int) -> None:
         """The update has been answered: wipe its text and chat id, keep only its id (so a
         second delivery is recognised). After a /forget, the WAL is emptied too."""
+        self.inbox_handled_all([update_id])
+
+    def inbox_handled_all(self, update_ids: Sequence[int]) -> None:
+        """`inbox_handled` for several updates, in one transaction."""
         with self._tx() as conn:
-            conn.execute(
+            conn.executemany(
                 "UPDATE inbox SET handled = 1, body = NULL, chat_id = NULL, replies = NULL WHERE update_id = ?",
-                (update_id,),
+                [(update_id,) for update_id in update_ids],
             )
         if self._forgotten:
             self._forgotten = False
