@@ -34,6 +34,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    LinkPreviewOptions,
     Message,
     Update,
 )
@@ -85,6 +86,7 @@ PURGE_FIRST = timedelta(seconds=1)  # soon after start-up, then daily
 # since a call that times out waiting is a reply not sent).
 CONNECTION_POOL_SIZE = 32
 POOL_TIMEOUT_SECONDS = 30.0
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # links are sources, not pictures; made once
 STEP_KEY = "live_step"  # chat_data: the message id of the flow step whose keyboard is live
 
 # PTB's Application with its default context types.
@@ -240,7 +242,7 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) 
                 chunk,
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard(reply) if last else None,
-                disable_web_page_preview=True,
+                link_preview_options=NO_PREVIEW,
             )
             message_id = sent.message_id
         except BadRequest as error:
@@ -254,7 +256,7 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) 
                     chat_id,
                     text,
                     reply_markup=keyboard(reply) if j == len(rest) - 1 else None,
-                    disable_web_page_preview=True,
+                    link_preview_options=NO_PREVIEW,
                 )
                 message_id = sent.message_id
             break
@@ -269,7 +271,7 @@ async def _edit(context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Rep
     if len(chunks) == 1:
         try:
             await message.edit_text(
-                chunks[0], parse_mode=ParseMode.HTML, reply_markup=keyboard(reply), disable_web_page_preview=True
+                chunks[0], parse_mode=ParseMode.HTML, reply_markup=keyboard(reply), link_preview_options=NO_PREVIEW
             )
             return message.message_id
         except BadRequest:
