@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 from telegram import Bot, InputFile
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
 from sendbot.channels.aiohttp_request import AiohttpRequest
 from tests.fakebotapi import BOT_USER, TOKEN, FakeBotAPI
@@ -73,6 +73,16 @@ async def test_parameters_go_up_as_json(unused_tcp_port: int) -> None:
         ("application/json", {"chat_id": 42, "action": "typing"}),
         ("application/json", {"description": "Zażółć & <b>", "language_code": "pl"}),
     ]
+
+
+def test_answers_orjson_refuses_are_read_as_ptb_reads_them() -> None:
+    assert AiohttpRequest.parse_json_payload(b'{"ok": true, "result": "\\ud800"}') == {"ok": True, "result": "\ud800"}
+
+
+def test_an_unreadable_answer_is_an_error_that_logs_nothing_of_it(caplog: pytest.LogCaptureFixture) -> None:
+    with pytest.raises(TelegramError, match="Invalid server response"):
+        AiohttpRequest.parse_json_payload(b'{"ok": true, "result": {"text": "my son Sam')
+    assert "Sam" not in caplog.text
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ of the bot's CPU per update (docs/benchmarks.md, "End to end").
 
 Parameters go up as a JSON body (the Bot API takes application/json as well as forms): PTB's
 form encoding (`urlencode`, character by character in Python) cost about 50 microseconds of
-CPU a message against 6 for `json.dumps`. Files still go up as multipart.
+CPU a message against 6 for `json.dumps`, and under 1 for orjson, which also reads the
+answers (`parse_json_payload`). Files still go up as multipart.
 
 The contract is HTTPXRequest's: the status and body come back and PTB turns them into its
 errors; a time-out raises `TimedOut`, any other failure of the connection `NetworkError`.
@@ -19,9 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import aiohttp
-from telegram.error import NetworkError, TimedOut
+import orjson
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 DEFAULT_TIMEOUT_SECONDS = 5.0  # PTB's defaults for reading and connecting
@@ -59,6 +62,23 @@ class AiohttpRequest(BaseRequest):
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        """Telegram's answer, read by orjson (a quarter of `json.loads`'s time); what orjson
+        refuses and the standard library reads (an unpaired surrogate escape) is read as PTB
+        reads it. Unlike PTB's own, an answer that cannot be read is not logged: Telegram
+        echoes every message sent, and those hold what parents wrote."""
+        try:
+            answer: dict[str, Any] = orjson.loads(payload)
+            return answer
+        except orjson.JSONDecodeError:
+            pass
+        try:
+            answer = json.loads(payload.decode("utf-8", "replace"))
+        except ValueError:
+            raise TelegramError("Invalid server response") from None
+        return answer
 
     @property
     def read_timeout(self) -> float | None:
@@ -99,7 +119,7 @@ class AiohttpRequest(BaseRequest):
                 body.add_field(name, content, filename=filename, content_type=mime_type)
         elif request_data:
             # Encoded here: given a dict, aiohttp builds a multipart writer (and a uuid4) first.
-            body = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+            body = orjson.dumps(request_data.parameters)
             headers["Content-Type"] = JSON_TYPE
         connect = _seconds(connect_timeout, self._connect_timeout)
         read = _seconds(read_timeout, self._read_timeout)

@@ -27,9 +27,9 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from telegram import Update
 from telegram.ext import Application, ExtBot
-from telegram.request import BaseRequest
 
 from sendbot.channels.aiohttp_request import AiohttpRequest
 from sendbot.store.base import Inbox, PendingUpdate
@@ -86,13 +86,13 @@ class DurableQueue(asyncio.Queue[object]):
         if not updates:
             return
         received = received or {}
-        rows = [
-            (u.update_id, chat_of(u), json.dumps(received.get(u.update_id) or u.to_dict(), ensure_ascii=False))
-            for u in updates
-        ]
         try:
+            rows = [
+                (u.update_id, chat_of(u), orjson.dumps(received.get(u.update_id) or u.to_dict()).decode())
+                for u in updates
+            ]
             new = await asyncio.to_thread(self.inbox.inbox_add_all, rows)
-        except Exception as error:  # a failing database must not silence the bot
+        except Exception as error:  # a failing database (or an unwritable update) must not silence the bot
             # Handled all the same: the parent is told something went wrong (the handlers
             # fail on the database too) rather than hearing nothing while Telegram resends.
             log.error("could not keep updates in the database (%s); handling them without", type(error).__name__)
@@ -204,7 +204,7 @@ class UpdatesRequest(AiohttpRequest):
 
     # PTB's documented hook, declared static there but called on the instance (self.parse_json_payload).
     def parse_json_payload(self, payload: bytes) -> JSONDict:  # type: ignore[override]
-        answer = BaseRequest.parse_json_payload(payload)
+        answer = AiohttpRequest.parse_json_payload(payload)
         result = answer.get("result")
         self._received = result if isinstance(result, list) else []
         return answer

@@ -8,11 +8,13 @@ import base64
 import json
 from typing import Any
 
+import orjson
+
 from sendbot.conversation.replies import Button, Document, Reply
 
 
 def encode_replies(replies: list[Reply]) -> str:
-    return json.dumps([_encode(reply) for reply in replies], ensure_ascii=False)
+    return orjson.dumps([_encode(reply) for reply in replies]).decode()
 
 
 def _encode(reply: Reply) -> dict[str, Any]:
