@@ -13,7 +13,7 @@ import subprocess
 import pytest
 
 from sendbot.answering.decide import Decider
-from sendbot.answering.evaluate import EvalItem, Verdict, evaluate, holds_facts, load_eval
+from sendbot.answering.evaluate import EvalItem, Verdict, evaluate, holds_facts, judge, load_eval
 from sendbot.knowledge.model import KnowledgeBase
 from tests.conftest import ROOT
 
@@ -112,3 +112,20 @@ def test_a_fact_is_judged_in_the_answer_text(full_kb: KnowledgeBase) -> None:
     entry = full_kb.entries["tribunal-deadline"]
     assert holds_facts(entry, [["tribunal"], ["2 months", "two months"]])
     assert not holds_facts(entry, [["a phrase no answer has"]])
+
+
+def test_a_message_about_danger_is_judged_by_its_reply_to_the_question(full_decider: Decider) -> None:
+    """The chat shows the crisis entry first and then answers the question (`Conversation.handle`):
+    the evaluation judges that answer, not the safety entry."""
+    item = EvalItem(
+        "my son is self harming and the council refused to assess him, how long do we have to appeal?",
+        ("tribunal-deadline", "ehc-refused-assessment"),
+        REAL / "example.yaml",
+        1,
+        (("2 months", "two months"),),
+    )
+    decision = full_decider.decide(item.question, None, "en")
+    outcome = judge(full_decider, item)
+    assert decision.urgent is not None
+    assert "contacts-mental-health-crisis" not in outcome.shown
+    assert outcome.verdict in (Verdict.RIGHT, Verdict.CHOICES)
