@@ -12,9 +12,10 @@ probabilities (5-fold cross-validation), so that they hold for questions the mod
 out-of-scope items are declined, then ``answer_at`` (on P(right)) as low as possible while
 wrong answers stay at or under ``--max-wrong`` of the in-scope items, with ``--confidence``: the
 one-sided Clopper-Pearson upper bound of the wrong rate, not the dev figure itself, must be within
-the limit. A dev split of about 200 in-scope items with some 20 wrong first entries is a small
-sample: thresholds for 2.6% wrong on dev gave 4.7% and then 6.3% on the test split, so the limit
-is asked of what the dev items say the rate could be (at 95%: at most 4 wrong of 193).
+the limit. A small dev split flatters: with 193 in-scope items and some 20 wrong first entries,
+thresholds for 2.6% wrong on dev gave 4.7% and then 6.3% on the test split, so the limit is asked
+of what the dev items say the rate could be. Since stop 17 the dev split has 580 in-scope items,
+about 100 of them with a wrong first entry.
 ``--write`` stores both models in `sendbot/answering/calibration.json`."""
 
 from __future__ import annotations
@@ -108,8 +109,15 @@ def without(kb: KnowledgeBase, dropped: set[tuple[str, str]]) -> KnowledgeBase:
     return replace(kb, entries=entries, out_of_scope=topics)
 
 
+# The eval files whose dev questions the knowledge base's phrasings and facts were written from
+# (stops 13 to 16). The files added at stop 17 were written after the phrasings, from pages not used
+# before, and no phrasing was written from them: they are asked as they are, as a new parent's are.
+PHRASED_FROM = frozenset({"assessment-plans.yaml", "school-disputes.yaml"})
+
+
 def unseen_rows(matcher: Matcher, kb: KnowledgeBase, items: list[EvalItem], closest: int) -> list[Row]:
-    """Every item asked of a matcher built without the ``closest`` phrasings nearest to it.
+    """Every item asked of a matcher built without the ``closest`` phrasings nearest to it
+    (items of files not in PHRASED_FROM as they are).
 
     The knowledge base's phrasings were written with the dev questions in view, so a dev
     question usually meets a phrasing made from it: on the dev split the first entry was right
@@ -119,6 +127,9 @@ def unseen_rows(matcher: Matcher, kb: KnowledgeBase, items: list[EvalItem], clos
     matcher as a new parent's question will."""
     out = []
     for item in items:
+        if item.file.name not in PHRASED_FROM:
+            out += rows(matcher, kb, [item])
+            continue
         dropped = set(matcher.closest_phrasings(item.question, closest))
         alone = Matcher(without(kb, dropped), matcher.settings, calibration=matcher.calibration)
         out += rows(alone, kb, [item])
@@ -218,12 +229,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path, default=[ROOT / "tests" / "eval" / "real"])
     parser.add_argument("--split", default="dev")
-    # The issue's limit on wrong answers is 5%; the dev split asks 4%, a margin for the gap between
-    # dev and test: the knowledge base's phrasings and facts are written from the dev split's
-    # misses, so dev flatters (at 5% the test split's wrong answers were 5.8% after the facts the
-    # dev misses asked for were added, and 6.8% with stop 15's first calibration). 3% is out of
-    # reach at the 95% bound: no story may be wrong and even then 88 stories bound it at 3.3%.
-    parser.add_argument("--max-wrong", type=float, default=0.04)
+    # The issue's limit on wrong answers is 5%, asked of the 95% bound, not of the dev rate itself.
+    # Until stop 16 the dev split asked 4%, a margin for a dev split of 193 in-scope questions the
+    # phrasings were written from (at 5% the test split's wrong answers were then 5.8%). Since stop
+    # 17 two thirds of the dev questions were written after the phrasings (PHRASED_FROM) and the
+    # bound is over 580 in-scope questions: at 5% it keeps the dev rate near 2.5%.
+    parser.add_argument("--max-wrong", type=float, default=0.05)
     # How sure the dev items must make us that wrong answers stay within --max-wrong (0: the dev rate itself).
     parser.add_argument("--confidence", type=float, default=0.95)
     parser.add_argument("--min-declined", type=float, default=0.95)

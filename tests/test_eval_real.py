@@ -13,19 +13,19 @@ import subprocess
 import pytest
 
 from sendbot.answering.decide import Decider
-from sendbot.answering.evaluate import EvalItem, Verdict, evaluate, holds_facts, load_eval
+from sendbot.answering.evaluate import EvalItem, Verdict, evaluate, holds_facts, judge, load_eval
 from sendbot.knowledge.model import KnowledgeBase
 from tests.conftest import ROOT
 
 REAL = ROOT / "tests" / "eval" / "real"
 IS_RESERVED = ROOT.parent / "shared" / "eval" / "is-reserved"
 
-# Measured on the test split (221 items) when the matcher was last calibrated (2026-12-02, after
-# facts were added to 8 entries and the dev limit on wrong answers set to 4%): right 39.8%, wrong
-# 4.7%, right among the choices 90.1%, off-topic declined 90.0% (docs/benchmarks.md).
-RIGHT_FLOOR = 0.39
+# Measured on the test split (221 items) when the matcher was last calibrated (2026-12-02, stop 17:
+# refitted on 671 dev items, 448 of them new, wrong answers bounded at 5%): right 41.4%, wrong
+# 4.7%, right among the choices 87.4%, off-topic declined 90.0% (docs/benchmarks.md).
+RIGHT_FLOOR = 0.41
 WRONG_CEILING = 0.05
-RIGHT_OR_CHOICES_FLOOR = 0.90
+RIGHT_OR_CHOICES_FLOOR = 0.87
 DECLINED_FLOOR = 0.89
 
 
@@ -55,9 +55,16 @@ def test_every_item_has_a_source_a_split_and_facts(items: list[EvalItem]) -> Non
     assert not bad, bad
 
 
-def test_the_split_is_about_half_and_half(items: list[EvalItem]) -> None:
-    dev = sum(i.split == "dev" for i in items)
-    assert abs(dev - len(items) / 2) <= len(items) * 0.05
+# The test split is fixed (stop 15): the items written since (stop 17, four files of questions
+# from pages not used before) went to dev only, so the figures reported on test stay comparable
+# and no test item was ever seen while tuning.
+TEST_ITEMS = 221
+
+
+def test_the_test_split_is_fixed_and_dev_is_at_least_as_big(items: list[EvalItem]) -> None:
+    test = sum(i.split == "test" for i in items)
+    assert test == TEST_ITEMS
+    assert len(items) - test >= test
 
 
 @pytest.mark.skipif(not IS_RESERVED.exists(), reason=f"{IS_RESERVED} is not beside the checkout")
@@ -105,3 +112,20 @@ def test_a_fact_is_judged_in_the_answer_text(full_kb: KnowledgeBase) -> None:
     entry = full_kb.entries["tribunal-deadline"]
     assert holds_facts(entry, [["tribunal"], ["2 months", "two months"]])
     assert not holds_facts(entry, [["a phrase no answer has"]])
+
+
+def test_a_message_about_danger_is_judged_by_its_reply_to_the_question(full_decider: Decider) -> None:
+    """The chat shows the crisis entry first and then answers the question (`Conversation.handle`):
+    the evaluation judges that answer, not the safety entry."""
+    item = EvalItem(
+        "my son is self harming and the council refused to assess him, how long do we have to appeal?",
+        ("tribunal-deadline", "ehc-refused-assessment"),
+        REAL / "example.yaml",
+        1,
+        (("2 months", "two months"),),
+    )
+    decision = full_decider.decide(item.question, None, "en")
+    outcome = judge(full_decider, item)
+    assert decision.urgent is not None
+    assert "contacts-mental-health-crisis" not in outcome.shown
+    assert outcome.verdict in (Verdict.RIGHT, Verdict.CHOICES)

@@ -183,5 +183,6 @@ async def main() -> None:
             subprocess.run([*flags, f"--screenshot={shot}", size, page.as_uri()], check=True, capture_output=True)
             print(f"wrote {shot}")
 
+
 if __name__ == "__main__":
     asyncio.run(main())

@@ -283,7 +283,9 @@ def load_eval(paths: list[Path], known_ids: set[str], split: str | None = None) 
 def judge(decider: Decider, item: EvalItem) -> Outcome:
     """What a parent would see for this item, and the verdict."""
     kb = decider.kb
-    result = decider.decide(item.question, None, item.lang).shown
+    # The question's own reply: a message about danger gets the safety entry first and then this
+    # reply, as in the chat (`Conversation.handle`), so the safety entry is not its answer.
+    result = decider.decide(item.question, None, item.lang).match
     shown = tuple(c.entry_id for c in result.candidates) if result.status != "fallback" else ()
     if result.status == "answer":
         shown = shown[:1]
