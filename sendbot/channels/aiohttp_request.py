@@ -30,6 +30,7 @@ from telegram.request import BaseRequest, RequestData
 DEFAULT_TIMEOUT_SECONDS = 5.0  # PTB's defaults for reading and connecting
 MEDIA_WRITE_TIMEOUT_SECONDS = 20.0  # PTB's default for uploads (a .docx or .ics)
 JSON_TYPE = "application/json"
+JSONDict = dict[str, Any]  # a JSON object of the Bot API's
 
 
 def _seconds(value: object, default: float | None) -> float | None:
@@ -64,13 +65,13 @@ class AiohttpRequest(BaseRequest):
         self._session: aiohttp.ClientSession | None = None
 
     @staticmethod
-    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+    def parse_json_payload(payload: bytes) -> JSONDict:
         """Telegram's answer, read by orjson (a quarter of `json.loads`'s time); what orjson
         refuses and the standard library reads (an unpaired surrogate escape) is read as PTB
         reads it. Unlike PTB's own, an answer that cannot be read is not logged: Telegram
         echoes every message sent, and those hold what parents wrote."""
         try:
-            answer: dict[str, Any] = orjson.loads(payload)
+            answer: JSONDict = orjson.loads(payload)
             return answer
         except orjson.JSONDecodeError:
             pass

@@ -31,7 +31,7 @@ import orjson
 from telegram import Update
 from telegram.ext import Application, ExtBot
 
-from sendbot.channels.aiohttp_request import AiohttpRequest
+from sendbot.channels.aiohttp_request import AiohttpRequest, JSONDict
 from sendbot.store.base import Inbox, PendingUpdate
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,6 @@ NO_CHAT = 0  # the queue for updates without a chat (none are in allowed_updates
 App = Application[Any, Any, Any, Any, Any, Any]
 # Sends the replies of a kept update from the first not yet sent: (update, its inbox row).
 Replay = Callable[[Update, PendingUpdate], Awaitable[None]]
-JSONDict = dict[str, Any]
 
 
 def chat_of(update: Update) -> int | None:

@@ -10,7 +10,8 @@ in order per chat, chats concurrently); the conversation runs in a worker thread
 database never blocks the event loop. Every call to Telegram goes through PTB's
 `AIORateLimiter`, which waits out flood limits (429 RetryAfter) instead of dropping replies,
 with a limit per private chat added (`ratelimit.ChatRateLimiter`), over aiohttp
-(`aiohttp_request`). A database file deleted while running is made anew (`_check_database`).
+(`aiohttp_request`); replies go out through `SendingBot.send_text`, which reads only the id
+of each message sent. A database file deleted while running is made anew (`_check_database`).
 Only private chats are served: a group gets one polite line and nothing is stored.
 
 Reminders are delivered by a repeating JobQueue job: each due reminder is claimed, sent and
@@ -49,7 +50,7 @@ from telegram.ext import (
     filters,
 )
 
-from sendbot.channels.aiohttp_request import AiohttpRequest
+from sendbot.channels.aiohttp_request import AiohttpRequest, JSONDict
 from sendbot.channels.intake import DurableQueue, KeepingBot, Replay, UpdatesRequest
 from sendbot.channels.outbox import decode_replies, encode_replies
 from sendbot.channels.ratelimit import ChatRateLimiter
@@ -91,7 +92,6 @@ STEP_KEY = "live_step"  # chat_data: the message id of the flow step whose keybo
 
 # PTB's Application with its default context types.
 App = Application[Any, Any, Any, Any, Any, Any]
-JSONDict = dict[str, Any]
 
 
 # --- rendering ----------------------------------------------------------------------------
