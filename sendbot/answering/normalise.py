@@ -94,8 +94,9 @@ def stopwords_for(lang: str) -> frozenset[str]:
 
 def normalise(text: str) -> str:
     """Lowercase, strip accents and punctuation, fold apostrophes: 'Won’t' -> 'wont'."""
-    text = unicodedata.normalize("NFKD", _INVISIBLE.sub("", text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # accents and invisible characters are never ASCII: most text skips this
+        text = unicodedata.normalize("NFKD", _INVISIBLE.sub("", text))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub("", text.casefold()).translate(_FOLD)
     return _NON_WORD.sub(" ", text).strip()
 
@@ -112,19 +113,23 @@ class Normaliser:
     spellings: Mapping[str, str]
     stopwords: frozenset[str] = STOPWORDS
     _variants: dict[tuple[str, ...], tuple[str, ...]] = field(init=False, repr=False, compare=False)
-    _longest: int = field(init=False, default=0, repr=False, compare=False)
+    # The longest variant starting with each word: most words start none, and are passed at once.
+    _longest: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         variants = {tuple(v.split()): tuple(c.split()) for v, c in self.synonyms.items() if v.split()}
+        longest: dict[str, int] = {}
+        for variant in variants:
+            longest[variant[0]] = max(longest.get(variant[0], 0), len(variant))
         object.__setattr__(self, "_variants", variants)
-        object.__setattr__(self, "_longest", max((len(v) for v in variants), default=0))
+        object.__setattr__(self, "_longest", longest)
 
     def __call__(self, text: str) -> str:
         words = [self.spellings.get(w, w) for w in normalise(text).split()]
         out: list[str] = []
         i = 0
         while i < len(words):
-            for size in range(min(self._longest, len(words) - i), 0, -1):
+            for size in range(min(self._longest.get(words[i], 0), len(words) - i), 0, -1):
                 canonical = self._variants.get(tuple(words[i : i + size]))
                 if canonical is not None:
                     out.extend(canonical)
