@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 
 from sendbot.answering.decide import Decider
+from sendbot.channels.telegram import App, build_application
+from sendbot.config import Settings
+from sendbot.conversation.dialogue import Conversation
+from sendbot.i18n import I18n
 from sendbot.knowledge.loader import load_knowledge
 from sendbot.knowledge.model import KnowledgeBase
 from sendbot.store.base import Store
@@ -18,6 +22,11 @@ from tests.fakebotapi import FakeBotAPI
 ROOT = Path(__file__).resolve().parent.parent
 KB_SMALL = ROOT / "tests" / "fixtures" / "kb_small"
 LOCALES = ROOT / "locales"
+
+
+def small_app(store: Store, settings: Settings) -> App:
+    """The real bot Application over the small test knowledge base, with this store."""
+    return build_application(Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES)), settings)
 
 
 def copy_knowledge(tmp_path: Path) -> Path:

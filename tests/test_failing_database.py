@@ -8,12 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sendbot.channels.telegram import build_application
-from sendbot.conversation.dialogue import Conversation
-from sendbot.i18n import I18n
-from sendbot.knowledge.loader import load_knowledge
 from sendbot.store.sqlite import SqliteStore
-from tests.conftest import KB_SMALL, LOCALES
+from tests.conftest import small_app
 from tests.fakebotapi import FakeBotAPI, bot_settings
 
 
@@ -22,7 +18,7 @@ async def test_a_failing_database_gets_a_kind_reply_and_an_error_logged(
 ) -> None:
     settings = bot_settings(fake_api, tmp_path / "bot.db")
     store = SqliteStore(settings.db_path)
-    app = build_application(Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES)), settings)
+    app = small_app(store, settings)
     async with app:
         await app.start()
         assert app.updater is not None

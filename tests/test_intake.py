@@ -13,12 +13,9 @@ import pytest
 from telegram import Update
 
 from sendbot.channels.intake import DurableQueue, KeepingBot
-from sendbot.channels.telegram import QUEUE_KEY, build_application
-from sendbot.conversation.dialogue import Conversation
-from sendbot.i18n import I18n
-from sendbot.knowledge.loader import load_knowledge
+from sendbot.channels.telegram import QUEUE_KEY
 from sendbot.store.sqlite import SqliteStore
-from tests.conftest import KB_SMALL, LOCALES
+from tests.conftest import small_app
 from tests.fakebotapi import FakeBotAPI, bot_settings
 
 
@@ -33,7 +30,7 @@ def test_a_batch_is_kept_in_one_go_and_only_new_updates_count(tmp_path: Path) ->
 async def test_get_updates_keeps_the_batch_before_returning_it(fake_api: FakeBotAPI, tmp_path: Path) -> None:
     settings = bot_settings(fake_api, tmp_path / "bot.db")
     store = SqliteStore(settings.db_path)
-    app = build_application(Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES)), settings)
+    app = small_app(store, settings)
     assert isinstance(app.bot, KeepingBot)
     ids = [fake_api.push_text(chat, "hello") for chat in (1, 2, 2)]
     async with app:  # initialised, not started: nothing takes the updates from the queue
@@ -49,7 +46,7 @@ async def test_get_updates_keeps_the_batch_before_returning_it(fake_api: FakeBot
 async def test_the_inbox_keeps_each_update_as_telegram_sent_it(fake_api: FakeBotAPI, tmp_path: Path) -> None:
     settings = bot_settings(fake_api, tmp_path / "bot.db")
     store = SqliteStore(settings.db_path)
-    app = build_application(Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES)), settings)
+    app = small_app(store, settings)
     fake_api.push_text(1, "hello")
     fake_api.push_text(2, "zdravím")
     sent = [json.loads(json.dumps(update)) for update in fake_api._updates]
@@ -63,7 +60,7 @@ async def test_updates_answered_together_are_marked_handled_together(
 ) -> None:
     settings = bot_settings(fake_api, tmp_path / "bot.db")
     store = SqliteStore(settings.db_path)
-    app = build_application(Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES)), settings)
+    app = small_app(store, settings)
     queue = app.bot_data[QUEUE_KEY]
     assert isinstance(queue, DurableQueue)
     writes: list[list[int]] = []

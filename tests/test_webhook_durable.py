@@ -9,13 +9,10 @@ from pathlib import Path
 
 import aiohttp
 
-from sendbot.channels.telegram import ALLOWED_UPDATES, WEBHOOK_PATH, build_application, webhook_options
+from sendbot.channels.telegram import ALLOWED_UPDATES, WEBHOOK_PATH, webhook_options
 from sendbot.config import Settings
-from sendbot.conversation.dialogue import Conversation
-from sendbot.i18n import I18n
-from sendbot.knowledge.loader import load_knowledge
 from sendbot.store.sqlite import SqliteStore
-from tests.conftest import KB_SMALL, LOCALES
+from tests.conftest import small_app
 from tests.fakebotapi import TOKEN, FakeBotAPI
 from tests.test_e2e_webhook import SECRET, free_port, update
 
@@ -33,7 +30,7 @@ async def test_webhook_200_comes_after_the_update_is_stored(fake_api: FakeBotAPI
         }
     )
     store = SqliteStore(settings.db_path)
-    app = build_application(Conversation(load_knowledge(KB_SMALL), store, I18n(LOCALES)), settings)
+    app = small_app(store, settings)
     options = webhook_options(settings)
     assert options["allowed_updates"] == ALLOWED_UPDATES
     async with app:
