@@ -145,9 +145,10 @@ def outcome(
     choices_right = np.array([r.choices_right for r in data])
     vague = np.array([r.vague for r in data])
     short = np.array([bool(r.features.short) for r in data])
-    declined_rule = np.array([r.explained_better for r in data]) & ~vague
+    rule = np.array([r.explained_better for r in data]) & ~vague  # never answered
+    declined_rule = rule & (short | (p_scope < suggest_at))  # ... declined unless P(scope) says SEND
     says = np.array([says_a_phrasing(r.features) for r in data])
-    answered = ((p_right >= answer_at) | says) & ~declined_rule & ~vague
+    answered = ((p_right >= answer_at) | says) & ~rule & ~vague
     suggested = (((p_scope >= suggest_at) & ~vague) | short) & ~answered & ~declined_rule
     n = max(int(in_scope.sum()), 1)  # right, wrong and choices are shares of the in-scope items
     return {

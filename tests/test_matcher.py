@@ -383,3 +383,23 @@ def test_typo_cutoff_setting_controls_corrections(kb: KnowledgeBase) -> None:
     default = Matcher(kb).rank(question)
     assert strict[0].entry_id == "ehc-refused-assessment"
     assert strict[0].score < default[0].score  # 'asess' no longer counts as 'assess'
+
+
+def test_a_send_story_the_rule_would_decline_gets_choices_when_p_scope_says_send(full_matcher: Matcher) -> None:
+    """Rule "best_explainer" with P(scope): the diagnosis kind explains this story better than any
+    entry, but it is a question about an exclusion, so it gets choices (never an answer); a short
+    message the rule fits is still declined, however SEND-like its P(scope)."""
+    story = (
+        "ds is 6. he was excluded for 3 days for hitting a TA in a meltdown. he has no diagnosis yet. "
+        "we are on the waiting list for an autism assessment. the school never put support in place. "
+        "they said it was his choice. what are my rights? can i challenge the exclusion?"
+    )
+    signals, features = full_matcher.explain(story)
+    rejects = [s for s in signals if s.entry_id.startswith("~")]
+    entries = [s for s in signals if not s.entry_id.startswith("~")]
+    assert features is not None and out_of_scope_explains_better(rejects[0], entries)
+    result = full_matcher.match(story)
+    assert result.status == "suggest"
+    assert "exclusion-rights" in [c.entry_id for c in result.candidates]
+    short = full_matcher.match("what is an ALN coordinator in wales")
+    assert (short.status, short.out_of_scope) == ("fallback", "other-countries")
