@@ -366,20 +366,20 @@ class Index:
         """Binary rows (one per text) over the vocabulary, each row's word weight, where a word
         the index has never seen costs a typical word's weight, and the share of that weight
         in words the index has never seen."""
-        rows, cols = [], []
+        cols: list[int] = []
+        indptr = [0]
         unknown = np.zeros(len(token_lists))
         for r, tokens in enumerate(token_lists):
-            seen = set()
-            for t in tokens:
-                col = self.vocab.get(t)
-                if col is None:
-                    if t not in seen:
-                        unknown[r] += 1
-                elif col not in seen:
-                    rows.append(r)
-                    cols.append(col)
-                seen.add(col if col is not None else t)
-        q = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(token_lists), len(self.vocab)))
+            known = {col for t in tokens if (col := self.vocab.get(t)) is not None}
+            unknown[r] = len({t for t in tokens if t not in self.vocab})
+            cols += sorted(known)
+            indptr.append(len(cols))
+        # Built as CSR directly: scipy's (rows, cols) form goes through COO, which was half the
+        # time of matching a short question.
+        q = sparse.csr_matrix(
+            (np.ones(len(cols)), np.asarray(cols, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
+            shape=(len(token_lists), len(self.vocab)),
+        )
         weight = np.asarray(q @ self.idf).ravel() + unknown * self.typical_weight
         return q, weight, unknown * self.typical_weight / np.maximum(weight, 1e-9)
 
