@@ -16,7 +16,7 @@ from sendbot.answering.matcher import (
     is_story,
     out_of_scope_explains_better,
 )
-from sendbot.answering.normalise import Normaliser, normalise
+from sendbot.answering.normalise import Normaliser, normalise, whole_phrases
 from sendbot.knowledge.loader import load_knowledge
 from sendbot.knowledge.model import KnowledgeBase
 
@@ -403,3 +403,12 @@ def test_a_send_story_the_rule_would_decline_gets_choices_when_p_scope_says_send
     assert "exclusion-rights" in [c.entry_id for c in result.candidates]
     short = full_matcher.match("what is an ALN coordinator in wales")
     assert (short.status, short.out_of_scope) == ("fallback", "other-countries")
+
+
+def test_whole_phrases_finds_whole_words_only() -> None:
+    """One search for safety words and place names, as whole words of the normalised text."""
+    danger = whole_phrases(["self harm", "overdose"])
+    assert danger.search(f" {normalise('He talks about SELF-HARM.')} ")
+    assert not danger.search(f" {normalise('self harming')} ")  # a listed form of its own
+    assert not danger.search(f" {normalise('no overdosed')} ")
+    assert not whole_phrases([]).search(" anything at all ")

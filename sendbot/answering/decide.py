@@ -13,7 +13,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from sendbot.answering.matcher import Candidate, Matcher, MatchResult, MatchSettings
-from sendbot.answering.normalise import normalise
+from sendbot.answering.normalise import normalise, whole_phrases
 from sendbot.knowledge.model import DEFAULT_LANG, NATIONAL, Entry, KnowledgeBase, SmallTalk
 
 SMALLTALK_MAX_WORDS = 6
@@ -72,6 +72,7 @@ class Decider:
         self._matchers: dict[str, Matcher] = {DEFAULT_LANG: self.matcher}
         self._smalltalk = [(normalise(p), intent) for intent, ps in kb.smalltalk.items() for p in ps]
         self._smalltalk_texts = [p for p, _ in self._smalltalk]
+        self._urgent = [(item, whole_phrases(item.words)) for item in kb.urgent]
 
     def matcher_for(self, lang: str | None) -> Matcher:
         """A matcher over the language's own phrasings, built when first needed; English
@@ -95,8 +96,8 @@ class Decider:
         """The safety entry for a message about immediate danger, whatever else it asks: the
         local one for the area chosen, or else for the one place the message names."""
         words = f" {normalise(text)} "
-        for item in self.kb.urgent:
-            if any(f" {word} " in words for word in item.words):
+        for item, danger_words in self._urgent:
+            if danger_words.search(words):
                 named = self.matcher.mentioned_areas(text)
                 where = area or (next(iter(named)) if len(named) == 1 else "")
                 return self.kb.entries[item.entries.get(where, item.entries[NATIONAL])]

@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
-from sendbot.answering.normalise import Normaliser, normalise, stopwords_for
+from sendbot.answering.normalise import Normaliser, normalise, stopwords_for, whole_phrases
 from sendbot.knowledge.model import DEFAULT_LANG, NATIONAL, KnowledgeBase
 
 Status = Literal["answer", "suggest", "fallback"]
@@ -518,6 +518,7 @@ class Matcher:
         self._is_reject = np.asarray([k.startswith(REJECT_PREFIX) for k in keys])
         self._area_of = [kb.entries[k].area if k in kb.entries else NATIONAL for k in keys]
         self._topic_of = [kb.entries[k].topic if k in kb.entries else k for k in keys]
+        self._area_places = [(area.id, whole_phrases(area.places)) for area in kb.areas.values()]
         own = kb.notes[lang].domain if lang in kb.notes else ()
         self.domain = frozenset(t for term in (*kb.domain, *own) for t in self.tokens(term))
 
@@ -533,7 +534,7 @@ class Matcher:
     def mentioned_areas(self, text: str) -> set[str]:
         """Areas the message names ("we're in Chesterfield"), from each area's `places`."""
         words = f" {normalise(text)} "
-        return {a.id for a in self.kb.areas.values() if any(f" {place} " in words for place in a.places)}
+        return {area for area, places in self._area_places if places.search(words)}
 
     def _area_penalties(self, area: str | None, mentioned: set[str]) -> FloatArray:
         """How far to push down an entry about one council: not at all when the parent chose
@@ -609,11 +610,13 @@ class Matcher:
 
     def _ordered(self, a: _Analysis) -> tuple[list[int], int | None]:
         """The best entries' rows, best first, and the closest out-of-scope kind's row."""
-        considered = np.flatnonzero(a.ranking > -1.0)
-        order = considered[np.lexsort((self._keys[considered], -a.ranking[considered]))]
-        entries = [int(r) for r in order if not self._is_reject[r] and a.ranking[r] > 0]
-        rejects = [int(r) for r in order if self._is_reject[r] and a.ranking[r] > 0]
-        return entries[: self.settings.max_suggestions + 1], (rejects[0] if rejects else None)
+        # Ties go to the first key in alphabetical order, which is row order (the keys are sorted).
+        positive = np.flatnonzero(a.ranking > 0)
+        order = positive[np.lexsort((positive, -a.ranking[positive]))]
+        is_reject = self._is_reject[order]
+        entries = order[~is_reject][: self.settings.max_suggestions + 1]
+        rejects = order[is_reject]
+        return [int(r) for r in entries], (int(rejects[0]) if len(rejects) else None)
 
     def closest_phrasings(self, text: str, count: int) -> list[tuple[str, str]]:
         """The ``count`` indexed phrasings (key, text) closest to the message or one of its
