@@ -1,13 +1,14 @@
 """End to end on the real knowledge base: a whole conversation through the real PTB
 Application and the fake Bot API, checked the way a parent's phone shows it (issue 12):
 replies fit a screen, no bare URL, finished steps leave no live keyboard, stale buttons get a
-toast, "typing" comes before each answer, deep links and /forget's confirmation."""
+toast, "typing" comes before an answer that is slow to come, deep links and /forget's confirmation."""
 
 from __future__ import annotations
 
 import html
 import logging
 import re
+import time
 from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +23,7 @@ from sendbot.i18n import I18n
 from sendbot.knowledge.model import KnowledgeBase
 from sendbot.store.base import Store
 from sendbot.store.sqlite import SqliteStore
+from sendbot.store.state import ChatState
 from tests.conftest import LOCALES
 from tests.fakebotapi import Call, FakeBotAPI, bot_settings
 
@@ -30,6 +32,7 @@ SCREEN_CHARS = 1200  # what a phone shows without scrolling far; "More" and /con
 TAG = re.compile(r"<[^>]+>")
 LINK = re.compile(r'<a href="[^"]*">')
 TIMELINES, _ = load_timelines()
+SLOW_READ_SECONDS = 1.0  # past the half second after which "typing..." shows
 
 
 def visible(text: str) -> str:
@@ -42,10 +45,20 @@ def keyboard_of(call: Call) -> list[str]:
     return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
 
 
-@pytest.fixture
-async def bot(fake_api: FakeBotAPI, tmp_path: Path, full_kb: KnowledgeBase) -> AsyncIterator[tuple[FakeBotAPI, Store]]:
+class SlowDisk(SqliteStore):
+    """A real SQLite store on a disk that takes a second to read a chat."""
+
+    def load_chat(self, chat_id: int) -> ChatState:
+        time.sleep(SLOW_READ_SECONDS)
+        return super().load_chat(chat_id)
+
+
+@pytest.fixture(params=[SqliteStore])
+async def bot(
+    request: pytest.FixtureRequest, fake_api: FakeBotAPI, tmp_path: Path, full_kb: KnowledgeBase
+) -> AsyncIterator[tuple[FakeBotAPI, Store]]:
     settings = bot_settings(fake_api, tmp_path / "bot.db")
-    store = SqliteStore(settings.db_path)
+    store = request.param(settings.db_path)
 
     def clock() -> datetime:
         return datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
@@ -110,10 +123,7 @@ async def test_a_whole_conversation_is_shaped_for_a_phone(bot: tuple[FakeBotAPI,
         "what is the capital of France",
         "my daughter was excluded and she has autism and the school won't do the annual review either",
     ):
-        calls = await parent.says(question)
-        methods = [c.method for c in calls]
-        assert methods.index("sendChatAction") < methods.index("sendMessage"), question  # "typing..." first
-        assert calls[methods.index("sendChatAction")].params["action"] == "typing"
+        await parent.says(question)
     await parent.taps("more:ehc-request-how", 20)
     await parent.says("/contacts")
     await parent.taps("contacts:national", 21)
@@ -151,6 +161,15 @@ async def test_a_whole_conversation_is_shaped_for_a_phone(bot: tuple[FakeBotAPI,
         if not label.startswith(exempt):
             assert len(visible(text)) <= SCREEN_CHARS, (label, len(visible(text)))
     assert "<a href=" in dict(checked)["taps more:ehc-request-how"]  # the sources, as named links
+
+
+@pytest.mark.parametrize("bot", [SlowDisk], indirect=True)
+async def test_typing_comes_before_an_answer_that_is_slow_to_come(bot: tuple[FakeBotAPI, Store]) -> None:
+    api, _ = bot
+    calls = await Parent(api).says("how do i ask for an ehc needs assessment")
+    methods = [c.method for c in calls]
+    assert methods.index("sendChatAction") < methods.index("sendMessage")  # "typing..." first
+    assert calls[methods.index("sendChatAction")].params["action"] == "typing"
 
 
 async def test_every_finished_flow_leaves_no_live_keyboard(bot: tuple[FakeBotAPI, Store]) -> None:

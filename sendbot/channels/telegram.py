@@ -27,6 +27,7 @@ import gc
 import html
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -88,6 +89,7 @@ CONNECTION_POOL_SIZE = 32
 POOL_TIMEOUT_SECONDS = 30.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # links are sources, not pictures; made once
 NO_PREVIEW_DATA = NO_PREVIEW.to_dict()  # the same, as sent (never changed)
+TYPING_AFTER_SECONDS = 0.5  # an answer not ready by then shows "typing..." first
 STEP_KEY = "live_step"  # chat_data: the message id of the flow step whose keyboard is live
 
 # PTB's Application with its default context types.
@@ -326,12 +328,13 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None or chat is None or message.text is None:
         return
     incoming = TextIn(message.text, _lang(update))
-    # "typing..." while the answer is found: sent alongside, so it always comes before it
-    replies, _shown = await asyncio.gather(
-        _worked_out(context, update, lambda: _conversation(context).handle(chat.id, incoming)),
-        _typing(context, chat.id),
-    )
-    await _send_replies(context, update, chat.id, replies, 0)
+    work = asyncio.ensure_future(_worked_out(context, update, lambda: _conversation(context).handle(chat.id, incoming)))
+    # "typing..." only when the answer is slow to come (Telegram recommends the chat action
+    # only for a noticeable wait; most answers take a millisecond), always before the answer
+    done, _pending = await asyncio.wait({work}, timeout=TYPING_AFTER_SECONDS)
+    if not done:
+        await _typing(context, chat.id)
+    await _send_replies(context, update, chat.id, await work, 0)
 
 
 async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
@@ -697,16 +700,26 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _use_uvloop() -> None:
-    """Run on uvloop (libuv's event loop, a drop-in for asyncio's) where it is installed: a
-    tenth or more less CPU per update (docs/benchmarks.md). PTB's run_polling and run_webhook
-    use the current event loop."""
+def _event_loop() -> asyncio.AbstractEventLoop:
+    """The loop PTB's run_polling and run_webhook use: uvloop (libuv's event loop, a drop-in
+    for asyncio's) where it is installed, a tenth or more less CPU per update; asyncio's
+    own elsewhere (uvloop is not on Windows, see pyproject.toml). Its worker threads are one
+    (see STORE_THREADS)."""
     try:
         import uvloop
-    except ImportError:  # not on Windows (see pyproject.toml)
-        return
-    asyncio.set_event_loop(uvloop.new_event_loop())
+    except ImportError:
+        loop = asyncio.new_event_loop()
+    else:
+        loop = uvloop.new_event_loop()
+    loop.set_default_executor(ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="sendbot-store"))
+    return loop
 
+
+# One worker thread for all the blocking work (asyncio.to_thread): every call in it uses the
+# store, whose single connection takes one call at a time anyway, so more threads only
+# fought over the interpreter's lock: with Python's default (6 threads on 2 CPUs) a burst
+# took a fifth more CPU per update and was answered a sixth slower (docs/benchmarks.md).
+STORE_THREADS = 1
 
 # Container allocations between young-generation collections (Python's default is 700).
 GC_YOUNG_THRESHOLD = 10_000
@@ -729,7 +742,7 @@ def run_telegram(conversation: Conversation, settings: Settings) -> None:
     """Long polling by default; a webhook with a secret token when SENDBOT_WEBHOOK_URL is set."""
     application = build_application(conversation, settings)
     _settle_heap()
-    _use_uvloop()
+    asyncio.set_event_loop(_event_loop())
     if settings.webhook_url:
         log.info("starting SENDbot on Telegram in webhook mode, listening on port %d", settings.webhook_port)
         application.run_webhook(**webhook_options(settings))
