@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
+from telegram import Update
 
 from sendbot.logsetup import RedactingFormatter, configure_logging
 
@@ -106,3 +107,31 @@ def test_formatter_without_a_configured_token_still_masks_token_shapes() -> None
     formatter = RedactingFormatter("%(message)s")
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "GET %s", (URL,), None)
     assert formatter.format(record) == "GET https://api.telegram.org/bot<token>/getUpdates"
+
+
+WORDS = "my son was excluded today"
+
+
+def test_ptb_records_keep_their_message_but_not_what_parents_wrote(captured: io.StringIO) -> None:
+    raw = [
+        {"update_id": 7, "message": {"message_id": 1, "date": 0, "chat": {"id": 42, "type": "private"}, "text": WORDS}}
+    ]
+    logging.getLogger("telegram.Bot").critical("Error while parsing updates! Received data was %r", raw)
+    logging.getLogger("telegram.ext.ExtBot").debug(
+        "Calling Bot API endpoint `%s` with parameters `%s`", "sendMessage", {"chat_id": 42, "text": WORDS}
+    )
+    logging.getLogger("telegram.ext.Application").debug("Processing update %s", Update.de_json(raw[0], None))
+    logging.getLogger("telegram.Bot").debug("Getting updates: %s", [7])
+    out = captured.getvalue()
+    assert WORDS not in out
+    assert "Error while parsing updates! Received data was <data not logged>" in out
+    assert "Calling Bot API endpoint `sendMessage` with parameters `<data not logged>`" in out
+    assert "Processing update <data not logged>" in out
+
+
+def test_our_own_records_and_plain_arguments_are_kept(captured: io.StringIO) -> None:
+    logging.getLogger("telegram.ext.Updater").warning("retrying in %s seconds (%d left)", 1.5, 3)
+    logging.getLogger("sendbot").info("kept %s", ["a list"])
+    out = captured.getvalue()
+    assert "retrying in 1.5 seconds (3 left)" in out
+    assert "kept ['a list']" in out
