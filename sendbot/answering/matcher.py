@@ -43,6 +43,7 @@ from sendbot.knowledge.model import DEFAULT_LANG, NATIONAL, KnowledgeBase
 
 Status = Literal["answer", "suggest", "fallback"]
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
 
 # Sentence ends, with the Urdu full stop and question mark (۔ ؟) and the Gurmukhi danda (।).
 _SENTENCE_END = re.compile(r"(?<=[.?!\n۔؟।])\s+|\n+")
@@ -298,6 +299,19 @@ def _bm25_matrix(docs: Sequence[list[int]], vocab_size: int, k1: float, b: float
     return sparse.csr_matrix((data, (rows, cols)), shape=(n, vocab_size))
 
 
+@dataclass(frozen=True)
+class Query:
+    """Texts as the index sees them: the columns of each text's known words (row r's are
+    ``cols[indptr[r]:indptr[r + 1]]``, sorted), as in a binary CSR matrix."""
+
+    cols: IntArray
+    indptr: IntArray
+
+    @property
+    def texts(self) -> int:
+        return len(self.indptr) - 1
+
+
 class Index:
     """Sparse matrices over one language's phrasings, built once per language."""
 
@@ -336,8 +350,9 @@ class Index:
             rows += [r] * len(unique)
             cols += unique
         self.phrasing_rows = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(order), v))
-        self.phrasing_weight = np.asarray(self.phrasing_rows @ self.idf).ravel()
-        self.phrasing_weight[self.phrasing_weight == 0] = 1.0
+        phrasing_weight = np.asarray(self.phrasing_rows @ self.idf).ravel()
+        phrasing_weight[phrasing_weight == 0] = 1.0
+        self.phrasing_reciprocal = 1.0 / phrasing_weight  # 1 / each phrasing's word weight
         first_of: list[int] = []
         previous = -1
         for r, i in enumerate(order):
@@ -355,15 +370,31 @@ class Index:
             [self.questions.T, self.answers.T, idf @ self.explains.T, idf @ self.phrasing_rows.T]
         ).tocsr()
 
-    def score(self, q: sparse.csr_matrix) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    def score(self, q: Query) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
         """(BM25 phrasings, BM25 answers, explained weight) per text and key, and the word
-        overlap per text and phrasing: one sparse product."""
+        overlap per text and phrasing: the query's rows of `signals` summed per text.
+
+        This is the product of the query's binary rows with `signals`, done with numpy: the
+        stored values of the query's words' rows are gathered and summed per text and column
+        by one `bincount`, in the same order as scipy's sparse product adds them (so the same
+        floats), without the checks and objects scipy makes per product, which were half of
+        matching a short question."""
         k = len(self.keys)
-        out = (q @ self.signals).toarray()
+        signals = self.signals
+        width = signals.shape[1]
+        starts = signals.indptr[q.cols]
+        lengths = signals.indptr[q.cols + 1] - starts
+        # where each stored value of those rows sits: each row's start, then counting on
+        ends = np.cumsum(lengths)
+        positions = np.repeat(starts - (ends - lengths), lengths) + np.arange(int(ends[-1]) if len(ends) else 0)
+        text = np.repeat(np.repeat(np.arange(q.texts), np.diff(q.indptr)), lengths)
+        flat = text * width + signals.indices[positions]
+        sums = np.bincount(flat, weights=signals.data[positions], minlength=q.texts * width)
+        out = np.asarray(sums, dtype=np.float64).reshape(q.texts, width)
         return out[:, :k], out[:, k : 2 * k], out[:, 2 * k : 3 * k], out[:, 3 * k :]
 
-    def query_matrix(self, token_lists: Sequence[list[str]]) -> tuple[sparse.csr_matrix, FloatArray, FloatArray]:
-        """Binary rows (one per text) over the vocabulary, each row's word weight, where a word
+    def query_matrix(self, token_lists: Sequence[list[str]]) -> tuple[Query, FloatArray, FloatArray]:
+        """The texts' known words (one row per text), each row's word weight, where a word
         the index has never seen costs a typical word's weight, and the share of that weight
         in words the index has never seen."""
         cols: list[int] = []
@@ -374,25 +405,24 @@ class Index:
             unknown[r] = len({t for t in tokens if t not in self.vocab})
             cols += sorted(known)
             indptr.append(len(cols))
-        # Built as CSR directly: scipy's (rows, cols) form goes through COO, which was half the
-        # time of matching a short question.
-        q = sparse.csr_matrix(
-            (np.ones(len(cols)), np.asarray(cols, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
-            shape=(len(token_lists), len(self.vocab)),
-        )
-        weight = np.asarray(q @ self.idf).ravel() + unknown * self.typical_weight
+        q = Query(np.asarray(cols, dtype=np.int64), np.asarray(indptr, dtype=np.int64))
+        rows = np.repeat(np.arange(q.texts), np.diff(q.indptr))
+        weight = np.bincount(rows, weights=self.idf[q.cols], minlength=q.texts) + unknown * self.typical_weight
         return q, weight, unknown * self.typical_weight / np.maximum(weight, 1e-9)
 
     def phrasing_scores(self, overlap: FloatArray, query_weight: FloatArray) -> FloatArray:
         """Per text and phrasing (in `phrasing_rows` order), the weighted overlap: a blend of
         recall (how much of the phrasing the message says) and precision (how much of the
-        message the phrasing says). Shape: texts x phrasings."""
-        recall = overlap / self.phrasing_weight
-        precision = overlap / np.maximum(query_weight, 1e-9)[:, None]
-        f1 = np.divide(
-            2 * recall * precision, recall + precision, out=np.zeros_like(overlap), where=(recall + precision) > 0
-        )
-        score: FloatArray = 0.5 * f1 + 0.3 * recall + 0.2 * precision
+        message the phrasing says), 0.5 x F1 + 0.3 x recall + 0.2 x precision. Shape: texts x
+        phrasings.
+
+        With recall = overlap x a and precision = overlap x b (a = 1 / the phrasing's weight, b
+        = 1 / the text's), F1 is overlap x 2ab / (a + b), so the blend is the overlap times a
+        factor of a and b alone: no division by an overlap, and a third of the array passes."""
+        a = self.phrasing_reciprocal
+        b = (1.0 / np.maximum(query_weight, 1e-9))[:, None]
+        factor = a * b / (a + b) + 0.3 * a + 0.2 * b
+        score: FloatArray = overlap * factor
         return score
 
     def best_phrasing(self, overlap: FloatArray, query_weight: FloatArray) -> FloatArray:
@@ -585,28 +615,33 @@ class Matcher:
             float(unknown[0]),
         )
 
-    def _signals(self, a: _Analysis, row: int) -> Signal:
-        """A key's confidence, best over the whole message and its sentences (a clear question
-        sentence inside a long story counts): (best phrasing + share of the message explained)
-        x evidence, less the area penalty, halved for a message with no SEND word at all."""
+    def _signals(self, a: _Analysis, rows: Sequence[int]) -> list[Signal]:
+        """Each key's confidence, best over the whole message and its sentences (a clear
+        question sentence inside a long story counts): (best phrasing + share of the message
+        explained) x evidence, less the area penalty, halved for a message with no SEND word
+        at all. All the keys asked for at once, as columns."""
         s = self.settings
-        explained = a.explained[:, row]
-        coverage = explained / np.maximum(a.query_weight, 1e-9)
+        cols = np.asarray(rows, dtype=np.int64)
+        explained = a.explained[:, cols]
+        coverage = explained / np.maximum(a.query_weight, 1e-9)[:, None]
         evidence = np.minimum(1.0, explained / (s.full_evidence * self.index.typical_weight))
-        confidence = (0.5 * a.phrasing[:, row] + 0.5 * coverage) * evidence
-        best = int(np.argmax(confidence))
-        value = max(0.0, float(confidence[best]) - float(a.penalties[row])) * (1.0 if a.on_topic else 0.5)
-        return Signal(
-            str(self._keys[row]),
-            round(float(a.ranking[row]), 4),
-            round(float(a.bm25[best, row]), 4),
-            round(float(a.answer_bm25[best, row]), 4),
-            round(float(a.phrasing[best, row]), 4),
-            round(float(coverage[best]), 4),
-            round(float(evidence[best]), 4),
-            round(float(a.penalties[row]), 4),
-            round(value, 4),
+        confidence = (0.5 * a.phrasing[:, cols] + 0.5 * coverage) * evidence
+        best = np.argmax(confidence, axis=0)  # per key, its best text
+        at = (best, np.arange(len(cols)))
+        value = np.maximum(0.0, confidence[at] - a.penalties[cols]) * (1.0 if a.on_topic else 0.5)
+        columns = zip(
+            cols.tolist(),
+            a.ranking[cols].tolist(),
+            a.bm25[:, cols][at].tolist(),
+            a.answer_bm25[:, cols][at].tolist(),
+            a.phrasing[:, cols][at].tolist(),
+            coverage[at].tolist(),
+            evidence[at].tolist(),
+            a.penalties[cols].tolist(),
+            value.tolist(),
+            strict=True,
         )
+        return [Signal(str(self._keys[row]), *(round(v, 4) for v in values)) for row, *values in columns]
 
     def _ordered(self, a: _Analysis) -> tuple[list[int], int | None]:
         """The best entries' rows, best first, and the closest out-of-scope kind's row."""
@@ -640,7 +675,7 @@ class Matcher:
         entries, reject = self._ordered(a)
         rows = [*entries, *([reject] if reject is not None else [])]
         rows.sort(key=lambda r: (-a.ranking[r], self._keys[r]))
-        return [Candidate(str(self._keys[r]), self._signals(a, r).confidence) for r in rows]
+        return [Candidate(signal.entry_id, signal.confidence) for signal in self._signals(a, rows)]
 
     def explain(self, text: str, area: str | None = None) -> tuple[list[Signal], Features | None]:
         """Each signal for the top candidates, and the decision's features (`ask --explain`)."""
@@ -649,7 +684,7 @@ class Matcher:
             return [], None
         entries, reject = self._ordered(a)
         rows = [*entries, *([reject] if reject is not None else [])]
-        return [self._signals(a, r) for r in rows], self._decide(text, a).features
+        return self._signals(a, rows), self._decide(text, a).features
 
     def match(self, text: str, area: str | None = None) -> MatchResult:
         return self._decide(text, self._analyse(text, area))
@@ -668,9 +703,8 @@ class Matcher:
         topic than the answer, and clearly so (`also_at`)."""
         found: list[Candidate] = []
         taken = {self._topic_of[best_row]}
-        for text_row in range(1, a.per_text.shape[0]):
-            row = self._best_row(a.per_text[text_row] - a.penalties)
-            signal = self._signals(a, row)
+        rows = [self._best_row(a.per_text[text_row] - a.penalties) for text_row in range(1, a.per_text.shape[0])]
+        for row, signal in zip(rows, self._signals(a, rows), strict=True):
             if self._topic_of[row] in taken or signal.confidence < self.calibration.also_topic_at:
                 continue
             taken.add(self._topic_of[row])
@@ -684,10 +718,11 @@ class Matcher:
         if not entries:
             topic = str(self._keys[reject]).removeprefix(REJECT_PREFIX) if reject is not None else None
             return MatchResult("fallback", (), topic)
-        signals = [self._signals(a, r) for r in entries]
+        found = self._signals(a, [*entries, *([reject] if reject is not None else [])])
+        signals = found[: len(entries)]
         shown = [Candidate(sig.entry_id, sig.confidence) for sig in signals][: self.settings.max_suggestions]
         best = signals[0]
-        closest = self._signals(a, reject) if reject is not None else None
+        closest = found[len(entries)] if reject is not None else None
         explained_better = out_of_scope_explains_better(closest, signals)
         features = Features(
             confidence=best.confidence,
