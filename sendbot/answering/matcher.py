@@ -129,10 +129,10 @@ class Features:
     same_topic: float  # 1 when the runner-up is on the same topic (a near miss is still near)
 
     def vector(self) -> FloatArray:
-        return np.array([getattr(self, f.name) for f in fields(self)], dtype=np.float64)
+        return np.array([getattr(self, name) for name in FEATURE_NAMES], dtype=np.float64)
 
 
-FEATURE_NAMES = tuple(f.name for f in fields(Features))
+FEATURE_NAMES = tuple(f.name for f in fields(Features))  # in the calibration's weight order
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ class Logistic:
     bias: float
 
     def probability(self, features: Features) -> float:
-        z = float(np.dot(np.asarray(self.weights), features.vector())) + self.bias
+        z = float(np.dot(self.weights, features.vector())) + self.bias
         return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -632,9 +632,9 @@ class Matcher:
         columns = zip(
             cols.tolist(),
             a.ranking[cols].tolist(),
-            a.bm25[:, cols][at].tolist(),
-            a.answer_bm25[:, cols][at].tolist(),
-            a.phrasing[:, cols][at].tolist(),
+            a.bm25[best, cols].tolist(),
+            a.answer_bm25[best, cols].tolist(),
+            a.phrasing[best, cols].tolist(),
             coverage[at].tolist(),
             evidence[at].tolist(),
             a.penalties[cols].tolist(),
