@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -49,12 +48,12 @@ def main() -> int:
         matcher = decider.matcher_for(lang)
         best = english.answer_at
         for answer_at in np.arange(english.answer_at, LOWEST - 1e-9, -STEP):
-            matcher.calibration = replace(english, answer_at=float(answer_at), answer_at_story=float(answer_at))
+            matcher.calibration = english.with_one_threshold(float(answer_at))
             tally = evaluate(decider, items).tally()
             if tally.rate(Verdict.WRONG) > args.max_wrong:
                 break
             best = float(answer_at)
-        matcher.calibration = replace(english, answer_at=best, answer_at_story=best)
+        matcher.calibration = english.with_one_threshold(best)
         tally = evaluate(decider, items).tally()
         print(
             f"{lang}: answer_at {best:.2f} (English {english.answer_at:.4f}); dev right {tally.rate(Verdict.RIGHT):.1%}"

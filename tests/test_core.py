@@ -150,7 +150,7 @@ def test_related_button_answers_the_related_entry(conv: Conversation) -> None:
 
 
 def test_vague_question_gets_suggestions_and_none_of_these(conv: Conversation) -> None:
-    [reply] = say(conv, "assessment")
+    [reply] = say(conv, "assessment thing the council mentioned")
     assert "Did you mean" in reply.text
     data = data_of([reply])
     assert data[-1] == "none"

@@ -20,14 +20,18 @@ from tests.conftest import ROOT
 REAL = ROOT / "tests" / "eval" / "real"
 IS_RESERVED = ROOT.parent / "shared" / "eval" / "is-reserved"
 
-# Measured on the test split (221 items) when the matcher was last calibrated (2026-12-02, stop 17:
-# refitted on 671 dev items, 448 of them new, the dev limit on wrong answers 4%; a message the
-# out-of-scope rule would decline gets choices when P(scope) says it is a SEND question): right
-# 40.8%, wrong 4.7%, right among the choices 89.5%, off-topic declined 90.0% (docs/benchmarks.md).
-RIGHT_FLOOR = 0.40
+# Measured on the test split (221 items) when the matcher was last calibrated (2026-12-02, stop 18:
+# refitted on 914 dev items, 244 of them new that stop, 82 of those off-topic; the dev limit on
+# wrong answers 4%; short messages and the others with a threshold each, within one limit):
+# right 36.6%, wrong 4.7%, right among the choices 91.1%, off-topic declined 93.3%. Stop 17's
+# calibration, fitted before those 244 questions, gave 40.8% / 4.7% / 89.5% / 90.0%: the new
+# questions showed it answering medium messages too readily (7.8% of the new medium ones
+# wrong) and declining too few off-topic ones (81.7%), and the fit that follows from them
+# answers fewer (docs/benchmarks.md).
+RIGHT_FLOOR = 0.36
 WRONG_CEILING = 0.05
-RIGHT_OR_CHOICES_FLOOR = 0.89
-DECLINED_FLOOR = 0.89
+RIGHT_OR_CHOICES_FLOOR = 0.91
+DECLINED_FLOOR = 0.93
 
 
 @pytest.fixture(scope="module")

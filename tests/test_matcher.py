@@ -227,24 +227,37 @@ def test_the_decision_is_calibrated_data() -> None:
 
 
 def _never_answer(kb: KnowledgeBase) -> Calibration:
-    return replace(Calibration.load(), answer_at=1.0, answer_at_story=1.0)
+    return Calibration.load().with_one_threshold(1.0)
 
 
 def test_a_story_is_answered_at_its_own_threshold(kb: KnowledgeBase) -> None:
     """STORY is over STORY_WORDS words: only answer_at_story decides whether it is answered."""
     assert is_story(STORY) and not is_story("do i need the skool to apply for an EHC plan")
-    stories_never = replace(Calibration.load(), answer_at=0.0, answer_at_story=1.0)
+    stories_never = replace(Calibration.load().with_one_threshold(0.0), answer_at_story=1.0)
     assert Matcher(kb, calibration=stories_never).match(STORY).status == "suggest"
     assert Matcher(kb, calibration=stories_never).match("do i need the skool to apply for an EHC plan").status == (
         "answer"
     )
-    stories_always = replace(Calibration.load(), answer_at=1.0, answer_at_story=0.0)
+    stories_always = replace(Calibration.load().with_one_threshold(1.0), answer_at_story=0.0)
     assert Matcher(kb, calibration=stories_always).match(STORY).status == "answer"
+
+
+def test_a_short_message_is_answered_at_its_own_threshold(kb: KnowledgeBase) -> None:
+    """A message of SHORT_WORDS words or fewer: only answer_at_short decides (a short message
+    that says a phrasing word for word is answered whatever the threshold, so this one does not)."""
+    short, medium = "ehcp refused", "the council refused to assess my son for an ehcp, what now"
+    shorts_always = replace(Calibration.load().with_one_threshold(1.0), answer_at_short=0.0)
+    assert Matcher(kb, calibration=shorts_always).match(short).status == "answer"
+    assert Matcher(kb, calibration=shorts_always).match(medium).status != "answer"
+    shorts_never = replace(Calibration.load().with_one_threshold(0.0), answer_at_short=1.0)
+    assert Matcher(kb, calibration=shorts_never).match(short).status != "answer"
+    assert Matcher(kb, calibration=shorts_never).match(medium).status == "answer"
 
 
 def test_another_language_has_one_threshold_for_every_message() -> None:
     calibration = replace(Calibration.load(), answer_at_by_lang={"pl": 0.42})
-    assert (calibration.for_lang("pl").answer_at, calibration.for_lang("pl").answer_at_story) == (0.42, 0.42)
+    pl = calibration.for_lang("pl")
+    assert (pl.answer_at, pl.answer_at_story, pl.answer_at_short) == (0.42, 0.42, 0.42)
 
 
 def test_raising_the_answer_threshold_turns_an_answer_into_a_suggestion(kb: KnowledgeBase) -> None:
@@ -277,7 +290,7 @@ def test_a_vague_short_message_gets_the_topic_menu(full_matcher: Matcher) -> Non
 
 def test_lowering_the_thresholds_answers_a_vague_question(kb: KnowledgeBase) -> None:
     question = "help with school"
-    lenient = replace(Calibration.load(), answer_at=0.0, suggest_at=0.0)
+    lenient = replace(Calibration.load().with_one_threshold(0.0), suggest_at=0.0)
     result = Matcher(kb, calibration=lenient).match(question)
     assert result.status == "answer"
     assert result.best is not None

@@ -158,6 +158,7 @@ class Calibration:
     scope: Logistic
     answer_at: float  # P(right) at or above which we answer
     answer_at_story: float  # ... for a story (STORY_WORDS or more words)
+    answer_at_short: float  # ... for a short message (SHORT_WORDS words or fewer)
     suggest_at: float  # P(scope) at or above which we offer choices rather than decline
     also_at: float  # a runner-up's confidence needed to be offered beside the best
     also_topic_at: float  # a sentence's own entry's confidence needed to offer it as "you also asked"
@@ -177,6 +178,7 @@ class Calibration:
             Logistic(tuple(data["scope"]["weights"]), data["scope"]["bias"]),
             data["answer_at"],
             data["answer_at_story"],
+            data["answer_at_short"],
             data["suggest_at"],
             data["also_at"],
             data["also_topic_at"],
@@ -188,7 +190,18 @@ class Calibration:
         answer_at = self.answer_at_by_lang.get(lang)
         # One threshold for every message there: a language's few development questions are
         # too few to fit a story threshold of their own.
-        return self if answer_at is None else replace(self, answer_at=answer_at, answer_at_story=answer_at)
+        return self if answer_at is None else self.with_one_threshold(answer_at)
+
+    def with_one_threshold(self, answer_at: float) -> Calibration:
+        """This calibration answering every message at ``answer_at``."""
+        return replace(self, answer_at=answer_at, answer_at_story=answer_at, answer_at_short=answer_at)
+
+    def answer_at_for(self, story: bool, short: bool) -> float:
+        """The answer threshold for a message. Stories, short messages and the rest each have
+        their own, fitted on their own development questions, so that one group's wrong answers
+        do not hide behind another's few, nor one group's make another wait: with one threshold
+        for short and medium messages, the medium ones' wrong answers raised it for all."""
+        return self.answer_at_story if story else self.answer_at_short if short else self.answer_at
 
 
 @dataclass(frozen=True)
@@ -760,7 +773,7 @@ class Matcher:
         if explained_better and not vague and (features.short or not looks_like_send):
             return MatchResult("fallback", (), topic, features=features)
         p = cal.right.probability(features)
-        answers = p >= (cal.answer_at_story if is_story(text) else cal.answer_at) or says_a_phrasing(features)
+        answers = p >= cal.answer_at_for(is_story(text), bool(features.short)) or says_a_phrasing(features)
         if answers and not explained_better and not vague:
             return MatchResult("answer", tuple(shown), also=self._also(a, entries[0]), features=features)
         runners_up = tuple(c for c in shown[1:] if c.score >= cal.also_at)
