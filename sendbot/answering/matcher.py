@@ -315,10 +315,12 @@ def _bm25_matrix(docs: Sequence[list[int]], vocab_size: int, k1: float, b: float
 @dataclass(frozen=True)
 class Query:
     """Texts as the index sees them: the columns of each text's known words (row r's are
-    ``cols[indptr[r]:indptr[r + 1]]``, sorted), as in a binary CSR matrix."""
+    ``cols[indptr[r]:indptr[r + 1]]``, sorted), as in a binary CSR matrix, and the text each
+    of those columns belongs to (``rows``)."""
 
     cols: IntArray
     indptr: IntArray
+    rows: IntArray
 
     @property
     def texts(self) -> int:
@@ -400,7 +402,7 @@ class Index:
         # where each stored value of those rows sits: each row's start, then counting on
         ends = np.cumsum(lengths)
         positions = np.repeat(starts - (ends - lengths), lengths) + np.arange(int(ends[-1]) if len(ends) else 0)
-        text = np.repeat(np.repeat(np.arange(q.texts), np.diff(q.indptr)), lengths)
+        text = np.repeat(q.rows, lengths)
         flat = text * width + signals.indices[positions]
         sums = np.bincount(flat, weights=signals.data[positions], minlength=q.texts * width)
         out = np.asarray(sums, dtype=np.float64).reshape(q.texts, width)
@@ -418,9 +420,9 @@ class Index:
             unknown[r] = len({t for t in tokens if t not in self.vocab})
             cols += sorted(known)
             indptr.append(len(cols))
-        q = Query(np.asarray(cols, dtype=np.int64), np.asarray(indptr, dtype=np.int64))
-        rows = np.repeat(np.arange(q.texts), np.diff(q.indptr))
-        weight = np.bincount(rows, weights=self.idf[q.cols], minlength=q.texts) + unknown * self.typical_weight
+        starts = np.asarray(indptr, dtype=np.int64)
+        q = Query(np.asarray(cols, dtype=np.int64), starts, np.repeat(np.arange(len(token_lists)), np.diff(starts)))
+        weight = np.bincount(q.rows, weights=self.idf[q.cols], minlength=q.texts) + unknown * self.typical_weight
         return q, weight, unknown * self.typical_weight / np.maximum(weight, 1e-9)
 
     def phrasing_scores(self, overlap: FloatArray, query_weight: FloatArray) -> FloatArray:
