@@ -310,19 +310,14 @@ def main() -> int:
     # in 90 is already over a 4% bound at 95%.)
     others = [i for i, r in enumerate(asked_new) if not r.story]
     short = np.array([group_of(asked_new[i]) == "short" for i in others])
+    subsets = [([rows_[i] for i in others], p[others], ps[others]) for rows_, p, ps in checks]
     best_right = -1.0
     for at_other in GRID:
         for at_short in GRID:
             per = np.where(short, at_short, at_other)
-            if not all(
-                within_limit([rows_[i] for i in others], p[others], ps[others], per, suggest_at, args)
-                for rows_, p, ps in checks
-            ):
+            if not all(within_limit(rows_, p, ps, per, suggest_at, args) for rows_, p, ps in subsets):
                 continue
-            right = sum(
-                outcome([rows_[i] for i in others], p[others], ps[others], per, suggest_at)["right"]
-                for rows_, p, ps in checks
-            )
+            right = sum(outcome(rows_, p, ps, per, suggest_at)["right"] for rows_, p, ps in subsets)
             if right > best_right:  # ties keep the stricter pair, found first
                 best_right, thresholds["other"], thresholds["short"] = right, float(at_other), float(at_short)
     if len(thresholds) < len(GROUPS):
