@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
+from sendbot.answering.meaning import Meaning, WordVectors
 from sendbot.answering.normalise import Normaliser, normalise, stopwords_for, whole_phrases
 from sendbot.knowledge.model import DEFAULT_LANG, NATIONAL, KnowledgeBase
 
@@ -55,6 +56,7 @@ WORD_FOR_WORD = 0.999  # a best-phrasing overlap this high: the message says tha
 # right one, so it is answered at its own threshold (`Calibration.answer_at_story`).
 STORY_WORDS = 40
 CALIBRATION = Path(__file__).with_name("calibration.json")
+SIMILAR_TIE = 0.01  # closer in meaning by at most this is a tie, not agreement
 
 _AGE_BEFORE = frozenset({"child", "aged", "age", "turns", "turning", "turned"})
 _AGE_AFTER = frozenset({"year", "years", "yr", "yrs", "yo"})
@@ -127,6 +129,8 @@ class Features:
     agrees: float  # 1 when the entry with the single closest phrasing is also the best ranked
     sentences_agree: float  # share of the story's sentences whose own best entry is the same
     same_topic: float  # 1 when the runner-up is on the same topic (a near miss is still near)
+    similar: float  # closeness in meaning (word vectors, `meaning.py`) of the message to the entry
+    similar_agrees: float  # 1 when the entry closest in meaning is the best ranked (clearly: by SIMILAR_TIE)
 
     def vector(self) -> FloatArray:
         return np.array([getattr(self, name) for name in FEATURE_NAMES], dtype=np.float64)
@@ -279,11 +283,13 @@ class Tokeniser:
         """Normalised meaningful words, before correction."""
         return self.normaliser.tokens(text)
 
+    def stem(self, words: list[str]) -> list[str]:
+        """Each word's stem, as it is."""
+        return list(self._stemmer.stemWords(words)) if self._stemmer else [light_stem(w) for w in words]
+
     def stems(self, words: list[str]) -> list[str]:
         """Numbers are left out (dates in a story are noise), but an age becomes its stage."""
-        corrected = [self._correct(w) for w in words if not w.isdigit()]
-        stems = self._stemmer.stemWords(corrected) if self._stemmer else [light_stem(w) for w in corrected]
-        return list(stems) + _age_stages(words)
+        return self.stem([self._correct(w) for w in words if not w.isdigit()]) + _age_stages(words)
 
     def __call__(self, text: str) -> list[str]:
         return self.stems(self.words(text))
@@ -468,6 +474,7 @@ class _Analysis:
     on_topic: bool  # the message has a SEND word at all
     sentences: int
     unknown: float  # share of the message's word weight in words no phrasing or answer has
+    similar: FloatArray  # keys: the whole message's closeness in meaning to each key
 
 
 @dataclass(frozen=True)
@@ -483,6 +490,7 @@ class Signal:
     evidence: float
     area_penalty: float
     confidence: float
+    similar: float  # closeness in meaning of the whole message (`meaning.py`)
 
 
 def is_story(text: str) -> bool:
@@ -557,6 +565,7 @@ class Matcher:
             s,
         )
         self.phrasing_count = len(phrasing_tokens)
+        self.meaning = Meaning(WordVectors.load(), keys, phrasing_tokens)
         self._texts = texts  # (key, text) of every indexed phrasing and title, in index input order
         self._keys = np.asarray(keys, dtype=object)
         self._row_of = {k: i for i, k in enumerate(keys)}
@@ -615,6 +624,7 @@ class Matcher:
         # the dev split the first made 3 more first entries wrong and the second changed none.)
         weights = np.asarray([1.0] + [s.sentence_weight / max(len(sentences), 1)] * len(sentences))
         penalties = self._area_penalties(area, self.mentioned_areas(text))
+        similar = self.meaning.similarity(tokens)
         return _Analysis(
             tokens,
             weights @ per_text - penalties,
@@ -628,6 +638,7 @@ class Matcher:
             not self.domain or bool(self.domain.intersection(tokens)),
             len(sentences),
             float(unknown[0]),
+            similar,
         )
 
     def _signals(self, a: _Analysis, rows: Sequence[int]) -> list[Signal]:
@@ -654,6 +665,7 @@ class Matcher:
             evidence[at].tolist(),
             a.penalties[cols].tolist(),
             value.tolist(),
+            a.similar[cols].tolist(),
             strict=True,
         )
         return [Signal(str(self._keys[row]), *(round(v, 4) for v in values)) for row, *values in columns]
@@ -713,6 +725,12 @@ class Matcher:
         rows = [self._best_row(a.per_text[r] - a.penalties) for r in range(1, a.per_text.shape[0])]
         return sum(r == row for r in rows) / len(rows) if rows else 1.0
 
+    def _similar_agrees(self, a: _Analysis, row: int) -> float:
+        """1 when the entry closest in meaning is ``row``, by more than SIMILAR_TIE."""
+        closeness = np.where(self._is_reject, -np.inf, a.similar)
+        others = np.delete(closeness, row)
+        return 1.0 if others.size == 0 or closeness[row] > others.max() + SIMILAR_TIE else 0.0
+
     def _also(self, a: _Analysis, best_row: int) -> tuple[Candidate, ...]:
         """Other things a story asks about: a sentence whose own best entry is on another
         topic than the answer, and clearly so (`also_at`)."""
@@ -753,6 +771,8 @@ class Matcher:
             agrees=1.0 if self._best_row(a.phrasing[0]) == entries[0] else 0.0,
             sentences_agree=self._sentences_agree(a, entries[0]),
             same_topic=1.0 if len(entries) > 1 and self._topic_of[entries[1]] == self._topic_of[entries[0]] else 0.0,
+            similar=float(a.similar[entries[0]]),
+            similar_agrees=self._similar_agrees(a, entries[0]),
         )
         topic = closest.entry_id.removeprefix(REJECT_PREFIX) if closest else None
         cal = self.calibration
