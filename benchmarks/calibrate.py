@@ -234,6 +234,16 @@ def out_of_fold(x: np.ndarray, y: np.ndarray, strength: float) -> np.ndarray:
     return np.mean(runs, axis=0)
 
 
+# The features another language's index cannot compute (closeness in meaning: the word vectors
+# are English), given to it as their mean over the English dev items in scope (Calibration.neutral).
+UNCOMPUTED_ELSEWHERE = ("similar", "similar_agrees")
+
+
+def neutral(data: list[Row]) -> dict[str, float]:
+    in_scope = [r.features for r in data if r.in_scope]
+    return {name: round(float(np.mean([getattr(f, name) for f in in_scope])), 6) for name in UNCOMPUTED_ELSEWHERE}
+
+
 def logistic(model: LogisticRegression) -> dict[str, object]:
     return {"weights": [round(float(w), 6) for w in model.coef_[0]], "bias": round(float(model.intercept_[0]), 6)}
 
@@ -361,6 +371,7 @@ def main() -> int:
             "also_topic_at": old.also_topic_at,
             # Kept: each other language's answer threshold (benchmarks/calibrate_lang.py, run after).
             "answer_at_by_lang": dict(old.answer_at_by_lang),
+            "neutral": neutral(data),
         }
         CALIBRATION.write_text(json.dumps(data_out, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {CALIBRATION.resolve().relative_to(ROOT)}")

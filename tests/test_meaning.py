@@ -87,3 +87,15 @@ def test_the_features_say_how_close_and_whether_the_closest_is_the_best(matcher:
     entries = [i for i, k in enumerate(matcher.index.keys) if not k.startswith("~") and i != row]
     clearly_closest = similar[row] > similar[entries].max() + SIMILAR_TIE
     assert result.features.similar_agrees == (1.0 if clearly_closest else 0.0)
+
+
+def test_another_language_goes_without_vectors_and_takes_the_english_mean(full_decider: Decider) -> None:
+    """The vectors are English: a Polish message's closeness would come from the few English
+    words in it, and it lowered P(scope) enough to decline a Polish SEND question."""
+    polish = full_decider.matcher_for("pl")
+    assert polish.meaning is None
+    result = polish.match("mojego syna z SEN wykluczono ze szkoły, jakie mam prawa?")
+    assert result.features is not None
+    neutral = polish.calibration.neutral
+    assert (result.features.similar, result.features.similar_agrees) == (neutral["similar"], neutral["similar_agrees"])
+    assert result.status != "fallback"

@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
-from sendbot.answering.meaning import Meaning, WordVectors
+from sendbot.answering.meaning import VECTOR_LANGS, Meaning, WordVectors
 from sendbot.answering.normalise import Normaliser, normalise, stopwords_for, whole_phrases
 from sendbot.knowledge.model import DEFAULT_LANG, NATIONAL, KnowledgeBase
 
@@ -170,6 +170,10 @@ class Calibration:
     # answer threshold is chosen on that language's development questions
     # (benchmarks/calibrate_lang.py), for stories too; the model's weights stay the English fit.
     answer_at_by_lang: Mapping[str, float] = field(default_factory=dict)
+    # The features a language's index cannot compute (closeness in meaning: the word vectors are
+    # English) take their mean over the English development questions in scope, so that they
+    # neither raise nor lower that language's P(right) and P(scope) against an English question's.
+    neutral: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path = CALIBRATION) -> Calibration:
@@ -187,6 +191,7 @@ class Calibration:
             data["also_at"],
             data["also_topic_at"],
             dict(data.get("answer_at_by_lang", {})),
+            dict(data["neutral"]),
         )
 
     def for_lang(self, lang: str) -> Calibration:
@@ -565,7 +570,7 @@ class Matcher:
             s,
         )
         self.phrasing_count = len(phrasing_tokens)
-        self.meaning = Meaning(WordVectors.load(), keys, phrasing_tokens)
+        self.meaning = Meaning(WordVectors.load(), keys, phrasing_tokens) if lang in VECTOR_LANGS else None
         self._texts = texts  # (key, text) of every indexed phrasing and title, in index input order
         self._keys = np.asarray(keys, dtype=object)
         self._row_of = {k: i for i, k in enumerate(keys)}
@@ -624,7 +629,7 @@ class Matcher:
         # the dev split the first made 3 more first entries wrong and the second changed none.)
         weights = np.asarray([1.0] + [s.sentence_weight / max(len(sentences), 1)] * len(sentences))
         penalties = self._area_penalties(area, self.mentioned_areas(text))
-        similar = self.meaning.similarity(tokens)
+        similar = self.meaning.similarity(tokens) if self.meaning else np.zeros(len(self._keys))
         return _Analysis(
             tokens,
             weights @ per_text - penalties,
@@ -725,11 +730,16 @@ class Matcher:
         rows = [self._best_row(a.per_text[r] - a.penalties) for r in range(1, a.per_text.shape[0])]
         return sum(r == row for r in rows) / len(rows) if rows else 1.0
 
-    def _similar_agrees(self, a: _Analysis, row: int) -> float:
-        """1 when the entry closest in meaning is ``row``, by more than SIMILAR_TIE."""
+    def _closeness(self, a: _Analysis, row: int) -> dict[str, float]:
+        """The features `similar` and `similar_agrees` of the entry in ``row``: how close in
+        meaning the message is to it, and 1 when no other entry is as close (within
+        SIMILAR_TIE). For a language the word vectors are not of, `Calibration.neutral`."""
+        if self.meaning is None:
+            return {name: self.calibration.neutral[name] for name in ("similar", "similar_agrees")}
         closeness = np.where(self._is_reject, -np.inf, a.similar)
         others = np.delete(closeness, row)
-        return 1.0 if others.size == 0 or closeness[row] > others.max() + SIMILAR_TIE else 0.0
+        agrees = others.size == 0 or closeness[row] > others.max() + SIMILAR_TIE
+        return {"similar": float(a.similar[row]), "similar_agrees": 1.0 if agrees else 0.0}
 
     def _also(self, a: _Analysis, best_row: int) -> tuple[Candidate, ...]:
         """Other things a story asks about: a sentence whose own best entry is on another
@@ -771,8 +781,7 @@ class Matcher:
             agrees=1.0 if self._best_row(a.phrasing[0]) == entries[0] else 0.0,
             sentences_agree=self._sentences_agree(a, entries[0]),
             same_topic=1.0 if len(entries) > 1 and self._topic_of[entries[1]] == self._topic_of[entries[0]] else 0.0,
-            similar=float(a.similar[entries[0]]),
-            similar_agrees=self._similar_agrees(a, entries[0]),
+            **self._closeness(a, entries[0]),
         )
         topic = closest.entry_id.removeprefix(REJECT_PREFIX) if closest else None
         cal = self.calibration

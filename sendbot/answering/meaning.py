@@ -8,8 +8,8 @@ an entry's is the mean of its phrasings' (each made unit length first, so a long
 counts as much as a short one). Closeness is the cosine. At run time this is numpy alone: a
 table lookup, a mean and one small matrix product.
 
-The vectors are English: another language's index finds vectors only for the English words
-its parents mix in."""
+The vectors are English (`VECTOR_LANGS`): another language's index goes without them, and its
+decision takes the English questions' mean of these features (`Calibration.neutral`)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ VECTORS = Path(__file__).with_name("word_vectors.npy")
 WORDS_FILE = Path(__file__).with_name("word_vectors.txt")
 
 FloatArray = NDArray[np.float64]
+VECTOR_LANGS = frozenset({"en"})  # the languages the vectors are of: other indexes go without
 
 
 @dataclass(frozen=True)
