@@ -57,7 +57,7 @@ class Row:
     features: Features
     in_scope: bool
     best_right: bool  # the best entry holds the item's facts
-    choices_right: bool  # one of the top three does
+    choices_right: bool  # one of the entries a "did you mean" offers does
     vague: bool  # the matcher's "vague short message" rule applies (the menu)
     explained_better: bool  # an out-of-scope kind explains it better than the best entries (declined)
     story: bool  # a long message, answered at its own threshold
@@ -87,7 +87,7 @@ def rows(matcher: Matcher, kb: KnowledgeBase, items: list[EvalItem]) -> list[Row
                 features,
                 item.in_scope,
                 bool(entries) and is_right(kb, item, entries[0]),
-                any(is_right(kb, item, e) for e in entries[:3]),
+                any(is_right(kb, item, e) for e in entries[: matcher.settings.max_suggestions]),
                 vague,
                 explained_better,
                 is_story(item.question),
