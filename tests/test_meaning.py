@@ -1,5 +1,5 @@
-"""Closeness in meaning (`sendbot/answering/meaning.py`): the word vectors, and the two features
-the decision takes from them."""
+"""Closeness in meaning (`sendbot/answering/meaning.py`): the word vectors, the two features
+the decision takes from them, and the decision's data files failing kindly."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from sendbot.answering.decide import Decider
-from sendbot.answering.matcher import SIMILAR_TIE, Matcher
+from sendbot.answering.matcher import SIMILAR_TIE, Calibration, Matcher
 from sendbot.answering.meaning import VECTORS, WORDS_FILE, Meaning, WordVectors
+from sendbot.knowledge.problems import DataError
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +28,21 @@ def test_the_word_list_and_the_vectors_agree() -> None:
 def test_a_word_list_of_another_length_stops_loading(tmp_path: Path) -> None:
     short = tmp_path / "words.txt"
     short.write_text("one\ntwo\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"re-run build_word_vectors\.py"):
+    with pytest.raises(DataError) as caught:
         WordVectors.load(VECTORS, short)
+    assert "build_word_vectors.py" in str(caught.value.problems[0])
+
+
+def test_a_broken_vectors_file_stops_start_up_with_the_file_and_the_fix(tmp_path: Path) -> None:
+    broken = tmp_path / "word_vectors.npy"
+    broken.write_bytes(b"not numpy at all")
+    with pytest.raises(DataError) as caught:
+        WordVectors.load(broken, WORDS_FILE)
+    problem = caught.value.problems[0]
+    assert problem.file == broken and "build_word_vectors.py" in problem.fix
+    missing = tmp_path / "missing.npy"
+    with pytest.raises(DataError):
+        WordVectors.load(missing, WORDS_FILE)
 
 
 def test_nearly_every_word_of_the_knowledge_base_has_a_vector(matcher: Matcher) -> None:
@@ -99,3 +113,16 @@ def test_another_language_goes_without_vectors_and_takes_the_english_mean(full_d
     neutral = polish.calibration.neutral
     assert (result.features.similar, result.features.similar_agrees) == (neutral["similar"], neutral["similar_agrees"])
     assert result.status != "fallback"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [('{\n  "features": [\n  oops', 3), ('{"features": ["confidence"]}', 1), ("{}", 1)],
+)
+def test_a_broken_calibration_stops_start_up_with_the_file_and_the_fix(tmp_path: Path, text: str, line: int) -> None:
+    path = tmp_path / "calibration.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        Calibration.load(path)
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.line) == (path, line) and "calibrate.py" in problem.fix

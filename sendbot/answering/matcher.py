@@ -41,6 +41,7 @@ from scipy import sparse
 from sendbot.answering.meaning import VECTOR_LANGS, Meaning, WordVectors
 from sendbot.answering.normalise import Normaliser, normalise, stopwords_for, whole_phrases
 from sendbot.knowledge.model import DEFAULT_LANG, NATIONAL, KnowledgeBase
+from sendbot.knowledge.problems import DataError, Problem
 
 Status = Literal["answer", "suggest", "fallback"]
 FloatArray = NDArray[np.float64]
@@ -180,22 +181,31 @@ class Calibration:
 
     @classmethod
     def load(cls, path: Path = CALIBRATION) -> Calibration:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        names = tuple(data["features"])
-        if names != FEATURE_NAMES:
-            raise ValueError(f"{path}: features {names} do not match the code's {FEATURE_NAMES}; re-run calibrate.py")
-        return cls(
-            Logistic(tuple(data["right"]["weights"]), data["right"]["bias"]),
-            Logistic(tuple(data["scope"]["weights"]), data["scope"]["bias"]),
-            data["answer_at"],
-            data["answer_at_story"],
-            data["answer_at_short"],
-            data["suggest_at"],
-            data["also_at"],
-            data["also_topic_at"],
-            dict(data.get("answer_at_by_lang", {})),
-            dict(data["neutral"]),
-        )
+        """The fitted decision; a broken or outdated file stops start-up with the file and the
+        fix (`DataError`), never a traceback."""
+        fix = "re-run benchmarks/calibrate.py --write and calibrate_lang.py --write, or restore it from git"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            names = tuple(data["features"])
+            if names != FEATURE_NAMES:
+                message = f"features {names} do not match the code's {FEATURE_NAMES}"
+                raise DataError([Problem(path, 1, message, fix)])
+            return cls(
+                Logistic(tuple(data["right"]["weights"]), data["right"]["bias"]),
+                Logistic(tuple(data["scope"]["weights"]), data["scope"]["bias"]),
+                data["answer_at"],
+                data["answer_at_story"],
+                data["answer_at_short"],
+                data["suggest_at"],
+                data["also_at"],
+                data["also_topic_at"],
+                dict(data.get("answer_at_by_lang", {})),
+                dict(data["neutral"]),
+            )
+        except json.JSONDecodeError as err:
+            raise DataError([Problem(path, err.lineno, f"not valid JSON: {err.msg}", fix)]) from err
+        except (OSError, KeyError, TypeError) as err:
+            raise DataError([Problem(path, 1, f"the calibration cannot be read: {err!r}", fix)]) from err
 
     def for_lang(self, lang: str) -> Calibration:
         """The calibration for a language's index: its own answer threshold, when fitted."""

@@ -23,6 +23,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from sendbot.knowledge.problems import DataError, Problem
+
 VECTORS = Path(__file__).with_name("word_vectors.npy")
 WORDS_FILE = Path(__file__).with_name("word_vectors.txt")
 
@@ -40,10 +42,17 @@ class WordVectors:
     @staticmethod
     @cache
     def load(vectors: Path = VECTORS, words: Path = WORDS_FILE) -> WordVectors:
-        table = np.load(vectors, allow_pickle=False).astype(np.float64)  # stored as float16
-        names = words.read_text(encoding="utf-8").split()
-        if len(names) != table.shape[0]:
-            raise ValueError(f"{words}: {len(names)} words for {table.shape[0]} vectors; re-run build_word_vectors.py")
+        """The vectors and their words; a missing, broken or mismatched file stops start-up
+        with the file and the fix (`DataError`), never a traceback."""
+        fix = "rebuild both files with benchmarks/build_word_vectors.py, or restore them from git"
+        try:
+            table = np.load(vectors, allow_pickle=False).astype(np.float64)  # stored as float16
+            names = words.read_text(encoding="utf-8").split()
+        except (OSError, ValueError) as err:
+            raise DataError([Problem(vectors, 1, f"the word vectors cannot be read: {err}", fix)]) from err
+        if table.ndim != 2 or len(names) != table.shape[0]:
+            message = f"{len(names)} words for {table.shape[0] if table.ndim else 0} vectors in {vectors.name}"
+            raise DataError([Problem(words, 1, message, fix)])
         return WordVectors({w: i for i, w in enumerate(names)}, table)
 
     def text_vector(self, tokens: Sequence[str]) -> FloatArray:
