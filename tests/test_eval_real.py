@@ -20,18 +20,17 @@ from tests.conftest import ROOT
 REAL = ROOT / "tests" / "eval" / "real"
 IS_RESERVED = ROOT.parent / "shared" / "eval" / "is-reserved"
 
-# Measured on the test split (221 items) when the matcher was last calibrated (2026-12-02, stop 19:
-# word vectors added to the decision (`similar`, `similar_agrees`), refitted on the 914 dev items,
-# stories held to a 3% dev limit on wrong answers, the others to 4%): right 40.8%, wrong 4.7%,
-# right among the choices 90.1%, off-topic declined 93.3%. Stop 18's calibration, without the
-# word vectors, gave 36.6% / 4.7% / 91.1% / 93.3%: the vectors answered 8 more test questions
-# rightly with no more wrong, and 2 fewer had a right entry answered or among the choices (on
-# dev: 31.4% / 1.9% / 90.7% to 35.0% / 1.6% / 91.8%). The floor on right among the choices moved
-# from 0.91 to 0.90 for that trade, said in stop 19's closing note; the issue's target stays 92%.
-# Then four entries in a "did you mean" instead of three: right among the choices 90.6%.
-RIGHT_FLOOR = 0.40
+# Measured on the test split (221 items) when the matcher was last calibrated (2026-12-02, stop 19,
+# refitted on 1,074 dev items, 160 of them new that stop; word vectors in the decision; stories
+# held to a 3% dev limit on wrong answers, the others to 4%): right 34.0%, wrong 2.1%, right
+# among the choices 93.2%, off-topic declined 93.3%. Before the 160 new dev questions the same
+# code gave 40.8% / 4.7% / 90.6% / 93.3%; asked of it as it was, the new questions' stories were
+# 10% wrong (dev stories had been 1.5%), and the refit answers far fewer stories (test stories
+# right 20.7% to 6.9%, wrong 8.0% to 2.3%). The floors follow the measured figures (a rule set
+# before the look: keep the refit whatever it gives while wrong answers stay within 5%).
+RIGHT_FLOOR = 0.34
 WRONG_CEILING = 0.05
-RIGHT_OR_CHOICES_FLOOR = 0.90
+RIGHT_OR_CHOICES_FLOOR = 0.93
 DECLINED_FLOOR = 0.93
 
 
