@@ -22,15 +22,15 @@ IS_RESERVED = ROOT.parent / "shared" / "eval" / "is-reserved"
 
 # Measured on the test split (221 items) when the matcher was last calibrated (2026-12-02, stop 19,
 # refitted on 1,074 dev items, 160 of them new that stop; word vectors in the decision; stories
-# held to a 3% dev limit on wrong answers, the others to 4%): right 34.0%, wrong 2.1%, right
-# among the choices 93.2%, off-topic declined 93.3%. Before the 160 new dev questions the same
-# code gave 40.8% / 4.7% / 90.6% / 93.3%; asked of it as it was, the new questions' stories were
-# 10% wrong (dev stories had been 1.5%), and the refit answers far fewer stories (test stories
-# right 20.7% to 6.9%, wrong 8.0% to 2.3%). The floors follow the measured figures (a rule set
-# before the look: keep the refit whatever it gives while wrong answers stay within 5%).
-RIGHT_FLOOR = 0.34
+# held to a 3% dev limit on wrong answers, the others to 4%; then facts added to 5 entries from
+# the new questions' wrong answers and refitted): right 37.7%, wrong 4.2%, right among the
+# choices 91.6%, off-topic declined 93.3%. The refit before those facts gave 34.0% / 2.1% / 93.2%
+# / 93.3%: the thresholds move with small changes (docs/benchmarks.md, stop 19). The floors
+# follow the measured figures (a rule set before each look: keep the refit whatever it gives
+# while wrong answers stay within 5%).
+RIGHT_FLOOR = 0.37
 WRONG_CEILING = 0.05
-RIGHT_OR_CHOICES_FLOOR = 0.93
+RIGHT_OR_CHOICES_FLOOR = 0.91
 DECLINED_FLOOR = 0.93
 
 
