@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from sendbot.answering.evaluate import EvalItem, is_right, load_eval  # noqa: E402
 from sendbot.answering.matcher import (  # noqa: E402
     CALIBRATION,
+    CLOSENESS_FEATURES,
     FEATURE_NAMES,
     REJECT_PREFIX,
     WORD_FOR_WORD,
@@ -234,14 +235,11 @@ def out_of_fold(x: np.ndarray, y: np.ndarray, strength: float) -> np.ndarray:
     return np.mean(runs, axis=0)
 
 
-# The features another language's index cannot compute (closeness in meaning: the word vectors
-# are English), given to it as their mean over the English dev items in scope (Calibration.neutral).
-UNCOMPUTED_ELSEWHERE = ("similar", "similar_agrees")
-
-
 def neutral(data: list[Row]) -> dict[str, float]:
+    """The value another language's index takes for each feature it cannot compute
+    (`CLOSENESS_FEATURES`): its mean over the English dev items in scope (Calibration.neutral)."""
     in_scope = [r.features for r in data if r.in_scope]
-    return {name: round(float(np.mean([getattr(f, name) for f in in_scope])), 6) for name in UNCOMPUTED_ELSEWHERE}
+    return {name: round(float(np.mean([getattr(f, name) for f in in_scope])), 6) for name in CLOSENESS_FEATURES}
 
 
 def logistic(model: LogisticRegression) -> dict[str, object]:

@@ -58,6 +58,9 @@ WORD_FOR_WORD = 0.999  # a best-phrasing overlap this high: the message says tha
 STORY_WORDS = 40
 CALIBRATION = Path(__file__).with_name("calibration.json")
 SIMILAR_TIE = 0.01  # closer in meaning by at most this is a tie, not agreement
+# The features from the word vectors: another language's index goes without them and takes
+# `Calibration.neutral` for each (the vectors are English).
+CLOSENESS_FEATURES = ("similar", "similar_agrees")
 
 _AGE_BEFORE = frozenset({"child", "aged", "age", "turns", "turning", "turned"})
 _AGE_AFTER = frozenset({"year", "years", "yr", "yrs", "yo"})
@@ -748,7 +751,7 @@ class Matcher:
         meaning the message is to it, and 1 when no other entry is as close (within
         SIMILAR_TIE). For a language the word vectors are not of, `Calibration.neutral`."""
         if self.meaning is None:
-            return {name: self.calibration.neutral[name] for name in ("similar", "similar_agrees")}
+            return {name: self.calibration.neutral[name] for name in CLOSENESS_FEATURES}
         closeness = np.where(self._is_reject, -np.inf, a.similar)
         others = np.delete(closeness, row)
         agrees = others.size == 0 or closeness[row] > others.max() + SIMILAR_TIE
