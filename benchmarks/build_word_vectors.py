@@ -32,8 +32,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sendbot.answering.matcher import Matcher  # noqa: E402
+from sendbot.answering.matcher import MatchSettings, Tokeniser  # noqa: E402
 from sendbot.answering.meaning import VECTORS, WORDS_FILE  # noqa: E402
+from sendbot.answering.normalise import Normaliser, stopwords_for  # noqa: E402
 from sendbot.knowledge.loader import load_knowledge  # noqa: E402
 from sendbot.knowledge.model import KnowledgeBase  # noqa: E402
 
@@ -60,8 +61,11 @@ def main() -> int:
     from model2vec.distill import distill
 
     kb = load_knowledge(ROOT / "knowledge")
-    matcher = Matcher(kb)
-    tokeniser = matcher.tokeniser
+    # The English index's normalising and stemming, without building a Matcher, which would load
+    # the very vectors this rebuilds (and so could not rebuild them once missing). No known
+    # words: spellings are stemmed as they are, never corrected (`Tokeniser.stem`).
+    normaliser = Normaliser(kb.synonyms, kb.spellings, stopwords_for("en"))
+    tokeniser = Tokeniser(normaliser, set(), MatchSettings().typo_cutoff, "en")
     groups: dict[str, list[str]] = defaultdict(list)
     for spelling in spellings(kb):
         stems = tokeniser.stem(tokeniser.words(spelling))  # not corrected towards the knowledge base's words
