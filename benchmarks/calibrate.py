@@ -175,15 +175,6 @@ def group_of(row: Row) -> str:
     return "story" if row.story else "short" if row.features.short else "other"
 
 
-def wrong_bound(wrong_rate: float, in_scope: int, confidence: float) -> float:
-    """The one-sided Clopper-Pearson upper bound of the wrong rate behind ``wrong_rate`` of
-    ``in_scope`` items (the rate itself when ``confidence`` is 0)."""
-    if confidence <= 0:
-        return wrong_rate
-    wrong = round(wrong_rate * in_scope)
-    return 1.0 if wrong >= in_scope else float(beta.ppf(confidence, wrong + 1, in_scope - wrong))
-
-
 # L2 strength (scikit-learn's C, smaller is stronger) of each model. P(right) learns from some 20
 # wrong first entries among the dev questions asked as new: with C=1 its 13 weights fitted noise
 # (cross-validated AUC 0.58 there, under the margin alone's 0.68); at 0.03 the AUC was 0.62 and
@@ -230,7 +221,8 @@ class Check:
 
 
 def wrong_bounds(wrong: np.ndarray, in_scope: float, confidence: float) -> np.ndarray:
-    """`wrong_bound` of many wrong-answer counts out of ``in_scope`` items at once."""
+    """The one-sided Clopper-Pearson upper bound of the wrong rate behind each of these
+    wrong-answer counts out of ``in_scope`` items (the rate itself when ``confidence`` is 0)."""
     if confidence <= 0:
         return np.asarray(wrong / max(in_scope, 1.0))
     bound = beta.ppf(confidence, wrong + 1, np.maximum(in_scope - wrong, 1e-9))
