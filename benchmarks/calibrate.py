@@ -144,16 +144,10 @@ def outcome(
     data: list[Row], p_right: np.ndarray, p_scope: np.ndarray, answer_at: float | np.ndarray, suggest_at: float
 ) -> dict[str, float]:
     """The figures the matcher's decision (`Matcher._decide`) gives with these thresholds."""
-    in_scope = np.array([r.in_scope for r in data])
-    best_right = np.array([r.best_right for r in data])
-    choices_right = np.array([r.choices_right for r in data])
-    vague = np.array([r.vague for r in data])
-    short = np.array([bool(r.features.short) for r in data])
-    rule = np.array([r.explained_better for r in data]) & ~vague  # never answered
-    declined_rule = rule & (short | (p_scope < suggest_at))  # ... declined unless P(scope) says SEND
-    says = np.array([says_a_phrasing(r.features) for r in data])
-    answered = ((p_right >= answer_at) | says) & ~rule & ~vague
-    suggested = (((p_scope >= suggest_at) & ~vague) | short) & ~answered & ~declined_rule
+    c = Check.of(data, p_right, p_scope, suggest_at)
+    in_scope, best_right, choices_right = c.in_scope, c.best_right, c.choices_right
+    answered = ((p_right >= answer_at) | c.says) & c.eligible
+    suggested = c.suggestable & ~answered
     n = max(int(in_scope.sum()), 1)  # right, wrong and choices are shares of the in-scope items
     return {
         "right": float((answered & best_right & in_scope).sum() / n),
@@ -190,24 +184,28 @@ class Check:
 
     in_scope: np.ndarray
     best_right: np.ndarray
+    choices_right: np.ndarray  # one of the entries a "did you mean" offers is right
     eligible: np.ndarray  # neither the menu nor the out-of-scope rule stops an answer
     says: np.ndarray  # answered whatever P(right) says (`says_a_phrasing`)
+    suggestable: np.ndarray  # offered choices unless answered
     guarded: np.ndarray  # off-topic items declined when nothing is answered on P(right)
     p_right: np.ndarray
 
     @classmethod
     def of(cls, data: list[Row], p_right: np.ndarray, p_scope: np.ndarray, suggest_at: float) -> Check:
         vague = np.array([r.vague for r in data])
-        rule = np.array([r.explained_better for r in data]) & ~vague
-        says = np.array([says_a_phrasing(r.features) for r in data])
-        in_scope = np.array([r.in_scope for r in data])
         short = np.array([bool(r.features.short) for r in data])
-        declined_rule = rule & (short | (p_scope < suggest_at))
-        answered = says & ~rule & ~vague
-        suggested = (((p_scope >= suggest_at) & ~vague) | short) & ~answered & ~declined_rule
-        guarded = ~in_scope & ~answered & ~suggested
+        rule = np.array([r.explained_better for r in data]) & ~vague  # never answered
+        declined_rule = rule & (short | (p_scope < suggest_at))  # ... declined unless P(scope) says SEND
+        in_scope = np.array([r.in_scope for r in data])
+        says = np.array([says_a_phrasing(r.features) for r in data])
+        eligible = ~rule & ~vague
+        suggestable = (((p_scope >= suggest_at) & ~vague) | short) & ~declined_rule
+        answered = says & eligible
+        guarded = ~in_scope & ~answered & ~(suggestable & ~answered)
         best_right = np.array([r.best_right for r in data])
-        return cls(in_scope, best_right, ~rule & ~vague, says, guarded, p_right)
+        choices_right = np.array([r.choices_right for r in data])
+        return cls(in_scope, best_right, choices_right, eligible, says, suggestable, guarded, p_right)
 
     def counts(self, at: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For each threshold in ``at``: the items (counted ``weights`` times) answered rightly,
