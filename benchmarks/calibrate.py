@@ -65,6 +65,7 @@ class Row:
     vague: bool  # the matcher's "vague short message" rule applies (the menu)
     explained_better: bool  # an out-of-scope kind explains it better than the best entries (declined)
     story: bool  # a long message, answered at its own threshold
+    named_place: bool = False  # it names a place of an out-of-scope kind (always declined: `names_place_of`)
 
 
 def rows(matcher: Matcher, kb: KnowledgeBase, items: list[EvalItem]) -> list[Row]:
@@ -95,6 +96,7 @@ def rows(matcher: Matcher, kb: KnowledgeBase, items: list[EvalItem]) -> list[Row
                 vague,
                 explained_better,
                 is_story(item.question),
+                matcher.names_place_of(item.question) is not None,
             )
         )
     return out
@@ -195,8 +197,10 @@ class Check:
     def of(cls, data: list[Row], p_right: np.ndarray, p_scope: np.ndarray, suggest_at: float) -> Check:
         vague = np.array([r.vague for r in data])
         short = np.array([bool(r.features.short) for r in data])
-        rule = np.array([r.explained_better for r in data]) & ~vague  # never answered
-        declined_rule = rule & (short | (p_scope < suggest_at))  # ... declined unless P(scope) says SEND
+        named_place = np.array([r.named_place for r in data])  # always declined
+        rule = (np.array([r.explained_better for r in data]) & ~vague) | named_place  # never answered
+        # ... declined unless P(scope) says it is a SEND question (a named place: always)
+        declined_rule = (rule & (short | (p_scope < suggest_at))) | named_place
         in_scope = np.array([r.in_scope for r in data])
         says = np.array([says_a_phrasing(r.features) for r in data])
         eligible = ~rule & ~vague
@@ -360,7 +364,10 @@ def main() -> int:
     # rule declined every off-topic one, which put suggest_at at the very bottom, and off-topic
     # questions the out-of-scope phrasings do not foresee (other languages', the test split's)
     # then got choices instead of the honest "not me".
-    off_topic = np.array([not r.in_scope for r in data])
+    # (Messages that name a place of an out-of-scope kind are declined by the rule
+    # `names_place_of` whatever their P(scope), foreseen by a phrasing or not: they are left out of
+    # "by P(scope) alone".)
+    off_topic = np.array([not r.in_scope and not r.named_place for r in data])
     for suggest_at in np.unique(np.round(p_scope, 4)):
         by_scope = float(np.mean(p_scope[off_topic] < suggest_at)) if off_topic.any() else 1.0
         declined = outcome(data, np.zeros(len(data)), p_scope, 1.01, suggest_at)["declined"]

@@ -298,6 +298,11 @@ def test_urgent_words_must_point_to_an_entry(tmp_path: Path) -> None:
         ("out-of-scope.yaml", "topics: [a]\n", "'topics' must be a mapping"),
         ("urgent.yaml", "urgent: {a: 1}\n", "'urgent' must be a list"),
         ("out-of-scope.yaml", "topics:\n  medical:\n    reply: no\n", "topic 'medical': missing key 'questions'"),
+        (
+            "out-of-scope.yaml",
+            "topics:\n  wales:\n    reply: Not here.\n    questions: [a]\n    places: cardiff\n",
+            "topic 'wales': places must be a non-empty list",
+        ),
     ],
 )
 def test_broken_safety_and_scope_files_are_reported(tmp_path: Path, file: str, text: str, message: str) -> None:

@@ -207,6 +207,34 @@ def test_naming_a_place_overrides_the_chosen_area(matcher: Matcher) -> None:
     assert matcher.rank(question, area="derbyshire") == matcher.rank(question, area="derby") == matcher.rank(question)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "We live in Stirling. My son is 12, autistic, and CAMHS still haven't seen him",
+        "belfast mum here, the EA sent a proposed statement, how long do I have to comment",
+        "we're in Fife and school say DS doesn't need a plan",
+    ],
+)
+def test_a_message_naming_a_place_in_another_country_is_declined(full_matcher: Matcher, question: str) -> None:
+    """Rule "names_place_of": the other-countries reply, never an answer or choices."""
+    assert full_matcher.names_place_of(question) == "other-countries"
+    result = full_matcher.match(question)
+    assert (result.status, result.out_of_scope) == ("fallback", "other-countries")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "we moved from Cardiff to Derby, does the council have to keep his EHCP",  # an area is named
+        "is the law on EHC plans the same in England and Wales",  # England is named
+        "my son's teacher is called Mr Stirlingshire",  # not a whole place name
+        "how do i get an ehcp",
+    ],
+)
+def test_the_place_rule_stays_out_of_english_questions(full_matcher: Matcher, question: str) -> None:
+    assert full_matcher.names_place_of(question) is None
+
+
 def test_national_entries_are_not_penalised(matcher: Matcher) -> None:
     question = "how do I ask for an EHC needs assessment"
 

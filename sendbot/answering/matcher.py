@@ -594,6 +594,7 @@ class Matcher:
         self._area_of = [kb.entries[k].area if k in kb.entries else NATIONAL for k in keys]
         self._topic_of = [kb.entries[k].topic if k in kb.entries else k for k in keys]
         self._area_places = [(area.id, whole_phrases(area.places)) for area in kb.areas.values()]
+        self._topic_places = [(t.id, whole_phrases(t.places)) for t in kb.out_of_scope.values() if t.places]
         own = kb.notes[lang].domain if lang in kb.notes else ()
         self.domain = frozenset(t for term in (*kb.domain, *own) for t in self.tokens(term))
 
@@ -610,6 +611,21 @@ class Matcher:
         """Areas the message names ("we're in Chesterfield"), from each area's `places`."""
         words = f" {normalise(text)} "
         return {area for area, places in self._area_places if places.search(words)}
+
+    def names_place_of(self, text: str) -> str | None:
+        """Rule "names_place_of": the out-of-scope kind whose `places` the message names ("we
+        live in Fife", "Belfast mum here"), unless it also names England or one of the areas'
+        places ("we moved from Cardiff to Derby"). Such a message is declined with that kind's
+        reply: the law it asks about is another country's. The other-countries phrasings alone
+        let 4 of 28 fresh off-topic questions at stop 21 through as a "did you mean" ("We
+        live in Stirling ... CAMHS", "we're in belfast and the EA sent a proposed statement");
+        no in-scope dev question names such a place."""
+        if not self._topic_places:
+            return None
+        words = f" {normalise(text)} "
+        if " england " in words or any(places.search(words) for _, places in self._area_places):
+            return None
+        return next((topic for topic, places in self._topic_places if places.search(words)), None)
 
     def _area_penalties(self, area: str | None, mentioned: set[str]) -> FloatArray:
         """How far to push down an entry about one council: not at all when the parent chose
@@ -800,6 +816,9 @@ class Matcher:
             **self._closeness(a, entries[0]),
         )
         topic = closest.entry_id.removeprefix(REJECT_PREFIX) if closest else None
+        named = self.names_place_of(text)
+        if named:
+            return MatchResult("fallback", (), named, features=features)
         cal = self.calibration
         # Nothing, in scope or out, explains a short message ("my son", "what now"): the menu.
         # A message that says one of an entry's phrasings word for word ("what is an ehcp") is

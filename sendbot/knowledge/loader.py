@@ -441,12 +441,15 @@ def _load_out_of_scope(path: Path, problems: list[Problem]) -> dict[str, OutOfSc
         if not isinstance(raw, LineDict):
             chk.error(line, f"topic '{topic_id}' must be a mapping", "give it 'reply:' and 'questions:'")
             continue
-        if not chk.keys(raw, {"reply": True, "questions": True}, f"topic '{topic_id}'"):
+        if not chk.keys(raw, {"reply": True, "questions": True, "places": False}, f"topic '{topic_id}'"):
             continue
         reply = chk.local_text(raw["reply"], raw.line_of("reply"), f"topic '{topic_id}': reply")
         questions = chk.string_list(raw["questions"], raw.line_of("questions"), f"topic '{topic_id}': questions")
+        places: list[str] = []
+        if raw.get("places") is not None:
+            places = chk.string_list(raw["places"], raw.line_of("places"), f"topic '{topic_id}': places") or []
         if reply and questions:
-            result[topic_id] = OutOfScope(topic_id, reply, tuple(questions))
+            result[topic_id] = OutOfScope(topic_id, reply, tuple(questions), places=tuple(normalise(p) for p in places))
     problems.extend(chk.problems)
     return result
 

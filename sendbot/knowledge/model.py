@@ -122,6 +122,7 @@ class OutOfScope:
     reply: LocalText
     questions: tuple[str, ...]
     translated: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # language -> its phrasings
+    places: tuple[str, ...] = ()  # normalised place names that show a message is of this kind
 
     def phrasings(self, lang: str) -> tuple[str, ...]:
         """The English phrasings, and the language's own."""
