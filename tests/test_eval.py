@@ -19,10 +19,13 @@ from tests.conftest import ROOT
 # Measured (2026-12-02): first entry shown is a labelled one 88.4%, right or among the choices
 # 93.8% (94.4% before the calibration of 2026-12-02, which answers more: a wrong answer replaces a
 # "did you mean" that held the right entry for a few of these), off-topic declined 93.1% (570 items).
-# Stop 21's calibration (2026-12-03) raised suggest_at from 0.42 to 0.48, fitted on 28 new
-# off-topic dev questions: right or among the choices 92.8% (5 of 498 fewer), declined 93.1%.
-TOP1_ID_FLOOR = 0.87
-RIGHT_OR_CHOICES_FLOOR = 0.92
+# Stop 21's calibration (2026-12-03) raised suggest_at from 0.42 to 0.53, fitted on 68 new
+# off-topic dev questions (half of them written to be hard to tell from SEND ones): more of
+# these SEND questions are declined, so the first entry shown is a labelled one 86.9% and right
+# or among the choices 91.8% (10 of 498 fewer); declined 93.1%. The test split's off-topic
+# declined rose from 90.0% to 96.7% with it (docs/benchmarks.md, stop 21).
+TOP1_ID_FLOOR = 0.86
+RIGHT_OR_CHOICES_FLOOR = 0.91
 DECLINED_FLOOR = 0.93
 
 

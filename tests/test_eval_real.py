@@ -21,16 +21,17 @@ REAL = ROOT / "tests" / "eval" / "real"
 IS_RESERVED = ROOT.parent / "shared" / "eval" / "is-reserved"
 
 # Measured on the test split (221 items) when the matcher was last calibrated (2026-12-03, stop 21,
-# refitted on 1,401 dev items, 165 of them new that stop, after the rule `names_place_of` and
-# facts in 15 entries; `calibrate.py --stricter`, the rule set before the look, as at stop 20):
-# right 46.1%, wrong 3.7%, right among the choices 91.6%, off-topic declined 90.0%. Against
-# stop 20 (40.8 / 5.2 / 89.5 / 90.0): 10 more right answers of 191, 3 fewer wrong, 4 more right
-# among choices, declined the same (27 of 30). The floors follow the measured figures; the
-# wrong-answer ceiling is the target, 5% (docs/benchmarks.md, stop 21).
-RIGHT_FLOOR = 0.46
+# third look: refitted on 1,563 dev items, 327 of them new that stop, with the feature
+# `similar_off` and the synonym meds -> medicine, after the rule `names_place_of` and facts in 15
+# entries; `calibrate.py --stricter`, the rule set before each look): right 43.5%, wrong 3.7%,
+# right among the choices 91.1%, off-topic declined 96.7%. Earlier looks that stop: 46.1 / 3.7 /
+# 91.6 / 90.0 (without similar_off and the second 162 dev questions), 45.0 / 3.7 / 91.6 / 96.7
+# (before the synonym); stop 20 had 40.8 / 5.2 / 89.5 / 90.0. The floors follow the measured
+# figures; the wrong-answer ceiling is the target, 5% (docs/benchmarks.md, stop 21).
+RIGHT_FLOOR = 0.43
 WRONG_CEILING = 0.05
 RIGHT_OR_CHOICES_FLOOR = 0.91
-DECLINED_FLOOR = 0.90
+DECLINED_FLOOR = 0.96
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sendbot.answering.decide import Decider
-from sendbot.answering.matcher import SIMILAR_TIE, Calibration, Matcher
+from sendbot.answering.matcher import CLOSENESS_FEATURES, SIMILAR_TIE, Calibration, Matcher
 from sendbot.answering.meaning import VECTORS, WORDS_FILE, Meaning, WordVectors
 from sendbot.knowledge.problems import DataError
 
@@ -111,7 +111,7 @@ def test_another_language_goes_without_vectors_and_takes_the_english_mean(full_d
     result = polish.match("mojego syna z SEN wykluczono ze szkoły, jakie mam prawa?")
     assert result.features is not None
     neutral = polish.calibration.neutral
-    assert (result.features.similar, result.features.similar_agrees) == (neutral["similar"], neutral["similar_agrees"])
+    assert {name: getattr(result.features, name) for name in CLOSENESS_FEATURES} == dict(neutral)
     assert result.status != "fallback"
 
 
