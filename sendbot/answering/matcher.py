@@ -500,6 +500,7 @@ class _Analysis:
     sentences: int
     unknown: float  # share of the message's word weight in words no phrasing or answer has
     similar: FloatArray  # keys: the whole message's closeness in meaning to each key
+    named_place: str | None  # the out-of-scope kind whose place the message names (`names_place_of`)
 
 
 @dataclass(frozen=True)
@@ -613,7 +614,10 @@ class Matcher:
 
     def mentioned_areas(self, text: str) -> set[str]:
         """Areas the message names ("we're in Chesterfield"), from each area's `places`."""
-        words = f" {normalise(text)} "
+        return self._areas_in(f" {normalise(text)} ")
+
+    def _areas_in(self, words: str) -> set[str]:
+        """`mentioned_areas` of a message already normalised and padded with spaces."""
         return {area for area, places in self._area_places if places.search(words)}
 
     def names_place_of(self, text: str) -> str | None:
@@ -624,10 +628,12 @@ class Matcher:
         let 4 of 28 fresh off-topic questions at stop 21 through as a "did you mean" ("We
         live in Stirling ... CAMHS", "we're in belfast and the EA sent a proposed statement");
         no in-scope dev question names such a place."""
-        if not self._topic_places:
-            return None
         words = f" {normalise(text)} "
-        if " england " in words or any(places.search(words) for _, places in self._area_places):
+        return self._place_of(words, self._areas_in(words))
+
+    def _place_of(self, words: str, areas: set[str]) -> str | None:
+        """`names_place_of` of a normalised, padded message that names these areas."""
+        if not self._topic_places or areas or " england " in words:
             return None
         return next((topic for topic, places in self._topic_places if places.search(words)), None)
 
@@ -664,7 +670,9 @@ class Matcher:
         # "?" double, and a bonus for a message that is exactly a phrasing, were dropped: on
         # the dev split the first made 3 more first entries wrong and the second changed none.)
         weights = np.asarray([1.0] + [s.sentence_weight / max(len(sentences), 1)] * len(sentences))
-        penalties = self._area_penalties(area, self.mentioned_areas(text))
+        words = f" {normalise(text)} "
+        mentioned = self._areas_in(words)
+        penalties = self._area_penalties(area, mentioned)
         similar = self.meaning.similarity(tokens) if self.meaning else np.zeros(len(self._keys))
         return _Analysis(
             tokens,
@@ -680,6 +688,7 @@ class Matcher:
             len(sentences),
             float(unknown[0]),
             similar,
+            self._place_of(words, mentioned),
         )
 
     def _signals(self, a: _Analysis, rows: Sequence[int]) -> list[Signal]:
@@ -828,9 +837,8 @@ class Matcher:
             **self._closeness(a, entries[0]),
         )
         topic = closest.entry_id.removeprefix(REJECT_PREFIX) if closest else None
-        named = self.names_place_of(text)
-        if named:
-            return MatchResult("fallback", (), named, features=features)
+        if a.named_place:
+            return MatchResult("fallback", (), a.named_place, features=features)
         cal = self.calibration
         # Nothing, in scope or out, explains a short message ("my son", "what now"): the menu.
         # A message that says one of an entry's phrasings word for word ("what is an ehcp") is

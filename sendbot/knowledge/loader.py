@@ -294,10 +294,7 @@ def _load_contacts(path: Path, problems: list[Problem]) -> tuple[dict[str, Area]
         elif area_id in areas:
             chk.error(line, f"area id '{area_id}' is used twice", "give each area its own id")
         elif area_id and name and council:
-            places: list[str] = []
-            if raw.get("places") is not None:
-                places = chk.string_list(raw["places"], raw.line_of("places"), f"area '{area_id}': places") or []
-            areas[area_id] = Area(area_id, name, council, note, tuple(normalise(p) for p in places))
+            areas[area_id] = Area(area_id, name, council, note, _places(chk, raw, f"area '{area_id}'"))
     seen: set[str] = set()
     for i, raw in enumerate(data["contacts"] or []):
         line = data["contacts"].line_of(i)
@@ -430,6 +427,13 @@ def _load_smalltalk(path: Path, problems: list[Problem]) -> dict[SmallTalk, tupl
     return result
 
 
+def _places(chk: Checker, raw: LineDict, what: str) -> tuple[str, ...]:
+    """The optional `places` of an area or an out-of-scope kind, normalised for whole-word search."""
+    if raw.get("places") is None:
+        return ()
+    return tuple(normalise(p) for p in chk.string_list(raw["places"], raw.line_of("places"), f"{what}: places") or [])
+
+
 def _load_out_of_scope(path: Path, problems: list[Problem]) -> dict[str, OutOfScope]:
     chk = Checker(path)
     result: dict[str, OutOfScope] = {}
@@ -445,11 +449,9 @@ def _load_out_of_scope(path: Path, problems: list[Problem]) -> dict[str, OutOfSc
             continue
         reply = chk.local_text(raw["reply"], raw.line_of("reply"), f"topic '{topic_id}': reply")
         questions = chk.string_list(raw["questions"], raw.line_of("questions"), f"topic '{topic_id}': questions")
-        places: list[str] = []
-        if raw.get("places") is not None:
-            places = chk.string_list(raw["places"], raw.line_of("places"), f"topic '{topic_id}': places") or []
+        places = _places(chk, raw, f"topic '{topic_id}'")
         if reply and questions:
-            result[topic_id] = OutOfScope(topic_id, reply, tuple(questions), places=tuple(normalise(p) for p in places))
+            result[topic_id] = OutOfScope(topic_id, reply, tuple(questions), places=places)
     problems.extend(chk.problems)
     return result
 
