@@ -57,6 +57,16 @@ def per_question(matcher: Matcher, questions: list[str]) -> list[float]:
     return timings
 
 
+def best_of(matcher: Matcher, questions: list[str], runs: int) -> list[float]:
+    """Each question's fastest of `runs` timings: what matching costs, without the pauses this
+    shared machine adds at random (a single run's p99 moves by a millisecond from one minute
+    to the next; the fastest of five moves by a few hundredths)."""
+    best = per_question(matcher, questions)
+    for _ in range(runs - 1):
+        best = [min(b, t) for b, t in zip(best, per_question(matcher, questions), strict=True)]
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--growth", default="1,10,100", help="knowledge-base sizes to try, as multiples")
@@ -82,6 +92,11 @@ def main() -> None:
     print(
         f"per question over {len(timings)} eval questions: median {statistics.median(timings):.2f} ms, "
         f"p99 {percentile(timings, 0.99):.2f} ms (target under {TARGET_P99_MS} ms), max {max(timings):.2f} ms"
+    )
+    fastest = best_of(matcher, questions, 5)
+    print(
+        f"the same, each question's fastest of 5 runs: median {statistics.median(fastest):.2f} ms, "
+        f"p99 {percentile(fastest, 0.99):.2f} ms (target under {TARGET_P99_MS} ms), max {max(fastest):.2f} ms"
     )
     if long_timings:
         print(

@@ -612,6 +612,14 @@ class Matcher:
         parts = [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]
         return parts if len(parts) > 1 else []
 
+    def message_tokens(self, text: str) -> list[list[str]]:
+        """The words of the whole message, then of each of its sentences that has any; [] when
+        it has none. A story is normalised once, sentence by sentence: its words are its
+        sentences' words (so "section F. a month on" is section F alone, not F and A)."""
+        sentences = [t for seg in self.segments(text) if (t := self.tokens(seg))]
+        whole = [w for t in sentences for w in t] if sentences else self.tokens(text)
+        return [whole, *sentences] if whole else []
+
     def mentioned_areas(self, text: str) -> set[str]:
         """Areas the message names ("we're in Chesterfield"), from each area's `places`."""
         return self._areas_in(f" {normalise(text)} ")
@@ -650,11 +658,11 @@ class Matcher:
     def _analyse(self, text: str, area: str | None) -> _Analysis | None:
         """Score the message and its sentences against every key, in one sparse product."""
         s = self.settings
-        tokens = self.tokens(text)
-        if not tokens:
+        texts = self.message_tokens(text)
+        if not texts:
             return None
-        sentences = [(seg, t) for seg in self.segments(text) if (t := self.tokens(seg))]
-        q, query_weight, unknown = self.index.query_matrix([tokens, *(t for _, t in sentences)])
+        tokens, sentences = texts[0], texts[1:]
+        q, query_weight, unknown = self.index.query_matrix(texts)
         by_questions, by_answers, explained, overlap = self.index.score(q)
         phrasing = self.index.best_phrasing(overlap, query_weight)
 
@@ -734,10 +742,9 @@ class Matcher:
         """The ``count`` indexed phrasings (key, text) closest to the message or one of its
         sentences, best first: `benchmarks/calibrate.py` asks each development question again
         without them, as if no phrasing had been written from it."""
-        tokens = self.tokens(text)
-        if not tokens:
+        texts = self.message_tokens(text)
+        if not texts:
             return []
-        texts = [tokens, *(t for seg in self.segments(text) if (t := self.tokens(seg)))]
         q, query_weight, _ = self.index.query_matrix(texts)
         overlap = self.index.score(q)[3]
         best = self.index.phrasing_scores(overlap, query_weight).max(axis=0)

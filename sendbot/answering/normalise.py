@@ -132,18 +132,25 @@ class Normaliser:
         object.__setattr__(self, "_longest", longest)
 
     def __call__(self, text: str) -> str:
-        words = [self.spellings.get(w, w) for w in normalise(text).split()]
+        spellings, longest, variants = self.spellings, self._longest, self._variants
+        words = [spellings.get(w, w) for w in normalise(text).split()]
         out: list[str] = []
-        i = 0
-        while i < len(words):
-            for size in range(min(self._longest.get(words[i], 0), len(words) - i), 0, -1):
-                canonical = self._variants.get(tuple(words[i : i + size]))
-                if canonical is not None:
-                    out.extend(canonical)
-                    i += size
-                    break
+        i, count = 0, len(words)
+        while i < count:
+            word = words[i]
+            longest_run = longest.get(word)
+            if longest_run:  # the word starts a synonym: try the longest run first
+                for size in range(min(longest_run, count - i), 0, -1):
+                    canonical = variants.get(tuple(words[i : i + size]))
+                    if canonical is not None:
+                        out.extend(canonical)
+                        i += size
+                        break
+                else:
+                    out.append(word)
+                    i += 1
             else:
-                out.append(words[i])
+                out.append(word)
                 i += 1
         return " ".join(out)
 
