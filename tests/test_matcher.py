@@ -316,6 +316,19 @@ def test_a_vague_short_message_gets_the_topic_menu(full_matcher: Matcher) -> Non
     assert [c.entry_id for c in result.candidates][-len(full_matcher.kb.menu) :] == list(full_matcher.kb.menu)
 
 
+def test_a_few_words_with_a_send_word_get_the_menu_not_not_me(full_matcher: Matcher) -> None:
+    """Rule "few_words": four words with a SEND word in them, which P(scope) doubts and no
+    out-of-scope kind explains better, get the menu with the best guess first, not the closest
+    kind's "not me" (this one used to get the benefits reply)."""
+    result = full_matcher.match("year 9 review whats different")
+    assert result.status == "suggest" and result.menu
+    assert result.candidates[0].entry_id == "preparing-for-adulthood-review"
+
+
+def test_a_few_words_without_a_send_word_are_still_declined(full_matcher: Matcher) -> None:
+    assert full_matcher.match("pip reassessment form help").status == "fallback"
+
+
 def test_lowering_the_thresholds_answers_a_vague_question(kb: KnowledgeBase) -> None:
     question = "help with school"
     lenient = replace(Calibration.load().with_one_threshold(0.0), suggest_at=0.0)
