@@ -873,12 +873,12 @@ class Matcher:
         runners_up = tuple(c for c in shown[1:] if c.score >= cal.also_at)
         if looks_like_send and not vague:
             return MatchResult("suggest", (shown[0], *runners_up), features=features)
-        # A short or vague message ("ehcp?", "my son", "I'm lost"), or a few words with a SEND
-        # word, never gets "I don't know": the topic menu, after the best guess when it is fair.
-        # Rule "few_words": so does a message of a few words with a SEND word in it ("year 9
-        # review whats different") that no out-of-scope kind explains better: it used to get the
-        # closest kind's "not me" (there, benefits). On the dev split 3 more such messages got a
-        # right entry among the choices, and no off-topic one was let through.
+        # A short or vague message ("ehcp?", "my son", "I'm lost") never gets "I don't know":
+        # the topic menu, after the best guess when there is a fair one. Rule "few_words": so
+        # does a message of a few words with a SEND word in it ("year 9 review whats different")
+        # that no out-of-scope kind explains better: it used to get the closest kind's "not me"
+        # (there, benefits). On the dev split 3 more such messages got a right entry among the
+        # choices, and no off-topic one was let through.
         few = len(a.tokens) <= FEW_WORDS and a.on_topic and not explained_better
         if (features.short or few) and self.kb.menu:
             return MatchResult("suggest", self._menu(shown[0]), features=features, menu=True)
