@@ -316,18 +316,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path, default=[ROOT / "tests" / "eval" / "real"])
     parser.add_argument("--split", default="dev")
-    # The issue's limit on wrong answers is 5%; the dev split asks 4% of the 95% bound, a margin
+    # The issue's limit on wrong answers is 5%; until stop 23 the dev split asked 4% of the 95% bound, a margin
     # for the gap between dev and test stories. At stop 17 two thirds of the dev questions are new
     # (written after the phrasings, PHRASED_FROM) and 5% was tried: the dev rate was 2.8%, but the
     # test split's 6.3% (stories 9.2%), so the limit went back to 4% (test 4.7%). A likely reason
     # for the gap: 42 of the test split's 87 stories share a page with a dev question the phrasings
     # were written from, which the new dev questions never do (not checked item by item: that would
     # be reading the test split's misses).
-    parser.add_argument("--max-wrong", type=float, default=0.04)
-    # Stories are held to a stricter limit: at stops 16 to 18 their wrong rate on the test split
+    # Stop 23: back to the issue's 5% (upper bound at 95%), stories 4%. The dev split is now 1,843
+    # items, most written after the phrasings, and at stop 22 its wrong rate asked as new (1.9%)
+    # and the test split's (1.6%) no longer showed the old gap. On stop 22's knowledge base the
+    # dev questions asked as new went from 28.5% right, 1.9% wrong to 37.6% and 2.8%.
+    parser.add_argument("--max-wrong", type=float, default=0.05)
+    # Stories are held to a stricter limit (3% until stop 23): at stops 16 to 18 their wrong rate on the test split
     # (8.0% at stop 18) was three to four times the dev split's (2.2%), while short and medium
     # questions kept theirs within the target.
-    parser.add_argument("--max-wrong-story", type=float, default=0.03)
+    parser.add_argument("--max-wrong-story", type=float, default=0.04)
     # How sure the dev items must make us that wrong answers stay within --max-wrong (0: the dev rate itself).
     parser.add_argument("--confidence", type=float, default=0.95)
     parser.add_argument("--min-declined", type=float, default=0.95)

@@ -24,8 +24,13 @@ from tests.conftest import ROOT
 # these SEND questions are declined, so the first entry shown is a labelled one 86.9% and right
 # or among the choices 91.8% (10 of 498 fewer); declined 93.1%. The test split's off-topic
 # declined rose from 90.0% to 96.7% with it (docs/benchmarks.md, stop 21).
+# Stop 23's calibration (2026-12-03) is held to the issue's 5% on wrong answers (stories 4%),
+# not 4% (3%): it answers more, and a wrong answer replaces a "did you mean" that held the right
+# entry for some of these: right or among the choices 89.2% (340 right, 27 wrong of 498), first
+# entry a labelled one 86.1%, declined 94.4%. The real-style test split went from 41.9% right to
+# 60.7%, wrong 1.6% to 3.7% (tests/test_eval_real.py).
 TOP1_ID_FLOOR = 0.86
-RIGHT_OR_CHOICES_FLOOR = 0.91
+RIGHT_OR_CHOICES_FLOOR = 0.89
 DECLINED_FLOOR = 0.93
 
 
