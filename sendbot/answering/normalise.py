@@ -138,17 +138,14 @@ class Normaliser:
         i, count = 0, len(words)
         while i < count:
             word = words[i]
-            longest_run = longest.get(word)
-            if longest_run:  # the word starts a synonym: try the longest run first
-                for size in range(min(longest_run, count - i), 0, -1):
-                    canonical = variants.get(tuple(words[i : i + size]))
-                    if canonical is not None:
-                        out.extend(canonical)
-                        i += size
-                        break
-                else:
-                    out.append(word)
-                    i += 1
+            # The longest synonym run starting here (none, and no lookup, for most words).
+            size = min(longest.get(word, 0), count - i)
+            canonical = None
+            while size and (canonical := variants.get(tuple(words[i : i + size]))) is None:
+                size -= 1
+            if canonical is not None:
+                out.extend(canonical)
+                i += size
             else:
                 out.append(word)
                 i += 1
