@@ -43,6 +43,8 @@ from sendbot.answering.matcher import (  # noqa: E402
     CLOSENESS_FEATURES,
     FEATURE_NAMES,
     REJECT_PREFIX,
+    RIGHT_ONLY_FEATURES,
+    SCOPE_ONLY_FEATURES,
     WORD_FOR_WORD,
     Features,
     Matcher,
@@ -148,7 +150,7 @@ def outcome(
     """The figures the matcher's decision (`Matcher._decide`) gives with these thresholds."""
     c = Check.of(data, p_right, p_scope, suggest_at)
     in_scope, best_right, choices_right = c.in_scope, c.best_right, c.choices_right
-    answered = ((p_right >= answer_at) | c.says) & c.eligible
+    answered = (((p_right >= answer_at) & c.scoped) | c.says) & c.eligible
     suggested = c.suggestable & ~answered
     n = max(int(in_scope.sum()), 1)  # right, wrong and choices are shares of the in-scope items
     return {
@@ -190,6 +192,7 @@ class Check:
     eligible: np.ndarray  # neither the menu nor the out-of-scope rule stops an answer
     says: np.ndarray  # answered whatever P(right) says (`says_a_phrasing`)
     suggestable: np.ndarray  # offered choices unless answered
+    scoped: np.ndarray  # P(scope) says it is a SEND question: answered when P(right) is high enough
     guarded: np.ndarray  # off-topic items declined when nothing is answered on P(right)
     p_right: np.ndarray
 
@@ -209,12 +212,15 @@ class Check:
         guarded = ~in_scope & ~answered & ~(suggestable & ~answered)
         best_right = np.array([r.best_right for r in data])
         choices_right = np.array([r.choices_right for r in data])
-        return cls(in_scope, best_right, choices_right, eligible, says, suggestable, guarded, p_right)
+        scoped = p_scope >= suggest_at
+        return cls(in_scope, best_right, choices_right, eligible, says, suggestable, scoped, guarded, p_right)
 
     def counts(self, at: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For each threshold in ``at``: the items (counted ``weights`` times) answered rightly,
         answered wrongly, and whether an off-topic item that would be declined is answered."""
-        answered = ((self.p_right[:, None] >= at[None, :]) | self.says[:, None]) & self.eligible[:, None]
+        answered = (
+            ((self.p_right[:, None] >= at[None, :]) & self.scoped[:, None]) | self.says[:, None]
+        ) & self.eligible[:, None]
         w = weights[:, None]
         right = (answered & (self.in_scope & self.best_right)[:, None]) * w
         wrong = (answered & (self.in_scope & ~self.best_right)[:, None]) * w
@@ -308,6 +314,14 @@ def neutral(data: list[Row]) -> dict[str, float]:
     return {name: round(float(np.mean([getattr(f, name) for f in in_scope])), 6) for name in CLOSENESS_FEATURES}
 
 
+def only(x: np.ndarray, left_out: tuple[str, ...]) -> np.ndarray:
+    """The features with those the model does not use set to 0, so that their weight is 0:
+    P(right) is fitted without SCOPE_ONLY_FEATURES, P(scope) without RIGHT_ONLY_FEATURES."""
+    out = x.copy()
+    out[:, [FEATURE_NAMES.index(name) for name in left_out]] = 0.0
+    return out
+
+
 def logistic(model: LogisticRegression) -> dict[str, object]:
     return {"weights": [round(float(w), 6) for w in model.coef_[0]], "bias": round(float(model.intercept_[0]), 6)}
 
@@ -356,12 +370,12 @@ def main() -> int:
     asked_new = unseen_rows(matcher, kb, items, args.unseen) if args.unseen else data
     x = np.array([r.features.vector() for r in data])
     x_new = np.array([r.features.vector() for r in asked_new])
-    right_model = fit(x_new, np.array([r.best_right for r in asked_new]), RIGHT_C)
-    scope_model = fit(x, np.array([r.in_scope for r in data]), SCOPE_C)
+    right_model = fit(only(x_new, SCOPE_ONLY_FEATURES), np.array([r.best_right for r in asked_new]), RIGHT_C)
+    scope_model = fit(only(x, RIGHT_ONLY_FEATURES), np.array([r.in_scope for r in data]), SCOPE_C)
     # Thresholds are chosen on out-of-fold probabilities (5-fold cross-validation on the dev
     # items), so that they carry over to questions the models were not fitted on.
-    p_right = out_of_fold(x_new, np.array([r.best_right for r in asked_new]), RIGHT_C)
-    p_scope = out_of_fold(x, np.array([r.in_scope for r in data]), SCOPE_C)
+    p_right = out_of_fold(only(x_new, SCOPE_ONLY_FEATURES), np.array([r.best_right for r in asked_new]), RIGHT_C)
+    p_scope = out_of_fold(only(x, RIGHT_ONLY_FEATURES), np.array([r.in_scope for r in data]), SCOPE_C)
     p_scope_new = scope_model.predict_proba(x_new)[:, 1]
     # The lowest P(scope) that still declines enough off-topic messages, both with the matcher's
     # "an out-of-scope kind explains it better" rule and by P(scope) alone: on the dev items the

@@ -21,15 +21,15 @@ REAL = ROOT / "tests" / "eval" / "real"
 IS_RESERVED = ROOT.parent / "shared" / "eval" / "is-reserved"
 
 # Measured on the test split (221 items) when the matcher was last calibrated (2026-12-03, stop
-# 23, one look: refitted with `calibrate.py --stricter` at the 5% limit on wrong answers
-# (stories 4%, until then 4% and 3%) on 1,843 dev items, 120 of them new that stop, after facts
-# for the dev questions whose first entry was acceptable but lacked a needed fact): right 60.7%,
-# wrong 3.7%, right among the choices 91.1%, off-topic declined 96.7%. Stop 22 had 41.9 / 1.6 /
-# 93.2 / 96.7: more answers, and so fewer choices, some of them right ones. The floors follow the
-# measured figures; the wrong-answer ceiling is the target, 5% (docs/benchmarks.md, stop 23).
-RIGHT_FLOOR = 0.60
+# 24, second look: P(right) with answer_text, last_sentence and bm25_margin, P(scope) with
+# send_words, answers only where P(scope) says SEND; refitted with `calibrate.py --stricter` at 5%
+# (stories 4%) on 1,963 dev items, 120 of them new that stop): right 67.0%, wrong 4.7%, right among
+# the choices 93.7%, off-topic declined 100%. Stop 23 had 60.7 / 3.7 / 91.1 / 96.7. The floors
+# follow the measured figures; the wrong-answer ceiling is the target, 5%, and the
+# declined floor allows one off-topic question of 30 (docs/benchmarks.md, stop 24).
+RIGHT_FLOOR = 0.67
 WRONG_CEILING = 0.05
-RIGHT_OR_CHOICES_FLOOR = 0.91
+RIGHT_OR_CHOICES_FLOOR = 0.93
 DECLINED_FLOOR = 0.96
 
 

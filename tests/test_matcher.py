@@ -9,6 +9,8 @@ import pytest
 
 from sendbot.answering.matcher import (
     FEATURE_NAMES,
+    RIGHT_ONLY_FEATURES,
+    SCOPE_ONLY_FEATURES,
     Calibration,
     Matcher,
     MatchSettings,
@@ -162,10 +164,12 @@ def test_sentences_are_scored_separately() -> None:
         "?!?!",
     ],
 )
-def test_gibberish_and_off_topic_fall_back(matcher: Matcher, question: str) -> None:
-    result = matcher.match(question)
+def test_gibberish_and_off_topic_fall_back(full_matcher: Matcher, question: str) -> None:
+    """On the real knowledge base: the small one has no out-of-scope kinds, so P(scope) has
+    nothing to tell a SEND question's words from (`send_words` is 0 there)."""
+    result = full_matcher.match(question)
     assert result.status == "fallback"
-    assert all(c.score < MatchSettings().suggest_threshold for c in result.candidates)
+    assert result.candidates == ()
 
 
 # --- determinism and ranking ---------------------------------------------------------------
@@ -250,8 +254,48 @@ def test_national_entries_are_not_penalised(matcher: Matcher) -> None:
 def test_the_decision_is_calibrated_data() -> None:
     calibration = Calibration.load()
     assert len(calibration.right.weights) == len(calibration.scope.weights) == len(FEATURE_NAMES)
-    assert 0 < calibration.suggest_at <= calibration.answer_at < 1
+    assert 0 < calibration.suggest_at < 1 and 0 < calibration.answer_at < 1
     assert 0 <= calibration.also_at <= 1
+
+
+def test_each_model_leaves_out_the_other_ones_features() -> None:
+    """P(right) gives `send_words` no weight, P(scope) the features that compare the best entry
+    with the others (`calibrate.py` fits each with those set to 0)."""
+    calibration = Calibration.load()
+    for name in SCOPE_ONLY_FEATURES:
+        assert calibration.right.weights[FEATURE_NAMES.index(name)] == 0
+    for name in RIGHT_ONLY_FEATURES:
+        assert calibration.scope.weights[FEATURE_NAMES.index(name)] == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "send"),
+    [
+        ("the LA refused to assess DS for an EHCP, can we appeal", True),
+        ("senco says she cant get 1:1 without a plan", True),
+        ("how do i claim dla for my son", False),
+        ("how do i bake a chocolate cake", False),  # words the index has never seen count against
+    ],
+)
+def test_send_words_tell_send_questions_from_off_topic_ones(full_matcher: Matcher, question: str, send: bool) -> None:
+    features = full_matcher.match(question).features
+    assert features is not None
+    assert (features.send_words > 0) is send
+
+
+def test_send_words_are_no_evidence_without_out_of_scope_kinds(matcher: Matcher) -> None:
+    result = matcher.match("the LA refused to assess my son")
+    assert result.features is not None and result.features.send_words == 0
+
+
+def test_an_answer_needs_p_scope_too(full_kb: KnowledgeBase) -> None:
+    """However high P(right), a message P(scope) doubts is not answered (unless it says a
+    phrasing word for word): the off-topic questions P(right) rated high are declined."""
+    question = "the council refused to assess my son for an ehcp, what now"
+    always = Calibration.load().with_one_threshold(0.0)
+    assert Matcher(full_kb, calibration=always).match(question).status == "answer"
+    doubting = replace(always, suggest_at=1.0)
+    assert Matcher(full_kb, calibration=doubting).match(question).status != "answer"
 
 
 def _never_answer(kb: KnowledgeBase) -> Calibration:
@@ -272,12 +316,13 @@ def test_a_story_is_answered_at_its_own_threshold(kb: KnowledgeBase) -> None:
 
 def test_a_short_message_is_answered_at_its_own_threshold(kb: KnowledgeBase) -> None:
     """A message of SHORT_WORDS words or fewer: only answer_at_short decides (a short message
-    that says a phrasing word for word is answered whatever the threshold, so this one does not)."""
+    that says a phrasing word for word is answered whatever the threshold, so this one does not).
+    P(scope) lets every message through here (suggest_at 0): answers need it too."""
     short, medium = "ehcp refused", "the council refused to assess my son for an ehcp, what now"
-    shorts_always = replace(Calibration.load().with_one_threshold(1.0), answer_at_short=0.0)
+    shorts_always = replace(Calibration.load().with_one_threshold(1.0), answer_at_short=0.0, suggest_at=0.0)
     assert Matcher(kb, calibration=shorts_always).match(short).status == "answer"
     assert Matcher(kb, calibration=shorts_always).match(medium).status != "answer"
-    shorts_never = replace(Calibration.load().with_one_threshold(0.0), answer_at_short=1.0)
+    shorts_never = replace(Calibration.load().with_one_threshold(0.0), answer_at_short=1.0, suggest_at=0.0)
     assert Matcher(kb, calibration=shorts_never).match(short).status != "answer"
     assert Matcher(kb, calibration=shorts_never).match(medium).status == "answer"
 
@@ -316,11 +361,12 @@ def test_a_vague_short_message_gets_the_topic_menu(full_matcher: Matcher) -> Non
     assert [c.entry_id for c in result.candidates][-len(full_matcher.kb.menu) :] == list(full_matcher.kb.menu)
 
 
-def test_a_few_words_with_a_send_word_get_the_menu_not_not_me(full_matcher: Matcher) -> None:
-    """Rule "few_words": four words with a SEND word in them, which P(scope) doubts and no
-    out-of-scope kind explains better, get the menu with the best guess first, not the closest
-    kind's "not me" (this one used to get the benefits reply)."""
-    result = full_matcher.match("year 9 review whats different")
+def test_a_few_words_with_a_send_word_get_the_menu_not_not_me(full_kb: KnowledgeBase) -> None:
+    """Rule "few_words": four words with a SEND word in them, which P(scope) doubts (here: always)
+    and no out-of-scope kind explains better, get the menu with the best guess first, not the
+    closest kind's "not me" (this one used to get the benefits reply)."""
+    doubting = replace(_never_answer(full_kb), suggest_at=1.0)
+    result = Matcher(full_kb, calibration=doubting).match("year 9 review whats different")
     assert result.status == "suggest" and result.menu
     assert result.candidates[0].entry_id == "preparing-for-adulthood-review"
 
