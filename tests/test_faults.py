@@ -169,7 +169,11 @@ async def test_a_vanished_database_is_made_anew_and_the_bot_carries_on(
     fake_api.push_text(6001, "/start")
     await fake_api.wait_for("sendMessage", timeout=15)
     if what == "folder":
-        shutil.rmtree(bot.db.parent)
+        # Moved away in one step, then deleted: removing it in place raced the running bot, which
+        # can write a file into it between rmtree's listing and its last rmdir ("not empty").
+        gone = bot.db.parent.with_name(bot.db.parent.name + "-gone")
+        bot.db.parent.rename(gone)
+        shutil.rmtree(gone)
     else:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{bot.db}{suffix}").unlink(missing_ok=True)
