@@ -6,8 +6,10 @@
 For every item, the matcher's named `Features` of its best candidate, whether that candidate
 is right (its text holds the item's facts) and whether the item is in scope at all. Two
 logistic regressions (scikit-learn, a development dependency only: at run time each is a dot
-product) give P(right) and P(scope). The thresholds are then chosen on the same items' out-of-fold
-probabilities (5-fold cross-validation), so that they hold for questions the models have not seen:
+product) give P(right) and P(scope), each without the features only the other uses (`only`). A
+message is answered only when P(scope) says SEND as well (`Check.scoped`). The thresholds are
+then chosen on the same items' out-of-fold probabilities (5-fold cross-validation), so that they
+hold for questions the models have not seen:
 ``suggest_at`` (on P(scope)) as low as possible while at least ``--min-declined`` of the
 out-of-scope items are declined, then ``answer_at`` (on P(right)) as low as possible while
 wrong answers stay at or under ``--max-wrong`` of the in-scope items, with ``--confidence``: the
