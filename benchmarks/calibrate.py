@@ -204,17 +204,17 @@ class Check:
         short = np.array([bool(r.features.short) for r in data])
         named_place = np.array([r.named_place for r in data])  # always declined
         rule = (np.array([r.explained_better for r in data]) & ~vague) | named_place  # never answered
+        scoped = p_scope >= suggest_at
         # ... declined unless P(scope) says it is a SEND question (a named place: always)
-        declined_rule = (rule & (short | (p_scope < suggest_at))) | named_place
+        declined_rule = (rule & (short | ~scoped)) | named_place
         in_scope = np.array([r.in_scope for r in data])
         says = np.array([says_a_phrasing(r.features) for r in data])
         eligible = ~rule & ~vague
-        suggestable = (((p_scope >= suggest_at) & ~vague) | short) & ~declined_rule
+        suggestable = ((scoped & ~vague) | short) & ~declined_rule
         answered = says & eligible
         guarded = ~in_scope & ~answered & ~(suggestable & ~answered)
         best_right = np.array([r.best_right for r in data])
         choices_right = np.array([r.choices_right for r in data])
-        scoped = p_scope >= suggest_at
         return cls(in_scope, best_right, choices_right, eligible, says, suggestable, scoped, guarded, p_right)
 
     def counts(self, at: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
