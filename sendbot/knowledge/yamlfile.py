@@ -15,6 +15,7 @@ from sendbot.knowledge.problems import Problem
 
 # libyaml's C loader when present: same safe tags, several times faster on the whole base.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
 
 
 class LineDict(dict[str, Any]):
@@ -70,6 +71,8 @@ def _build(node: yaml.Node, loader: Any) -> Any:
 def _scalar(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
     """A plain value. A date that does not exist (2026-02-30) stays text, so the checker
     can report it at its line instead of the loader crashing with a bare ValueError."""
+    if node.tag == _STR:  # most values: the text itself, as the safe constructor would give
+        return node.value
     try:
         return loader.construct_object(node, deep=True)
     except ValueError:
