@@ -372,12 +372,16 @@ def main() -> int:
     asked_new = unseen_rows(matcher, kb, items, args.unseen) if args.unseen else data
     x = np.array([r.features.vector() for r in data])
     x_new = np.array([r.features.vector() for r in asked_new])
-    right_model = fit(only(x_new, SCOPE_ONLY_FEATURES), np.array([r.best_right for r in asked_new]), RIGHT_C)
-    scope_model = fit(only(x, RIGHT_ONLY_FEATURES), np.array([r.in_scope for r in data]), SCOPE_C)
+    # Each model's features (without those only the other uses) and labels, for the fit and the
+    # out-of-fold probabilities alike.
+    x_right, y_right = only(x_new, SCOPE_ONLY_FEATURES), np.array([r.best_right for r in asked_new])
+    x_scope, y_scope = only(x, RIGHT_ONLY_FEATURES), np.array([r.in_scope for r in data])
+    right_model = fit(x_right, y_right, RIGHT_C)
+    scope_model = fit(x_scope, y_scope, SCOPE_C)
     # Thresholds are chosen on out-of-fold probabilities (5-fold cross-validation on the dev
     # items), so that they carry over to questions the models were not fitted on.
-    p_right = out_of_fold(only(x_new, SCOPE_ONLY_FEATURES), np.array([r.best_right for r in asked_new]), RIGHT_C)
-    p_scope = out_of_fold(only(x, RIGHT_ONLY_FEATURES), np.array([r.in_scope for r in data]), SCOPE_C)
+    p_right = out_of_fold(x_right, y_right, RIGHT_C)
+    p_scope = out_of_fold(x_scope, y_scope, SCOPE_C)
     p_scope_new = scope_model.predict_proba(x_new)[:, 1]
     # The lowest P(scope) that still declines enough off-topic messages, both with the matcher's
     # "an out-of-scope kind explains it better" rule and by P(scope) alone: on the dev items the
