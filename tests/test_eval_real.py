@@ -7,6 +7,7 @@ the floors below are on `test`, at the figures measured when the matcher was las
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -74,6 +75,18 @@ def test_the_test_split_is_fixed_and_dev_is_at_least_as_big(items: list[EvalItem
 
 
 @pytest.mark.skipif(not IS_RESERVED.exists(), reason=f"{IS_RESERVED} is not beside the checkout")
+def test_files_written_before_the_changes_they_prompt_name_the_knowledge_base_they_met(
+    items: list[EvalItem],
+) -> None:
+    """Fresh questions (since stop 18) carry `asked_of`, the commit whose knowledge base they were
+    first asked of: `calibrate.py` judges their answers against it as well as against today's."""
+    fresh = {i.file for i in items if "written before any change" in i.file.read_text(encoding="utf-8")[:300]}
+    assert len(fresh) >= 30
+    bad = sorted({i.file.name for i in items if i.file in fresh and not re.fullmatch(r"[0-9a-f]{40}", i.asked_of)})
+    assert not bad, bad
+    assert all(not i.asked_of for i in items if i.split == "test")
+
+
 def test_no_source_is_a_page_reserved_for_independent_evaluation() -> None:
     python = shutil.which("python3") or "python3"
     for path in sorted(REAL.glob("*.yaml")):

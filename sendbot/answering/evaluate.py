@@ -49,6 +49,9 @@ class EvalItem:
     topic: str = ""
     source: str = ""
     lang: str = DEFAULT_LANG  # the language the parent asks in, and the answer's facts are judged in
+    # The commit whose knowledge base the item was first asked of, before any change it prompted
+    # (its file's `asked_of`; "" for items written with the knowledge base in view).
+    asked_of: str = ""
 
     @property
     def in_scope(self) -> bool:
@@ -227,6 +230,7 @@ def load_eval(paths: list[Path], known_ids: set[str], split: str | None = None) 
             continue
         questions = data.get("questions") if isinstance(data, LineDict) else None
         file_lang = data.get("lang", DEFAULT_LANG) if isinstance(data, LineDict) else DEFAULT_LANG
+        asked_of = str(data.get("asked_of") or "") if isinstance(data, LineDict) else ""
         if not isinstance(questions, LineList):
             problems.append(Problem(path, 1, "no 'questions' list", "start the file with 'questions:'"))
             continue
@@ -273,6 +277,7 @@ def load_eval(paths: list[Path], known_ids: set[str], split: str | None = None) 
                     str(raw.get("topic") or ""),
                     str(raw.get("source") or ""),
                     str(raw.get("lang") or file_lang),
+                    asked_of,
                 )
             )
     if problems:
