@@ -18,7 +18,7 @@ KB_SMALL = Path(__file__).resolve().parent / "fixtures" / "kb_small"
 KEYS = {"question", "status", "id", "title", "score", "answer", "more", "sources", "suggestions", "also", "menu"}
 QUESTION = "how do I ask for an EHC needs assessment"
 OFF_TOPIC = "what is the capital of France"
-VAGUE = "assessment thing the council mentioned"  # about an assessment, but which question?
+VAGUE = "the assessment"  # about an assessment, but which question?
 
 
 @pytest.fixture(autouse=True)

@@ -150,7 +150,7 @@ def test_related_button_answers_the_related_entry(conv: Conversation) -> None:
 
 
 def test_vague_question_gets_suggestions_and_none_of_these(conv: Conversation) -> None:
-    [reply] = say(conv, "assessment thing the council mentioned")
+    [reply] = say(conv, "the assessment")
     assert "Did you mean" in reply.text
     data = data_of([reply])
     assert data[-1] == "none"
@@ -158,6 +158,18 @@ def test_vague_question_gets_suggestions_and_none_of_these(conv: Conversation) -
     [fallback] = press(conv, "none")
     assert FALLBACK in fallback.text
     assert [card.name for card in fallback.cards][-1].startswith("SOS!SEN")
+
+
+def test_a_story_gets_its_choices_with_thanks(conv: Conversation) -> None:
+    """A long message that gets choices, not an answer, is thanked, not told "I'm not sure"."""
+    story = (
+        "we have had a really hard year with our son and the school keep mentioning an assessment and the "
+        "council have also said something about it in a letter that came last week, i honestly do not "
+        "understand any of it and i feel lost"
+    )
+    [reply] = say(conv, story)
+    assert reply.text.startswith("Thank you for telling me about this.")
+    assert "answer:ehc-request-how" in data_of([reply])
 
 
 def test_off_topic_gets_the_fallback_with_local_helplines_first(conv: Conversation) -> None:

@@ -12,7 +12,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from sendbot.answering.matcher import Candidate, Matcher, MatchResult, MatchSettings
+from sendbot.answering.matcher import Candidate, Matcher, MatchResult, MatchSettings, is_story
 from sendbot.answering.normalise import normalise, whole_phrases
 from sendbot.knowledge.model import DEFAULT_LANG, NATIONAL, Entry, KnowledgeBase, SmallTalk
 
@@ -46,6 +46,11 @@ class Decision:
     @property
     def out_of_scope(self) -> str | None:
         return self.match.out_of_scope
+
+    @property
+    def story(self) -> bool:
+        """The parent told a story (`is_story`): choices are introduced with thanks."""
+        return is_story(self.question)
 
     @property
     def shown(self) -> MatchResult:

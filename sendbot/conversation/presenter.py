@@ -16,6 +16,12 @@ from sendbot.i18n import I18n
 from sendbot.knowledge.model import NATIONAL, Contact, Entry, KnowledgeBase, SmallTalk, Source
 
 SUGGEST_INTRO = N_("I'm not completely sure what you're asking. Did you mean one of these?")
+# A story that raises several things gets choices more often than an answer (a wrong answer to it
+# costs a parent more than a question back): thank them, and ask which fits.
+STORY_INTRO = N_(
+    "Thank you for telling me about this. Your message touches on a few things. "
+    "Which of these is closest to what you need?"
+)
 MENU_INTRO = N_("Here are the main topics. Tell me a bit more, or pick one:")
 FALLBACK_CARDS = 2  # one local helpline and one national: more is a wall of text on a phone
 FIT_WORD_CHARS = 5  # question words this long or longer pick the helpline that fits (not "my", "the")
@@ -61,12 +67,13 @@ class Presenter:
             titles = "\n".join(
                 f"• {self.kb.entries[c.entry_id].title.get_text(lang or 'en')}" for c in decision.candidates
             )
-            return self.suggest_intro(lang, menu=decision.match.menu) + "\n" + titles
+            return self.suggest_intro(lang, menu=decision.match.menu, story=decision.story) + "\n" + titles
         return plain_text(self.fallback_reply(area, lang, decision.out_of_scope, decision.question))
 
-    def suggest_intro(self, lang: str | None, *, menu: bool = False) -> str:
-        """ "Did you mean" for a guess; the topic menu's own words for a short or vague message."""
-        return self._(lang)(MENU_INTRO if menu else SUGGEST_INTRO)
+    def suggest_intro(self, lang: str | None, *, menu: bool = False, story: bool = False) -> str:
+        """ "Did you mean" for a guess; the topic menu's own words for a short or vague message,
+        and thanks for a story (`is_story`)."""
+        return self._(lang)(MENU_INTRO if menu else STORY_INTRO if story else SUGGEST_INTRO)
 
     def smalltalk_text(self, intent: SmallTalk, lang: str | None) -> str:
         _ = self._(lang)
