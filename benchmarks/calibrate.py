@@ -96,7 +96,11 @@ def knowledge_then(items: list[EvalItem]) -> dict[str, KnowledgeBase]:
             )
         archive = read.stdout
         with tempfile.TemporaryDirectory() as folder, tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(folder, filter="data")
+            # Our own repository's files; the "data" filter where this Python has it (3.10.12 on).
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(folder, filter="data")
+            else:
+                tar.extractall(folder)
             found[commit] = load_knowledge(Path(folder) / "knowledge")
     return found
 
