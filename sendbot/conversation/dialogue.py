@@ -245,8 +245,7 @@ class Conversation:
             rows = self._entry_buttons(state, [c.entry_id for c in decision.candidates])
             if not menu:
                 rows += ((Button(_("None of these"), action(Action.NONE_OF_THESE)),),)
-            intro = self.presenter.suggest_intro(state.lang, menu=menu, story=decision.story)
-            return [Reply(intro, buttons=rows)]
+            return [Reply(self.presenter.suggest_intro(decision, state.lang), buttons=rows)]
         return [self.presenter.fallback_reply(state.area, state.lang, decision.out_of_scope, decision.question)]
 
     def _entry_buttons(self, state: ChatState, ids: list[str], label: str = "{title}") -> tuple[tuple[Button], ...]:

@@ -67,13 +67,14 @@ class Presenter:
             titles = "\n".join(
                 f"• {self.kb.entries[c.entry_id].title.get_text(lang or 'en')}" for c in decision.candidates
             )
-            return self.suggest_intro(lang, menu=decision.match.menu, story=decision.story) + "\n" + titles
+            return self.suggest_intro(decision, lang) + "\n" + titles
         return plain_text(self.fallback_reply(area, lang, decision.out_of_scope, decision.question))
 
-    def suggest_intro(self, lang: str | None, *, menu: bool = False, story: bool = False) -> str:
+    def suggest_intro(self, decision: Decision, lang: str | None) -> str:
         """ "Did you mean" for a guess; the topic menu's own words for a short or vague message,
-        and thanks for a story (`is_story`)."""
-        return self._(lang)(MENU_INTRO if menu else STORY_INTRO if story else SUGGEST_INTRO)
+        and thanks for a story (`Decision.story`)."""
+        intro = MENU_INTRO if decision.match.menu else STORY_INTRO if decision.story else SUGGEST_INTRO
+        return self._(lang)(intro)
 
     def smalltalk_text(self, intent: SmallTalk, lang: str | None) -> str:
         _ = self._(lang)
