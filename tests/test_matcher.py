@@ -466,6 +466,18 @@ def test_allowed_is_not_the_benefit_allowance(full_matcher: Matcher) -> None:
     )
 
 
+def test_a_panel_is_not_the_exclusions_review_panel_unless_it_says_so(full_matcher: Matcher) -> None:
+    """ "independent review panel" folds to one word, irp: a council's EHC panel is not the exclusions' panel."""
+    assert full_matcher.tokens("the independent review panel met") == full_matcher.tokens("the irp met")
+    assert full_matcher.rank("ehcp panel said no. appeal?")[0].entry_id != "independent-review-panel"
+
+
+def test_a_transfer_review_is_a_phase_transfer(full_matcher: Matcher) -> None:
+    """Parents call the review before a move of school a "transfer review"; it is not moving council."""
+    assert full_matcher.tokens("transfer review") == full_matcher.tokens("phase transfer")
+    assert full_matcher.rank("yr 11 transfer review deadline?")[0].entry_id.startswith("phase-transfer")
+
+
 def test_area_penalty_setting_changes_scores(kb: KnowledgeBase) -> None:
     question = "sendiass contact details please"
     no_penalty = Matcher(kb, replace(MatchSettings(), other_area_penalty=0.0))
