@@ -217,6 +217,8 @@ def test_naming_a_place_overrides_the_chosen_area(matcher: Matcher) -> None:
         "We live in Stirling. My son is 12, autistic, and CAMHS still haven't seen him",
         "belfast mum here, the EA sent a proposed statement, how long do I have to comment",
         "we're in Fife and school say DS doesn't need a plan",
+        "we moved to San Diego and DS keeps getting suspended, is that legal",  # a large US city
+        "in Brisbane, school want reduced hours for my autistic 6 year old",  # an Australian state capital
     ],
 )
 def test_a_message_naming_a_place_in_another_country_is_declined(full_matcher: Matcher, question: str) -> None:
