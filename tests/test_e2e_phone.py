@@ -93,16 +93,20 @@ class Parent:
         self.steps.append((f"says {text[:40]!r}", calls))
         return calls
 
-    async def taps(self, data: str, message_id: int, then: str | None = "editMessageText") -> Call:
+    async def taps(self, data: str, message_id: int, then: str | None = "editMessageText", sends: int = 0) -> Call:
         """Tap a button on a message; returns the callback's answer, after the call ``then``
-        that the tap leads to (an edit in place by default)."""
+        that the tap leads to (an edit in place by default) and ``sends`` new messages after it
+        (where a long reply goes on)."""
         count = len(self.api.calls_to("answerCallbackQuery"))
         after = len(self.api.calls_to(then)) if then else 0
+        sent = len(self.api.calls_to("sendMessage"))
         before = len(self.api.calls)
         self.api.push_button(CHAT, data, message_id=message_id)
         answers = await self.api.wait_for("answerCallbackQuery", count + 1)
         if then:
             await self.api.wait_for(then, after + 1)
+        if sends:
+            await self.api.wait_for("sendMessage", sent + sends)
         self.steps.append((f"taps {data}", self.api.calls[before:]))
         return answers[-1]
 
@@ -124,7 +128,8 @@ async def test_a_whole_conversation_is_shaped_for_a_phone(bot: tuple[FakeBotAPI,
         "my daughter was excluded and she has autism and the school won't do the annual review either",
     ):
         await parent.says(question)
-    await parent.taps("more:ehc-request-how", 20)
+    # the detail is longer than one message: the answer becomes its first part, the rest follows
+    await parent.taps("more:ehc-request-how", 20, sends=1)
     await parent.says("/contacts")
     await parent.taps("contacts:national", 21)
 

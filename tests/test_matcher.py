@@ -480,6 +480,12 @@ def test_a_transfer_review_is_a_phase_transfer(full_matcher: Matcher) -> None:
     assert full_matcher.rank("yr 11 transfer review deadline?")[0].entry_id.startswith("phase-transfer")
 
 
+def test_the_councils_send_team_is_one_thing_whatever_parents_call_it(full_matcher: Matcher) -> None:
+    """ "ehcp team", "sen section", "statutory assessment team": the council's SEND team, not its exclusions team."""
+    assert full_matcher.tokens("derbyshire ehcp team email") == full_matcher.tokens("derbyshire sen section email")
+    assert full_matcher.rank("derbyshire ehcp team email")[0].entry_id == "contacts-derbyshire-council-send"
+
+
 def test_area_penalty_setting_changes_scores(kb: KnowledgeBase) -> None:
     question = "sendiass contact details please"
     no_penalty = Matcher(kb, replace(MatchSettings(), other_area_penalty=0.0))

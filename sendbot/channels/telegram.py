@@ -270,12 +270,13 @@ def _bot(context: ContextTypes.DEFAULT_TYPE) -> SendingBot:
     return bot
 
 
-async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> int:
-    """Send a reply (in several messages if long); the id of the message carrying its keyboard."""
+async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply, first: int = 0) -> int:
+    """Send a reply (in several messages if long), from its ``first`` message on; the id of the
+    message carrying its keyboard."""
     bot = _bot(context)
     chunks = render_html(reply)
     message_id = 0
-    for i, chunk in enumerate(chunks):
+    for i, chunk in enumerate(chunks[first:], first):
         last = i == len(chunks) - 1
         try:
             message_id = await bot.send_text(chat_id, chunk, keyboard_data(reply) if last else None)
@@ -296,17 +297,21 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) 
 
 
 async def _edit(context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Reply) -> int:
-    """Replace the message a button was on; fall back to a new message if it cannot be edited."""
+    """Replace the message a button was on with the reply; a long one (an answer's detail) goes
+    on in new messages, with the keyboard on the last. A new message if it cannot be edited."""
     chunks = render_html(reply)
-    if len(chunks) == 1:
-        try:
-            await message.edit_text(
-                chunks[0], parse_mode=ParseMode.HTML, reply_markup=keyboard(reply), link_preview_options=NO_PREVIEW
-            )
-            return message.message_id
-        except BadRequest:
-            log.info("could not edit a message; sending a new one instead")
-    return await _send(context, message.chat_id, reply)
+    alone = len(chunks) == 1
+    try:
+        await message.edit_text(
+            chunks[0],
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(reply) if alone else None,
+            link_preview_options=NO_PREVIEW,
+        )
+    except BadRequest:
+        log.info("could not edit a message; sending a new one instead")
+        return await _send(context, message.chat_id, reply)
+    return message.message_id if alone else await _send(context, message.chat_id, reply, first=1)
 
 
 async def _retire(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int) -> None:
