@@ -23,7 +23,7 @@ WELCOME_END = "Where do you live? I'll show your local contacts first."
 # (language, question, a phrase of the answer in that language)
 CASES = [
     ("en", "how do I ask for an EHC needs assessment?", "You can ask the council"),
-    ("pl", "co to jest ehcp i czy moje dziecko moze go dostac", "Plan edukacji, zdrowia i opieki"),
+    ("pl", "co to jest ehcp i czy moje dziecko moze go dostac", "czyli plan edukacji, zdrowia i opieki"),
     ("ur", "EHC plan کیا ہوتا ہے اور کس کو ملتا ہے", "تعلیم، صحت اور نگہداشت کا منصوبہ"),
     ("pa", "EHC plan ਕੀ ਹੁੰਦਾ ਹੈ ਅਤੇ ਕਿਸਨੂੰ ਮਿਲਦਾ ਹੈ", "ਸਿੱਖਿਆ, ਸਿਹਤ ਅਤੇ ਦੇਖਭਾਲ ਯੋਜਨਾ"),
     ("sk", "how do I ask for an EHC needs assessment?", "Táto odpoveď ešte nie je preložená do slovenčiny"),
