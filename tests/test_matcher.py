@@ -488,7 +488,7 @@ def test_the_councils_send_team_is_one_thing_whatever_parents_call_it(full_match
 
 def test_an_inhaler_or_an_epipen_is_a_medicine_at_school(full_matcher: Matcher) -> None:
     """Parents name the medicine ("inhaler", "epipen", "insulin"): the school's duty for pupils with
-    medical conditions is among the choices, not only "what is an EHC plan"."""
+    medical conditions ranks first, not "what is an EHC plan"."""
     assert full_matcher.tokens("ds inhaler") == full_matcher.tokens("ds medicine")
     ranked = [c.entry_id for c in full_matcher.rank("school wont do ds inhaler")]
     assert ranked[0] == "medical-conditions-school"

@@ -270,11 +270,17 @@ def _bot(context: ContextTypes.DEFAULT_TYPE) -> SendingBot:
     return bot
 
 
-async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply, first: int = 0) -> int:
-    """Send a reply (in several messages if long), from its ``first`` message on; the id of the
-    message carrying its keyboard."""
+async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> int:
+    """Send a reply (in several messages if long); the id of the message carrying its keyboard."""
+    return await _send_chunks(context, chat_id, reply, render_html(reply), 0)
+
+
+async def _send_chunks(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply, chunks: list[str], first: int
+) -> int:
+    """Send a reply's rendered ``chunks`` from the ``first`` on; the id of the message carrying
+    its keyboard."""
     bot = _bot(context)
-    chunks = render_html(reply)
     message_id = 0
     for i, chunk in enumerate(chunks[first:], first):
         last = i == len(chunks) - 1
@@ -311,7 +317,7 @@ async def _edit(context: ContextTypes.DEFAULT_TYPE, message: Message, reply: Rep
     except BadRequest:
         log.info("could not edit a message; sending a new one instead")
         return await _send(context, message.chat_id, reply)
-    return message.message_id if alone else await _send(context, message.chat_id, reply, first=1)
+    return message.message_id if alone else await _send_chunks(context, message.chat_id, reply, chunks, 1)
 
 
 async def _retire(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int) -> None:
