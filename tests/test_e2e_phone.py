@@ -129,7 +129,8 @@ async def test_a_whole_conversation_is_shaped_for_a_phone(bot: tuple[FakeBotAPI,
     ):
         await parent.says(question)
     # the detail is longer than one message: the answer becomes its first part, the rest follows
-    await parent.taps("more:ehc-request-how", 20, sends=1)
+    # (in two more messages, the sources in the last)
+    await parent.taps("more:ehc-request-how", 20, sends=2)
     await parent.says("/contacts")
     await parent.taps("contacts:national", 21)
 
