@@ -93,7 +93,11 @@ def test_suggestion_record(capsys: pytest.CaptureFixture[str]) -> None:
     assert record["id"] == record["suggestions"][0]["id"]
     assert record["sources"] == []
     assert record["more"] is None
-    assert {s["id"] for s in record["suggestions"]} <= {"ehc-request-how", "ehc-refused-assessment"}
+    assert {s["id"] for s in record["suggestions"]} <= {
+        "ehc-request-how",
+        "ehc-refused-assessment",
+        "social-care-assessment",
+    }
     assert "Did you mean" in record["answer"]
     assert record["menu"] is False and record["also"] == []
 

@@ -235,7 +235,7 @@ def test_check_command_passes_on_the_small_fixture(
     monkeypatch.setenv("SENDBOT_KNOWLEDGE", str(FIXTURES / "kb_small"))
     monkeypatch.delenv("SENDBOT_LOCALES", raising=False)
     assert main(["check"]) == 0
-    assert "OK: 3 entries, 2 areas, 2 contacts, 0 timelines." in capsys.readouterr().out
+    assert "OK: 4 entries, 2 areas, 2 contacts, 0 timelines." in capsys.readouterr().out
 
 
 def test_check_command_as_a_process(tmp_path: Path) -> None:
