@@ -42,6 +42,7 @@ COMMON = [
     ("what is the local offer", "local-offer"),
     ("what is an ehcp", "ehcp-what"),
     ("ehcp", "ehcp-what"),
+    ("ehcp help", "ehcp-what"),  # not the first entry whose words it shares (stop 30: "provision not delivered")
     ("what is send", "sen-meaning"),
 ]
 
