@@ -29,11 +29,12 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import math
 import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from fnmatch import fnmatch
 from pathlib import Path
@@ -41,16 +42,19 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import beta
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from train_question_model import question_tokens, train  # noqa: E402
+
 from sendbot.answering.evaluate import EvalItem, is_right, load_eval  # noqa: E402
+from sendbot.answering.learned import QuestionModel  # noqa: E402
 from sendbot.answering.matcher import (  # noqa: E402
     CALIBRATION,
-    CLOSENESS_FEATURES,
     FEATURE_NAMES,
+    NEUTRAL_FEATURES,
     REJECT_PREFIX,
     RIGHT_ONLY_FEATURES,
     SCOPE_ONLY_FEATURES,
@@ -113,14 +117,29 @@ def right_as_written(kb: KnowledgeBase, then: Mapping[str, KnowledgeBase], item:
     return is_right(kb, item, entry_id) and (old is None or is_right(old, item, entry_id))
 
 
-def rows(matcher: Matcher, kb: KnowledgeBase, items: list[EvalItem], then: Mapping[str, KnowledgeBase]) -> list[Row]:
-    """Every item the matcher has words for."""
+# For an item and an entry: the feature `learned` from a question model trained without the
+# item (`learned_out_of_fold`); None when that model does not know the entry.
+Learned = Callable[[EvalItem, str], "float | None"]
+
+
+def rows(
+    matcher: Matcher,
+    kb: KnowledgeBase,
+    items: list[EvalItem],
+    then: Mapping[str, KnowledgeBase],
+    learned: Learned | None = None,
+) -> list[Row]:
+    """Every item the matcher has words for (with `learned` out of fold when given; NaN for an
+    entry the fold's model does not know, filled by `fill_learned`)."""
     out = []
     for item in items:
         features = matcher.match(item.question).features
         if features is None:
             continue
         entries = [c.entry_id for c in matcher.rank(item.question) if not c.entry_id.startswith(REJECT_PREFIX)]
+        if learned is not None and entries:
+            value = learned(item, entries[0])
+            features = replace(features, learned=float("nan") if value is None else value)
         signals, _ = matcher.explain(item.question)
         rejects = [s for s in signals if s.entry_id.startswith(REJECT_PREFIX)]
         explained_better = out_of_scope_explains_better(
@@ -167,7 +186,12 @@ PHRASED_FROM = frozenset({"assessment-plans.yaml", "school-disputes.yaml"})
 
 
 def unseen_rows(
-    matcher: Matcher, kb: KnowledgeBase, items: list[EvalItem], then: Mapping[str, KnowledgeBase], closest: int
+    matcher: Matcher,
+    kb: KnowledgeBase,
+    items: list[EvalItem],
+    then: Mapping[str, KnowledgeBase],
+    closest: int,
+    learned: Learned | None = None,
 ) -> list[Row]:
     """Every item asked of a matcher built without the ``closest`` phrasings nearest to it
     (items of files not in PHRASED_FROM as they are).
@@ -181,12 +205,46 @@ def unseen_rows(
     out = []
     for item in items:
         if item.file.name not in PHRASED_FROM:
-            out += rows(matcher, kb, [item], then)
+            out += rows(matcher, kb, [item], then, learned)
             continue
         dropped = set(matcher.closest_phrasings(item.question, closest))
         alone = Matcher(without(kb, dropped), matcher.settings, calibration=matcher.calibration)
-        out += rows(alone, kb, [item], then)
+        out += rows(alone, kb, [item], then, learned)
     return out
+
+
+# The question model (`learned.py`) is trained on the dev questions themselves: fitted with what it
+# says of questions it was trained on, P(right) would trust it far more than a new parent's
+# question deserves. So each item's `learned` comes from a model trained without its file's fold.
+LEARNED_FOLDS = 5
+
+
+def learned_out_of_fold(matcher: Matcher, items: list[EvalItem]) -> Learned:
+    """`learned` for each item from a model trained on the other folds' files (grouped by file,
+    as questions of one file often share a page's topic)."""
+    files = np.array([item.file.name for item in items])
+    tokens = question_tokens(matcher, items)
+    token_of = {id(item): words for item, words in zip(items, tokens, strict=True)}
+    model_of: dict[str, QuestionModel] = {}
+    for train_rows, test_rows in GroupKFold(n_splits=LEARNED_FOLDS).split(files, groups=files):
+        fold = [items[i] for i in train_rows if items[i].in_scope]
+        model = train([token_of[id(item)] for item in fold], fold, set(matcher.kb.entries))
+        model_of.update({str(name): model for name in set(files[test_rows])})
+
+    def value(item: EvalItem, entry_id: str) -> float | None:
+        return model_of[item.file.name].probability(token_of[id(item)], entry_id)
+
+    return value
+
+
+def fill_learned(data: list[Row]) -> list[Row]:
+    """Rows whose entry the fold's model did not know take the in-scope rows' mean, as an entry
+    the stored model does not know takes `Calibration.neutral` at run time."""
+    known = [r.features.learned for r in data if r.in_scope and not math.isnan(r.features.learned)]
+    mean = float(np.mean(known)) if known else 0.0
+    return [
+        replace(r, features=replace(r.features, learned=mean)) if math.isnan(r.features.learned) else r for r in data
+    ]
 
 
 def outcome(
@@ -354,9 +412,9 @@ def out_of_fold(x: np.ndarray, y: np.ndarray, strength: float) -> np.ndarray:
 
 def neutral(data: list[Row]) -> dict[str, float]:
     """The value another language's index takes for each feature it cannot compute
-    (`CLOSENESS_FEATURES`): its mean over the English dev items in scope (Calibration.neutral)."""
+    (`NEUTRAL_FEATURES`): its mean over the English dev items in scope (Calibration.neutral)."""
     in_scope = [r.features for r in data if r.in_scope]
-    return {name: round(float(np.mean([getattr(f, name) for f in in_scope])), 6) for name in CLOSENESS_FEATURES}
+    return {name: round(float(np.mean([getattr(f, name) for f in in_scope])), 6) for name in NEUTRAL_FEATURES}
 
 
 def only(x: np.ndarray, left_out: tuple[str, ...]) -> np.ndarray:
@@ -425,12 +483,13 @@ def main() -> int:
     if args.labels == "stories-as-written":
         items = [item if is_story(item.question) else replace(item, asked_of="") for item in items]
     then = {} if args.labels == "today" else knowledge_then(items)
-    data = rows(matcher, kb, items, then)
+    learned = learned_out_of_fold(matcher, items)
+    data = fill_learned(rows(matcher, kb, items, then, learned))
     # P(right) and answer_at: on each question asked as if new (`unseen_rows`). P(scope) and
     # suggest_at: on the questions as they are, where the out-of-scope rule and P(scope) together
     # decline what the out-of-scope phrasings foresee (asked as new, 95% declined by P(scope)
     # would have turned away a third of the SEND questions as well).
-    asked_new = unseen_rows(matcher, kb, items, then, args.unseen) if args.unseen else data
+    asked_new = fill_learned(unseen_rows(matcher, kb, items, then, args.unseen, learned)) if args.unseen else data
     x = np.array([r.features.vector() for r in data])
     x_new = np.array([r.features.vector() for r in asked_new])
     # Each model's features (without those only the other uses) and labels, for the fit and the

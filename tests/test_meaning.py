@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sendbot.answering.decide import Decider
-from sendbot.answering.matcher import CLOSENESS_FEATURES, SIMILAR_TIE, Calibration, Matcher
+from sendbot.answering.matcher import NEUTRAL_FEATURES, SIMILAR_TIE, Calibration, Matcher
 from sendbot.answering.meaning import VECTORS, WORDS_FILE, Meaning, WordVectors
 from sendbot.knowledge.problems import DataError
 
@@ -105,13 +105,14 @@ def test_the_features_say_how_close_and_whether_the_closest_is_the_best(matcher:
 
 def test_another_language_goes_without_vectors_and_takes_the_english_mean(full_decider: Decider) -> None:
     """The vectors are English: a Polish message's closeness would come from the few English
-    words in it, and it lowered P(scope) enough to decline a Polish SEND question."""
+    words in it, and it lowered P(scope) enough to decline a Polish SEND question. So is the
+    model learnt from parents' questions (`learned`)."""
     polish = full_decider.matcher_for("pl")
-    assert polish.meaning is None
+    assert polish.meaning is None and polish.learned is None
     result = polish.match("mojego syna z SEN wykluczono ze szkoły, jakie mam prawa?")
     assert result.features is not None
     neutral = polish.calibration.neutral
-    assert {name: getattr(result.features, name) for name in CLOSENESS_FEATURES} == dict(neutral)
+    assert {name: getattr(result.features, name) for name in NEUTRAL_FEATURES} == dict(neutral)
     assert result.status != "fallback"
 
 

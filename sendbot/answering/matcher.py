@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
+from sendbot.answering.learned import LEARNED_LANGS, QuestionModel
 from sendbot.answering.meaning import VECTOR_LANGS, Meaning, WordVectors
 from sendbot.answering.normalise import Normaliser, normalise, stopwords_for, whole_phrases
 from sendbot.knowledge.model import DEFAULT_LANG, NATIONAL, KnowledgeBase
@@ -62,6 +63,9 @@ SIMILAR_TIE = 0.01  # closer in meaning by at most this is a tie, not agreement
 # The features from the word vectors: another language's index goes without them and takes
 # `Calibration.neutral` for each (the vectors are English).
 CLOSENESS_FEATURES = ("similar", "similar_agrees", "similar_off")
+# The features another language's index takes from `Calibration.neutral`: closeness in meaning,
+# and `learned` (the question model is of English questions).
+NEUTRAL_FEATURES = (*CLOSENESS_FEATURES, "learned")
 # Features only P(scope) uses (P(right)'s weight for each is 0): fitted with `send_words`,
 # P(right) spent it on telling SEND questions from off-topic ones, which P(scope) already does,
 # and on the dev questions asked as new it answered 50.7% rightly instead of 56.9% at the same limits.
@@ -69,7 +73,7 @@ SCOPE_ONLY_FEATURES = ("send_words",)
 # ... and features only P(right) uses: they compare the best entry with the others, which says
 # nothing about whether the message is a SEND question ("how do i bake a chocolate cake" meets
 # one entry's answer text, so `answer_text` is 1, and P(scope) offered that entry as a choice).
-RIGHT_ONLY_FEATURES = ("answer_text", "last_sentence", "bm25_margin")
+RIGHT_ONLY_FEATURES = ("answer_text", "last_sentence", "bm25_margin", "learned")
 
 _AGE_BEFORE = frozenset({"child", "aged", "age", "turns", "turning", "turned"})
 _AGE_AFTER = frozenset({"year", "years", "yr", "yrs", "yo"})
@@ -162,6 +166,9 @@ class Features:
     # Added at stop 24 for P(scope): on the dev questions (5-fold by page), the SEND questions
     # above the cut that declines 95% of off-topic ones rose from 90.3% to 96.2%.
     send_words: float  # its words' log-odds of a SEND question over an off-topic one (`Index.send_odds`)
+    # Added at stop 31 for P(right): P(the message is about the entry) by the model learnt from
+    # parents' own questions (`learned.py`); `Calibration.neutral` for an entry it does not know.
+    learned: float
 
     def vector(self) -> FloatArray:
         return np.array([getattr(self, name) for name in FEATURE_NAMES], dtype=np.float64)
@@ -600,7 +607,9 @@ class Matcher:
         settings: MatchSettings | None = None,
         lang: str = DEFAULT_LANG,
         calibration: Calibration | None = None,
+        learned: bool = True,
     ) -> None:
+        """``learned=False``: without the model learnt from parents' questions (for training it)."""
         self.kb = kb
         self.settings = s = settings or MatchSettings()
         self.calibration = (calibration or Calibration.load()).for_lang(lang)
@@ -639,6 +648,7 @@ class Matcher:
         )
         self.phrasing_count = len(phrasing_tokens)
         self.meaning = Meaning(WordVectors.load(), keys, phrasing_tokens) if lang in VECTOR_LANGS else None
+        self.learned = QuestionModel.load() if learned and lang in LEARNED_LANGS else None
         self._texts = texts  # (key, text) of every indexed phrasing and title, in index input order
         self._keys = np.asarray(keys, dtype=object)
         self._row_of = {k: i for i, k in enumerate(keys)}
@@ -849,6 +859,11 @@ class Matcher:
         )
         return {"similar": float(a.similar[row]), "similar_agrees": 1.0 if agrees else 0.0, "similar_off": off}
 
+    def _learned(self, a: _Analysis, entry_id: str) -> float:
+        """The feature `learned` of this entry (`Calibration.neutral` when the model does not know it)."""
+        p = self.learned.probability(a.tokens, entry_id) if self.learned else None
+        return self.calibration.neutral["learned"] if p is None else p
+
     def _also(self, a: _Analysis, best_row: int) -> tuple[Candidate, ...]:
         """Other things a story asks about: a sentence whose own best entry is on another
         topic than the answer, and clearly so (`also_at`)."""
@@ -894,6 +909,7 @@ class Matcher:
             last_sentence=float(a.per_text[-1, entries[0]]),
             bm25_margin=float(a.bm25[0, entries[0]] - (a.bm25[0, entries[1]] if len(entries) > 1 else 0.0)),
             send_words=a.send_words,
+            learned=self._learned(a, signals[0].entry_id),
         )
         topic = closest.entry_id.removeprefix(REJECT_PREFIX) if closest else None
         if a.named_place:
