@@ -106,7 +106,7 @@ def main() -> int:
     missing = sorted(set(kb.entries) - set(model.classes))
     print(f"{len(items)} questions, {len(model.classes)} entries, {len(model.columns)} terms")
     if missing:
-        print(f"entries no question names (P 0 for them): {', '.join(missing)}")
+        print(f"entries no question names (the decision takes the neutral value for them): {', '.join(missing)}")
     if args.write:
         save(model)
         print(f"wrote {MODEL.relative_to(ROOT)}")
