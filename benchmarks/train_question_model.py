@@ -57,14 +57,12 @@ def train(tokens: Sequence[Sequence[str]], items: Sequence[EvalItem], entries: s
     x = vectoriser.fit_transform(texts)
     model = LogisticRegression(C=STRENGTH, max_iter=3000).fit(x, labels)
     names = sorted(vectoriser.vocabulary_, key=vectoriser.vocabulary_.__getitem__)
-    classes = tuple(str(c) for c in model.classes_)
     return QuestionModel(
         {t: i for i, t in enumerate(names)},
         np.asarray(vectoriser.idf_, dtype=np.float64),
         np.asarray(model.coef_, dtype=np.float64),
         np.asarray(model.intercept_, dtype=np.float64),
-        classes,
-        {c: i for i, c in enumerate(classes)},
+        tuple(str(c) for c in model.classes_),
     )
 
 

@@ -33,14 +33,12 @@ def test_the_stored_model_knows_only_entries_of_the_knowledge_base(full_kb: Know
 
 
 def _tiny() -> QuestionModel:
-    classes = ("appeal", "transport")
     return QuestionModel(
         {"tribun": 0, "bus": 1, "late": 2},
         np.array([1.0, 2.0, 1.5]),
         np.array([[2.0, -1.0, 0.5], [-1.0, 2.0, 0.0]]),
         np.array([0.1, -0.1]),
-        classes,
-        {c: i for i, c in enumerate(classes)},
+        ("appeal", "transport"),
     )
 
 

@@ -21,7 +21,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from zipfile import BadZipFile
 
@@ -51,7 +51,6 @@ class QuestionModel:
     weights: FloatArray  # classes x columns
     bias: FloatArray  # per class
     classes: tuple[str, ...]
-    rows: dict[str, int]  # class -> row
 
     @staticmethod
     @cache
@@ -67,8 +66,7 @@ class QuestionModel:
                     data["idf"].astype(np.float64),
                     data["weights"].astype(np.float64),
                     data["bias"].astype(np.float64),
-                    classes := tuple(str(c) for c in data["classes"]),
-                    {c: i for i, c in enumerate(classes)},
+                    tuple(str(c) for c in data["classes"]),
                 )
         except (OSError, ValueError, KeyError, EOFError, BadZipFile) as err:
             raise DataError([Problem(path, 1, f"the question model cannot be read: {err}", fix)]) from err
@@ -76,6 +74,11 @@ class QuestionModel:
         if model.weights.shape != shape or model.idf.shape != (shape[1],) or model.bias.shape != (shape[0],):
             raise DataError([Problem(path, 1, f"its arrays do not fit {shape[0]} entries and {shape[1]} terms", fix)])
         return model
+
+    @cached_property
+    def rows(self) -> dict[str, int]:
+        """Each class's row in `weights`."""
+        return {c: i for i, c in enumerate(self.classes)}
 
     def probabilities(self, tokens: Sequence[str]) -> FloatArray:
         """P(each of `classes`) for a message's tokens: sublinear TF-IDF, unit length, then the
