@@ -133,18 +133,17 @@ def rows(
     entry the fold's model does not know, filled by `fill_learned`)."""
     out = []
     for item in items:
-        features = matcher.match(item.question).features
+        # One analysis gives the decision's features and the ranked candidates, best first.
+        signals, features = matcher.explain(item.question)
         if features is None:
             continue
-        entries = [c.entry_id for c in matcher.rank(item.question) if not c.entry_id.startswith(REJECT_PREFIX)]
+        ranked = [s for s in signals if not s.entry_id.startswith(REJECT_PREFIX)]
+        rejects = [s for s in signals if s.entry_id.startswith(REJECT_PREFIX)]
+        entries = [s.entry_id for s in ranked]
         if learned is not None and entries:
             value = learned(item, entries[0])
             features = replace(features, learned=float("nan") if value is None else value)
-        signals, _ = matcher.explain(item.question)
-        rejects = [s for s in signals if s.entry_id.startswith(REJECT_PREFIX)]
-        explained_better = out_of_scope_explains_better(
-            rejects[0] if rejects else None, [s for s in signals if not s.entry_id.startswith(REJECT_PREFIX)]
-        )
+        explained_better = out_of_scope_explains_better(rejects[0] if rejects else None, ranked)
         closest = max(0.0, features.confidence + features.off_topic)
         vague = (
             bool(features.short)
