@@ -21,17 +21,16 @@ from tests.conftest import ROOT
 REAL = ROOT / "tests" / "eval" / "real"
 IS_RESERVED = ROOT.parent / "shared" / "eval" / "is-reserved"
 
-# Measured on the test split (221 items) at stop 31 (2026-12-04), one look, aggregates only
-# (docs/benchmarks.md, stop 31): facts from two fresh sets' gaps in 28 entries, and the feature
-# `learned` (a model learnt from the dev questions themselves, `sendbot/answering/learned.py`) in
-# the decision, refitted by the same method without the fresh stop31 sets (`calibrate.py
-# --leave-out 'stop31*' --stricter`), kept because those sets, asked before it, got 2 more right
-# answers and no more wrong ones. Right 63.4%, wrong 2.6% (5 of 191), right among the choices
-# 96.3%, off-topic declined 100% (stop 30: 59.7 / 3.1 / 94.8 / 100). Declined stays at 0.96: one
-# off-topic item is 3.3 points.
-RIGHT_FLOOR = 0.63
-WRONG_CEILING = 0.03
-RIGHT_OR_CHOICES_FLOOR = 0.96
+# Measured on the test split (221 items) at stop 33 (2026-12-04), one look, aggregates only
+# (docs/benchmarks.md and docs/prereg33.md, stop 33): stories are answered at a 5% wrong limit
+# instead of 4% (`answer_at_story` 0.694 -> 0.6564), kept because two fresh sets asked before it
+# got 4 more right answers and no more wrong ones. Right 66.0% (126), wrong 3.1% (6 of 191),
+# right among the choices 95.8% (183), off-topic declined 100% (stop 31 and 32: 63.4 / 2.6 / 96.3
+# / 100). This look came unplanned, from this test failing on the change; the floors follow the
+# kept decision. Declined stays at 0.96: one off-topic item is 3.3 points.
+RIGHT_FLOOR = 0.65
+WRONG_CEILING = 0.032
+RIGHT_OR_CHOICES_FLOOR = 0.95
 DECLINED_FLOOR = 0.96
 
 
