@@ -15,7 +15,20 @@ import pytest
 from sendbot.channels.cli import main
 
 KB_SMALL = Path(__file__).resolve().parent / "fixtures" / "kb_small"
-KEYS = {"question", "status", "id", "title", "score", "answer", "more", "sources", "suggestions", "also", "menu"}
+KEYS = {
+    "question",
+    "status",
+    "id",
+    "title",
+    "score",
+    "answer",
+    "more",
+    "sources",
+    "suggestions",
+    "also",
+    "menu",
+    "maybe",
+}
 QUESTION = "how do I ask for an EHC needs assessment"
 OFF_TOPIC = "what is the capital of France"
 VAGUE = "the assessment"  # about an assessment, but which question?

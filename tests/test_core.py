@@ -186,6 +186,19 @@ def test_off_topic_gets_the_fallback_with_local_helplines_first(conv: Conversati
     assert reply.buttons == ()
 
 
+def test_a_declined_send_question_gets_one_way_back(store: Store) -> None:
+    """The "not me" and its helplines, and one button for the entry it may still be about
+    (`MatchResult.maybe`), which opens that entry."""
+    full = Conversation(load_knowledge(TESTS.parent / "knowledge"), store, I18n(LOCALES))
+    [reply] = say(full, "nursery told us no extra support for our toddler without an ehcp first")
+    assert reply.text.startswith("I don't cover childcare") and len(reply.cards) == 2  # the "not me" stays
+    [[button]] = reply.buttons
+    assert button.label == f"Did you mean: {full.kb.entries['ehc-early-years'].button_title('en')}?"
+    assert button.data == "answer:ehc-early-years"
+    [opened] = press(full, button.data)
+    assert opened.title == full.kb.entries["ehc-early-years"].title.get_text("en")
+
+
 # --- feedback and privacy -------------------------------------------------------------------
 
 

@@ -147,3 +147,15 @@ def test_a_message_about_danger_is_judged_by_its_reply_to_the_question(full_deci
     assert decision.urgent is not None
     assert "contacts-mental-health-crisis" not in outcome.shown
     assert outcome.verdict in (Verdict.RIGHT, Verdict.CHOICES)
+
+
+def test_a_decline_with_a_right_way_back_counts_as_choices(full_decider: Decider) -> None:
+    """A decline whose one button (`MatchResult.maybe`) is a right entry is a "did you mean" with a
+    right entry among its buttons; an off-topic item declined with a button is still declined,
+    and counted apart (`declined_with_button`)."""
+    question = "nursery told us no extra support for our toddler without an ehcp first"
+    in_scope = judge(full_decider, EvalItem(question, ("ehc-early-years",), REAL / "example.yaml", 1))
+    assert (in_scope.status, in_scope.verdict, in_scope.shown) == ("fallback", Verdict.CHOICES, ("ehc-early-years",))
+    report = evaluate(full_decider, [EvalItem(question, (), REAL / "example.yaml", 2)])
+    assert [o.verdict for o in report.outcomes] == [Verdict.DECLINED]
+    assert report.tally().declined_with_button == 1

@@ -377,6 +377,36 @@ def test_a_few_words_without_a_send_word_are_still_declined(full_matcher: Matche
     assert full_matcher.match("pip reassessment form help").status == "fallback"
 
 
+WAY_BACK = "nursery told us no extra support for our toddler without an ehcp first"
+
+
+def test_a_declined_send_question_keeps_one_way_back(full_matcher: Matcher) -> None:
+    """Rule "maybe": declined, yet P(scope) at or above `maybe_at`: its best entry is kept as the
+    one button beside the "not me"."""
+    result = full_matcher.match(WAY_BACK)
+    assert result.status == "fallback" and not result.candidates
+    assert result.maybe is not None and result.maybe.entry_id == "ehc-early-years"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how do I claim carers allowance for my son", "pip reassessment form help", "what is the capital of france"],
+)
+def test_an_off_topic_question_is_declined_with_no_way_back(full_matcher: Matcher, question: str) -> None:
+    result = full_matcher.match(question)
+    assert result.status == "fallback" and result.maybe is None
+
+
+def test_no_way_back_when_p_scope_is_under_maybe_at(full_matcher: Matcher) -> None:
+    doubting = replace(full_matcher.calibration, maybe_at=1.01)
+    assert Matcher(full_matcher.kb, calibration=doubting).match(WAY_BACK).maybe is None
+
+
+def test_a_message_about_another_country_gets_no_way_back(full_matcher: Matcher) -> None:
+    result = full_matcher.match("our school in glasgow says they cant support my son without a plan")
+    assert result.status == "fallback" and result.maybe is None
+
+
 def test_lowering_the_thresholds_answers_a_vague_question(kb: KnowledgeBase) -> None:
     question = "help with school"
     lenient = replace(Calibration.load().with_one_threshold(0.0), suggest_at=0.0)

@@ -91,6 +91,7 @@ class Tally:
 
     counts: Counter[str] = field(default_factory=Counter)
     off_topic_wrong: int = 0  # out-of-scope items answered or given choices (not declined)
+    declined_with_button: int = 0  # out-of-scope items declined with a way back (`MatchResult.maybe`)
     in_scope: int = 0
     out_of_scope: int = 0
     top1_id: int = 0
@@ -103,6 +104,7 @@ class Tally:
         else:
             self.out_of_scope += 1
             self.off_topic_wrong += outcome.verdict is Verdict.WRONG
+            self.declined_with_button += outcome.verdict is Verdict.DECLINED and bool(outcome.shown)
 
     def rate(self, verdict: Verdict) -> float:
         """Right, wrong, choices and missed are shares of the in-scope items (as a parent with a
@@ -128,6 +130,7 @@ class Tally:
             "wrong_rate": round(self.rate(Verdict.WRONG), 4),
             "right_or_choices_rate": round(self.right_or_choices, 4),
             "declined_rate": round(self.rate(Verdict.DECLINED), 4),
+            "declined_with_button": self.declined_with_button,
             "top1_id_rate": round(self.top1_id / self.in_scope, 4) if self.in_scope else 0.0,
         }
 
@@ -172,7 +175,10 @@ class EvalReport:
             f"{'':<28} {'items':>5} {'right':>7} {'wrong':>7} {'choices':>8} {'missed':>7} "
             f"{'right+ch':>10} {'declined':>9} {'top1-id':>8}"
         )
-        lines = [header, row("all", self.tally())]
+        everything = self.tally()
+        lines = [header, row("all", everything)]
+        if everything.declined_with_button:
+            lines.append(f"{'':<28} declined with a way back: {everything.declined_with_button}")
         for attribute in ("lang", "split", "kind", "file", "topic"):
             groups = self.by(attribute)
             if len(groups) > 1 or attribute == "file":
@@ -291,7 +297,10 @@ def judge(decider: Decider, item: EvalItem) -> Outcome:
     # The question's own reply: a message about danger gets the safety entry first and then this
     # reply, as in the chat (`Conversation.handle`), so the safety entry is not its answer.
     result = decider.decide(item.question, None, item.lang).match
-    shown = tuple(c.entry_id for c in result.candidates) if result.status != "fallback" else ()
+    if result.status == "fallback":  # the "not me", and its way back when there is one
+        shown: tuple[str, ...] = (result.maybe.entry_id,) if result.maybe else ()
+    else:
+        shown = tuple(c.entry_id for c in result.candidates)
     if result.status == "answer":
         shown = shown[:1]
     top1 = bool(shown) and shown[0] in item.ids
@@ -299,7 +308,9 @@ def judge(decider: Decider, item: EvalItem) -> Outcome:
         verdict = Verdict.DECLINED if result.status == "fallback" else Verdict.WRONG
     elif result.status == "answer":
         verdict = Verdict.RIGHT if is_right(kb, item, shown[0]) else Verdict.WRONG
-    elif result.status == "suggest" and any(is_right(kb, item, e) or e in item.ids for e in shown):
+    elif any(is_right(kb, item, e) or e in item.ids for e in shown):
+        # Choices: a "did you mean" with a right entry among its buttons, or a decline whose
+        # one button (`MatchResult.maybe`) is a right entry.
         verdict = Verdict.CHOICES
     else:
         verdict = Verdict.MISSED

@@ -204,6 +204,7 @@ class Calibration:
     suggest_at: float  # P(scope) at or above which we offer choices rather than decline
     also_at: float  # a runner-up's confidence needed to be offered beside the best
     also_topic_at: float  # a sentence's own entry's confidence needed to offer it as "you also asked"
+    maybe_at: float  # P(scope) at or above which a declined message is offered its best entry
     # Another language's index scores its own words with fewer phrasings behind each, so its
     # answer threshold is chosen on that language's development questions
     # (benchmarks/calibrate_lang.py), for stories too; the model's weights stay the English fit.
@@ -233,6 +234,7 @@ class Calibration:
                 data["suggest_at"],
                 data["also_at"],
                 data["also_topic_at"],
+                data["maybe_at"],
                 dict(data.get("answer_at_by_lang", {})),
                 dict(data["neutral"]),
             )
@@ -274,6 +276,7 @@ class MatchResult:
     also: tuple[Candidate, ...] = ()  # other things the same message asks about
     features: Features | None = None
     menu: bool = False  # the candidates are the topic menu (a short or vague message), not a guess
+    maybe: Candidate | None = None  # a declined message's best entry, offered beside the "not me"
 
     @property
     def best(self) -> Candidate | None:
@@ -923,7 +926,8 @@ class Matcher:
             and features.phrasing < WORD_FOR_WORD
             and max(best.confidence, closest.confidence if closest else 0.0) < cal.also_at
         )
-        looks_like_send = cal.scope.probability(features) >= cal.suggest_at
+        p_scope = cal.scope.probability(features)
+        looks_like_send = p_scope >= cal.suggest_at
         # An out-of-scope kind of question explains the message at least as well as any entry:
         # never an answer, and "not me" unless P(scope) says it is a SEND question all the same
         # (a story with one benefits-sounding sentence): then the choices. On the dev split the
@@ -931,8 +935,13 @@ class Matcher:
         # and the off-topic ones it declined had P(scope) under suggest_at. None of the 25 was
         # short, and a short message's P(scope) is raised by its shortness ("what is an ALN
         # coordinator in wales"): short ones are declined as before.
+        # Rule "maybe": a declined message that may still be a SEND question keeps one way back,
+        # its best entry as a button beside the "not me" (docs/prereg33.md). On the dev split
+        # 154 SEND questions were declined, and for 119 of them the best entry held the facts;
+        # at `maybe_at` 0.25, 69 get a right button, and 4.4% of the off-topic ones get a button.
+        maybe = shown[0] if p_scope >= cal.maybe_at else None
         if explained_better and not vague and (features.short or not looks_like_send):
-            return MatchResult("fallback", (), topic, features=features)
+            return MatchResult("fallback", (), topic, features=features, maybe=maybe)
         # Answered when P(right) is high enough and P(scope) says it is a SEND question at all
         # (or it says a phrasing word for word). With `send_words`, P(scope) declines off-topic
         # questions that P(right) alone rated high, and the calibration no longer has to keep
@@ -955,7 +964,7 @@ class Matcher:
         few = len(a.tokens) <= FEW_WORDS and a.on_topic and not explained_better
         if (features.short or few) and self.kb.menu:
             return MatchResult("suggest", self._menu(shown[0]), features=features, menu=True)
-        return MatchResult("fallback", (), topic, features=features)
+        return MatchResult("fallback", (), topic, features=features, maybe=maybe)
 
     def _menu(self, guess: Candidate) -> tuple[Candidate, ...]:
         """The topic menu, after the best guess when it is a fair one."""

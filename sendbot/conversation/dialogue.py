@@ -21,7 +21,7 @@ from sendbot.clock import Clock, utc_now
 from sendbot.conversation.actions import Action, action, dispatch_table, merge_handlers, parse_action
 from sendbot.conversation.calculator import ButtonHandler, Calculator
 from sendbot.conversation.mycase import CaseFiles, MyCaseDialogue
-from sendbot.conversation.presenter import Presenter
+from sendbot.conversation.presenter import MAYBE_LABEL, Presenter
 from sendbot.conversation.reminders import ReminderDialogue
 from sendbot.conversation.replies import Button, ButtonIn, Incoming, Kind, Reply, short_label
 from sendbot.deadlines import Timeline
@@ -246,7 +246,11 @@ class Conversation:
             if not menu:
                 rows += ((Button(_("None of these"), action(Action.NONE_OF_THESE)),),)
             return [Reply(self.presenter.suggest_intro(decision, state.lang), buttons=rows)]
-        return [self.presenter.fallback_reply(state.area, state.lang, decision.out_of_scope, decision.question)]
+        reply = self.presenter.fallback_reply(state.area, state.lang, decision.out_of_scope, decision.question)
+        maybe = decision.match.maybe
+        if maybe is not None:  # the way back: a SEND question the decision was unsure of
+            reply = replace(reply, buttons=self._entry_buttons(state, [maybe.entry_id], _(MAYBE_LABEL)))
+        return [reply]
 
     def _entry_buttons(self, state: ChatState, ids: list[str], label: str = "{title}") -> tuple[tuple[Button], ...]:
         """One button per entry, each opening it; ``label`` words the button around the title."""

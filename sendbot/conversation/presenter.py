@@ -23,6 +23,8 @@ STORY_INTRO = N_(
     "Which of these is closest to what you need?"
 )
 MENU_INTRO = N_("Here are the main topics. Tell me a bit more, or pick one:")
+# Beside a decline, the one entry the message may still be about (`MatchResult.maybe`).
+MAYBE_LABEL = N_("Did you mean: {title}?")
 FALLBACK_CARDS = 2  # one local helpline and one national: more is a wall of text on a phone
 FIT_WORD_CHARS = 5  # question words this long or longer pick the helpline that fits (not "my", "the")
 # Citations shortened the way lawyers and advice charities write them on a small screen.
@@ -68,7 +70,12 @@ class Presenter:
                 f"• {self.kb.entries[c.entry_id].title.get_text(lang or 'en')}" for c in decision.candidates
             )
             return self.suggest_intro(decision, lang) + "\n" + titles
-        return plain_text(self.fallback_reply(area, lang, decision.out_of_scope, decision.question))
+        declined = plain_text(self.fallback_reply(area, lang, decision.out_of_scope, decision.question))
+        maybe = decision.match.maybe
+        if maybe is None or maybe.entry_id not in self.kb.entries:
+            return declined
+        title = self.kb.entries[maybe.entry_id].title.get_text(lang or "en")
+        return declined + "\n\n" + self._(lang)(MAYBE_LABEL).format(title=title)
 
     def suggest_intro(self, decision: Decision, lang: str | None) -> str:
         """ "Did you mean" for a guess; the topic menu's own words for a short or vague message,
