@@ -48,6 +48,11 @@ class Decision:
         return self.match.out_of_scope
 
     @property
+    def maybe(self) -> Candidate | None:
+        """A decline's way back: the one entry offered beside the "not me" (`MatchResult.maybe`)."""
+        return self.match.maybe if self.kind == "fallback" else None
+
+    @property
     def story(self) -> bool:
         """The parent told a story (`is_story`): choices are introduced with thanks."""
         return is_story(self.question)

@@ -166,7 +166,7 @@ def answer_json(decision: Decision, text: str, kb: KnowledgeBase, lang: str) -> 
         "menu": result.menu,
         # A decline's way back (`MatchResult.maybe`): the one entry offered beside the "not me".
         "maybe": {"id": maybe.entry_id, "title": kb.entries[maybe.entry_id].title.get_text(lang), "score": maybe.score}
-        if (maybe := result.maybe) is not None and result.status == "fallback"
+        if (maybe := decision.maybe) is not None
         else None,
     }
 

@@ -247,9 +247,8 @@ class Conversation:
                 rows += ((Button(_("None of these"), action(Action.NONE_OF_THESE)),),)
             return [Reply(self.presenter.suggest_intro(decision, state.lang), buttons=rows)]
         reply = self.presenter.fallback_reply(state.area, state.lang, decision.out_of_scope, decision.question)
-        maybe = decision.match.maybe
-        if maybe is not None:  # the way back: a SEND question the decision was unsure of
-            reply = replace(reply, buttons=self._entry_buttons(state, [maybe.entry_id], _(MAYBE_LABEL)))
+        if decision.maybe is not None:  # the way back: a SEND question the decision was unsure of
+            reply = replace(reply, buttons=self._entry_buttons(state, [decision.maybe.entry_id], _(MAYBE_LABEL)))
         return [reply]
 
     def _entry_buttons(self, state: ChatState, ids: list[str], label: str = "{title}") -> tuple[tuple[Button], ...]:

@@ -71,10 +71,9 @@ class Presenter:
             )
             return self.suggest_intro(decision, lang) + "\n" + titles
         declined = plain_text(self.fallback_reply(area, lang, decision.out_of_scope, decision.question))
-        maybe = decision.match.maybe
-        if maybe is None or maybe.entry_id not in self.kb.entries:
+        if decision.maybe is None:
             return declined
-        title = self.kb.entries[maybe.entry_id].title.get_text(lang or "en")
+        title = self.kb.entries[decision.maybe.entry_id].title.get_text(lang or "en")
         return declined + "\n\n" + self._(lang)(MAYBE_LABEL).format(title=title)
 
     def suggest_intro(self, decision: Decision, lang: str | None) -> str:
