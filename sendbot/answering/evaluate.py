@@ -296,9 +296,10 @@ def judge(decider: Decider, item: EvalItem) -> Outcome:
     kb = decider.kb
     # The question's own reply: a message about danger gets the safety entry first and then this
     # reply, as in the chat (`Conversation.handle`), so the safety entry is not its answer.
-    result = decider.decide(item.question, None, item.lang).match
-    if result.status == "fallback":  # the "not me", and its way back when there is one
-        shown: tuple[str, ...] = (result.maybe.entry_id,) if result.maybe else ()
+    decision = decider.decide(item.question, None, item.lang)
+    result = decision.match
+    if result.status == "fallback":  # the "not me", and its way back (`Decision.maybe`) when there is one
+        shown: tuple[str, ...] = (decision.maybe.entry_id,) if decision.maybe else ()
     else:
         shown = tuple(c.entry_id for c in result.candidates)
     if result.status == "answer":
