@@ -21,17 +21,17 @@ from tests.conftest import ROOT
 REAL = ROOT / "tests" / "eval" / "real"
 IS_RESERVED = ROOT.parent / "shared" / "eval" / "is-reserved"
 
-# Measured on the test split (221 items) at stop 33 (2026-12-04), one look, aggregates only
-# (docs/benchmarks.md and docs/prereg33.md, stop 33): stories are answered at a 5% wrong limit
-# instead of 4% (`answer_at_story` 0.694 -> 0.6564), kept because two fresh sets asked before it
-# got 4 more right answers and no more wrong ones. Right 66.0% (126), wrong 3.1% (6 of 191),
-# right among the choices 95.8% (183), off-topic declined 100% (stop 31 and 32: 63.4 / 2.6 / 96.3
-# / 100). This look came unplanned, from this test failing on the change; the floors follow the
-# kept decision. Declined stays at 0.96: one off-topic item is 3.3 points.
-RIGHT_FLOOR = 0.65
-WRONG_CEILING = 0.032
-RIGHT_OR_CHOICES_FLOOR = 0.95
-DECLINED_FLOOR = 0.96
+# Measured on the test split (221 items) at stop 34 (2026-12-05), one look, aggregates only, at
+# the stop's final knowledge base, under a rule written before it (docs/prereg34.md): right 69.6%
+# (133), wrong 2.6% (5 of 191), right among the choices 96.9% (185), off-topic declined 100% (30
+# of 30). Stop 33's look (before S6, two facts rounds and this stop's): 66.0 / 3.1 / 95.8 / 100.
+# No decision change was made at stop 34; the rise comes from S6 and the knowledge base. Each
+# floor is the figure seen, rounded to the safe side (right and right among the choices down to
+# 0.005, wrong up to 0.002, declined down to 0.01, so 1.0: one off-topic item is 3.3 points).
+RIGHT_FLOOR = 0.695
+WRONG_CEILING = 0.028
+RIGHT_OR_CHOICES_FLOOR = 0.965
+DECLINED_FLOOR = 1.0
 
 
 @pytest.fixture(scope="module")
