@@ -303,6 +303,16 @@ def test_urgent_words_must_point_to_an_entry(tmp_path: Path) -> None:
             "topics:\n  wales:\n    reply: Not here.\n    questions: [a]\n    places: cardiff\n",
             "topic 'wales': places must be a non-empty list",
         ),
+        (
+            "out-of-scope.yaml",
+            "topics:\n  adults:\n    reply: Not here.\n    questions: [a]\n    ages_over: twenty five\n",
+            "'ages_over' in topic 'adults' must be a whole number",
+        ),
+        (
+            "out-of-scope.yaml",
+            "topics:\n  adults:\n    reply: Not here.\n    questions: [a]\n    ages_over: 25\n    unless: school\n",
+            "topic 'adults': unless must be a non-empty list",
+        ),
     ],
 )
 def test_broken_safety_and_scope_files_are_reported(tmp_path: Path, file: str, text: str, message: str) -> None:

@@ -241,6 +241,41 @@ def test_the_place_rule_stays_out_of_english_questions(full_matcher: Matcher, qu
     assert full_matcher.names_place_of(question) is None
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my son is 34 with a learning disability and lives with us, can adult social care help",
+        "I'm 31 and disabled, the council agreed direct payments for my care package, do I do payroll",
+        "My adult son (30, Down's syndrome) lives in supported living and the council want more rent",
+        "our 28 year old daughter needs a carers assessment for her dad",
+    ],
+)
+def test_a_message_about_an_adult_past_25_is_declined(full_matcher: Matcher, question: str) -> None:
+    """Rule "past_age_of": the adult-care reply, never an answer or choices."""
+    assert full_matcher.past_age_of(question) == "adult-care"
+    result = full_matcher.match(question)
+    assert (result.status, result.out_of_scope) == ("fallback", "adult-care")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my son is 26 and his college course was cancelled, could he get an EHCP now",  # names education
+        "I'm 40 and my son is 7, the council adult team assessed me",  # a child's age too
+        "I asked for an EHC needs assessment for my daughter 30 weeks ago",  # 30 weeks is not an age
+        "DS is 8 and school only give 32 hrs of support",
+        "my son is 24 and adult social care want him to pay for his day centre",  # under 25
+    ],
+)
+def test_the_age_rule_stays_out_of_questions_about_young_people(full_matcher: Matcher, question: str) -> None:
+    assert full_matcher.past_age_of(question) is None
+
+
+def test_the_age_rule_reads_english_only(full_kb: KnowledgeBase) -> None:
+    """`stated_ages` knows English words: another language's matcher never applies the rule."""
+    assert Matcher(full_kb, lang="pl").past_age_of("my son is 34 with a learning disability") is None
+
+
 def test_national_entries_are_not_penalised(matcher: Matcher) -> None:
     question = "how do I ask for an EHC needs assessment"
 

@@ -112,6 +112,32 @@ def _age_stages(words: list[str]) -> list[str]:
     return stages
 
 
+# The ages an English message gives, after `normalise` ("my son is 34", "dd 30", "a 28 year
+# old", "im 71"), for rule "past_age_of"; a number followed by a unit ("30 weeks", "32 hrs",
+# "30 a week") is not an age.
+_WHO = (
+    "son|daughter|ds|dd|lad|boy|girl|brother|sister|nephew|niece|grandson|granddaughter|child|adult"
+    "|he|hes|she|shes|im|i am|husband|wife|partner|who|whos"
+)
+_NOT_AN_AGE = (
+    r"(?! (?:weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|miles?|months?|years? ago|a week|a month|an hour|per"
+    r"|pounds?|percent|times?|sessions?|points?|pages?|am|pm)\b)"
+)
+_STATED_AGES = (
+    re.compile(
+        rf"\b(?:{_WHO})(?: is| was| turned| turns| now| is now| just turned| has just turned| aged)?"
+        rf" (\d{{1,2}})\b{_NOT_AN_AGE}"
+    ),
+    re.compile(rf"\baged? (\d{{1,2}})\b{_NOT_AN_AGE}"),
+    re.compile(r"\b(\d{1,2}) ?(?:years? old|yrs? old|yr old|yo|y o)\b"),
+)
+
+
+def stated_ages(words: str) -> list[int]:
+    """Every age a normalised English message gives (`_STATED_AGES`)."""
+    return [int(m.group(1)) for pattern in _STATED_AGES for m in pattern.finditer(words)]
+
+
 @dataclass(frozen=True)
 class MatchSettings:
     """Ranking weights and the typo cut-off; the answer/choices/decline decision is calibrated
@@ -556,7 +582,7 @@ class _Analysis:
     sentences: int
     unknown: float  # share of the message's word weight in words no phrasing or answer has
     similar: FloatArray  # keys: the whole message's closeness in meaning to each key
-    named_place: str | None  # the out-of-scope kind whose place the message names (`names_place_of`)
+    ruled_out: str | None  # the out-of-scope kind a rule finds (`names_place_of`, `past_age_of`)
     send_words: float  # how much the message's words are SEND questions' rather than off-topic ones'
 
 
@@ -660,6 +686,11 @@ class Matcher:
         self._topic_of = [kb.entries[k].topic if k in kb.entries else k for k in keys]
         self._area_places = [(area.id, whole_phrases(area.places)) for area in kb.areas.values()]
         self._topic_places = [(t.id, whole_phrases(t.places)) for t in kb.out_of_scope.values() if t.places]
+        self._topic_ages = [
+            (t.id, t.ages_over, whole_phrases(t.unless))
+            for t in kb.out_of_scope.values()
+            if t.ages_over is not None and lang == DEFAULT_LANG  # `stated_ages` reads English
+        ]
         own = kb.notes[lang].domain if lang in kb.notes else ()
         self.domain = frozenset(t for term in (*kb.domain, *own) for t in self.tokens(term))
 
@@ -704,6 +735,22 @@ class Matcher:
         if not self._topic_places or areas or " england " in words:
             return None
         return next((topic for topic, places in self._topic_places if places.search(words)), None)
+
+    def past_age_of(self, text: str) -> str | None:
+        """Rule "past_age_of": the out-of-scope kind whose `ages_over` every age the message
+        gives is over, unless it says one of the kind's `unless` words ("my son is 34 and adult
+        social care want him to pay", but not "my son is 26, could he get an EHCP at college").
+        Such a message is declined with that kind's reply: it is about an adult, past the SEND
+        system (a young person is under 25). Stop 35: on the dev split it declined 29 off-topic
+        questions about adults' care and no in-scope one."""
+        return self._past_age(f" {normalise(text)} ")
+
+    def _past_age(self, words: str) -> str | None:
+        """`past_age_of` of a normalised, padded message."""
+        ages = stated_ages(words) if self._topic_ages else []
+        if not ages:
+            return None
+        return next((t for t, over, unless in self._topic_ages if min(ages) > over and not unless.search(words)), None)
 
     def _area_penalties(self, area: str | None, mentioned: set[str]) -> FloatArray:
         """How far to push down an entry about one council: not at all when the parent chose
@@ -756,7 +803,7 @@ class Matcher:
             len(sentences),
             float(unknown[0]),
             similar,
-            self._place_of(words, mentioned),
+            self._place_of(words, mentioned) or self._past_age(words),
             self.index.send_words(q, query_weight),
         )
 
@@ -915,8 +962,8 @@ class Matcher:
             learned=self._learned(a, signals[0].entry_id),
         )
         topic = closest.entry_id.removeprefix(REJECT_PREFIX) if closest else None
-        if a.named_place:
-            return MatchResult("fallback", (), a.named_place, features=features)
+        if a.ruled_out:
+            return MatchResult("fallback", (), a.ruled_out, features=features)
         cal = self.calibration
         # Nothing, in scope or out, explains a short message ("my son", "what now"): the menu.
         # A message that says one of an entry's phrasings word for word ("what is an ehcp") is

@@ -244,6 +244,7 @@ def _parse_sources(value: Any, line: int, what: str, chk: Checker) -> tuple[Sour
 # --- contacts, synonyms, small talk ------------------------------------------------------
 
 SYNONYM_FILE_KEYS: Schema = {"synonyms": True, "spellings": False, "domain": False}
+OUT_OF_SCOPE_KEYS: Schema = {"reply": True, "questions": True, "places": False, "ages_over": False, "unless": False}
 AREA_KEYS: Schema = {"id": True, "name": True, "council": True, "note": False, "places": False}
 CONTACT_KEYS: Schema = {
     **dict.fromkeys(("id", "area", "name", "what", "source", "checked"), True),
@@ -294,7 +295,7 @@ def _load_contacts(path: Path, problems: list[Problem]) -> tuple[dict[str, Area]
         elif area_id in areas:
             chk.error(line, f"area id '{area_id}' is used twice", "give each area its own id")
         elif area_id and name and council:
-            areas[area_id] = Area(area_id, name, council, note, _places(chk, raw, f"area '{area_id}'"))
+            areas[area_id] = Area(area_id, name, council, note, _phrases(chk, raw, f"area '{area_id}'"))
     seen: set[str] = set()
     for i, raw in enumerate(data["contacts"] or []):
         line = data["contacts"].line_of(i)
@@ -427,11 +428,12 @@ def _load_smalltalk(path: Path, problems: list[Problem]) -> dict[SmallTalk, tupl
     return result
 
 
-def _places(chk: Checker, raw: LineDict, what: str) -> tuple[str, ...]:
-    """The optional `places` of an area or an out-of-scope kind, normalised for whole-word search."""
-    if raw.get("places") is None:
+def _phrases(chk: Checker, raw: LineDict, what: str, key: str = "places") -> tuple[str, ...]:
+    """An optional list of phrases (the `places` of an area or an out-of-scope kind, a kind's
+    `unless` words), normalised for whole-word search."""
+    if raw.get(key) is None:
         return ()
-    return tuple(normalise(p) for p in chk.string_list(raw["places"], raw.line_of("places"), f"{what}: places") or [])
+    return tuple(normalise(p) for p in chk.string_list(raw[key], raw.line_of(key), f"{what}: {key}") or [])
 
 
 def _load_out_of_scope(path: Path, problems: list[Problem]) -> dict[str, OutOfScope]:
@@ -445,13 +447,16 @@ def _load_out_of_scope(path: Path, problems: list[Problem]) -> dict[str, OutOfSc
         if not isinstance(raw, LineDict):
             chk.error(line, f"topic '{topic_id}' must be a mapping", "give it 'reply:' and 'questions:'")
             continue
-        if not chk.keys(raw, {"reply": True, "questions": True, "places": False}, f"topic '{topic_id}'"):
+        what = f"topic '{topic_id}'"
+        if not chk.keys(raw, OUT_OF_SCOPE_KEYS, what):
             continue
-        reply = chk.local_text(raw["reply"], raw.line_of("reply"), f"topic '{topic_id}': reply")
-        questions = chk.string_list(raw["questions"], raw.line_of("questions"), f"topic '{topic_id}': questions")
-        places = _places(chk, raw, f"topic '{topic_id}'")
+        reply = chk.local_text(raw["reply"], raw.line_of("reply"), f"{what}: reply")
+        questions = chk.string_list(raw["questions"], raw.line_of("questions"), f"{what}: questions")
+        places, unless = _phrases(chk, raw, what), _phrases(chk, raw, what, "unless")
+        ages_over = chk.number(raw, "ages_over", what, None)
         if reply and questions:
-            result[topic_id] = OutOfScope(topic_id, reply, tuple(questions), places=places)
+            found = OutOfScope(topic_id, reply, tuple(questions), places=places, ages_over=ages_over, unless=unless)
+            result[topic_id] = found
     problems.extend(chk.problems)
     return result
 

@@ -123,6 +123,8 @@ class OutOfScope:
     questions: tuple[str, ...]
     translated: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # language -> its phrasings
     places: tuple[str, ...] = ()  # normalised place names that show a message is of this kind
+    ages_over: int | None = None  # a message giving only ages over this is of this kind ...
+    unless: tuple[str, ...] = ()  # ... unless it says one of these normalised words
 
     def phrasings(self, lang: str) -> tuple[str, ...]:
         """The English phrasings, and the language's own."""
