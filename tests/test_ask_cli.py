@@ -177,3 +177,13 @@ def test_explain_prints_each_signal_of_the_top_candidates(capsys: pytest.Capture
     out = capsys.readouterr().out
     assert "explain: " in out and "bm25" in out and "phrasing" in out and "features: confidence" in out
     assert "ehc-request-how" in out
+
+
+def test_explain_names_the_rule_that_declines(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SENDBOT_KNOWLEDGE", str(KB_SMALL.parents[2] / "knowledge"))  # the real kinds and rules
+    assert main(["ask", "--explain", "my son is 34 and adult social care want him to pay for his day centre"]) == 0
+    assert "rule past_age_of: declined as adult-care" in capsys.readouterr().out
+    assert main(["ask", "--explain", QUESTION]) == 0
+    assert "rule " not in capsys.readouterr().out

@@ -172,13 +172,17 @@ def answer_json(decision: Decision, text: str, kb: KnowledgeBase, lang: str) -> 
 
 
 def explain_text(decider: Decider, question: str, area: str | None, lang: str) -> str:
-    """`ask --explain`: every signal of the top candidates, and the decision's features."""
-    signals, features = decider.matcher_for(lang).explain(question, area)
+    """`ask --explain`: every signal of the top candidates, the decision's features, and a
+    rule that declines the message before any entry is offered."""
+    matcher = decider.matcher_for(lang)
+    signals, features = matcher.explain(question, area)
     names = [f.name for f in fields(Signal)][1:]
     lines = [f"explain: {question}", f"  {'candidate':<32}" + "".join(f"{n:>13}" for n in names)]
     lines += [f"  {s.entry_id:<32}" + "".join(f"{getattr(s, n):>13.4f}" for n in names) for s in signals]
     if features is not None:
         lines.append("  features: " + ", ".join(f"{f.name} {getattr(features, f.name):.3f}" for f in fields(features)))
+    rules = {"names_place_of": matcher.names_place_of(question), "past_age_of": matcher.past_age_of(question)}
+    lines += [f"  rule {rule}: declined as {kind}" for rule, kind in rules.items() if kind]
     return "\n".join(lines)
 
 
