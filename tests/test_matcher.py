@@ -605,3 +605,20 @@ def test_whole_phrases_finds_whole_words_only() -> None:
     assert not danger.search(f" {normalise('self harming')} ")  # a listed form of its own
     assert not danger.search(f" {normalise('no overdosed')} ")
     assert not whole_phrases([]).search(" anything at all ")
+
+
+def test_an_also_button_is_among_the_whole_messages_first_entries(full_matcher: Matcher) -> None:
+    # Rule "also_ranked": a sentence's own best entry is offered only when the whole message ranks
+    # it among its first entries. "its now December" used to offer the appeal deadlines over Christmas.
+    late = (
+        "My DS is 9 and has autism, school say he is fine but at home he melts down every day after school. "
+        "We asked the LA for an EHCNA in September and have heard nothing, its now December. Is that allowed?"
+    )
+    assert "tribunal-christmas-august" not in {c.entry_id for c in full_matcher.match(late).also}
+    two_things = (
+        "The council refused to assess my son for an EHCP and I want to appeal to the tribunal. "
+        "Also the school keeps sending him home at lunchtime, is that allowed?"
+    )
+    also = {c.entry_id for c in full_matcher.match(two_things).also}
+    assert also == {"informal-exclusion"}
+    assert also <= {c.entry_id for c in full_matcher.rank(two_things)[: MatchSettings().max_suggestions]}
