@@ -35,7 +35,7 @@ def main() -> None:
     kb = load_knowledge(ROOT / "knowledge")
     items = {(i.file.name, i.line): i for i in load_eval([ROOT / "tests" / "eval" / "real"], set(kb.entries))}
     decider = Decider(kb)
-    print(f"{'labels':34} {'rule':14} {'shown':>6} {'apt among shown':>16} {'apt kept':>10} {'unlabelled':>11}")
+    print(f"{'labels':34} {'rule':20} {'shown':>6} {'apt among shown':>16} {'apt kept':>10} {'unlabelled':>11}")
     for group in groups:
         labels: dict[tuple[str, int], dict[str, bool]] = defaultdict(dict)
         for b in group["buttons"]:
@@ -58,7 +58,7 @@ def main() -> None:
         rows = ((group["rule"], labelled, apt_total, 0), ("this code", shown, apt, unlabelled))
         for rule, n, good, new in rows:
             share = f"{good / n:.0%} ({good})" if n else "-"
-            print(f"{group['name']:34} {rule:14} {n:>6} {share:>16} {f'{good}/{apt_total}':>10} {new:>11}")
+            print(f"{group['name']:34} {rule:20} {n:>6} {share:>16} {f'{good}/{apt_total}':>10} {new:>11}")
 
 
 if __name__ == "__main__":
