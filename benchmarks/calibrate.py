@@ -585,6 +585,7 @@ def main() -> int:
             "suggest_at": round(suggest_at, 6),
             "also_at": old.also_at,
             "also_topic_at": old.also_topic_at,
+            "also_learned_at": old.also_learned_at,
             "maybe_at": old.maybe_at,
             # Kept: each other language's answer threshold (benchmarks/calibrate_lang.py, run after).
             "answer_at_by_lang": dict(old.answer_at_by_lang),

@@ -619,6 +619,19 @@ def test_an_also_button_is_among_the_whole_messages_first_entries(full_matcher: 
         "The council refused to assess my son for an EHCP and I want to appeal to the tribunal. "
         "Also the school keeps sending him home at lunchtime, is that allowed?"
     )
-    also = {c.entry_id for c in full_matcher.match(two_things).also}
+    ranked_only = Matcher(full_matcher.kb, calibration=replace(full_matcher.calibration, also_learned_at=0.0))
+    also = {c.entry_id for c in ranked_only.match(two_things).also}
     assert also == {"informal-exclusion"}
     assert also <= {c.entry_id for c in full_matcher.rank(two_things)[: MatchSettings().max_suggestions]}
+
+
+def test_an_also_button_needs_the_learnt_models_support(full_matcher: Matcher) -> None:
+    # Rule "also_learned": where the learnt model knows the entry, it must give it at least
+    # `also_learned_at`; at 0 only also_ranked decides, at 1 no entry has enough support.
+    two_things = (
+        "The council refused to assess my son for an EHCP and I want to appeal to the tribunal. "
+        "Also the school keeps sending him home at lunchtime, is that allowed?"
+    )
+    kb, calibration = full_matcher.kb, full_matcher.calibration
+    assert Matcher(kb, calibration=replace(calibration, also_learned_at=0.0)).match(two_things).also
+    assert not Matcher(kb, calibration=replace(calibration, also_learned_at=1.0)).match(two_things).also
