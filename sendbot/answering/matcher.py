@@ -586,6 +586,7 @@ class _Analysis:
     similar: FloatArray  # keys: the whole message's closeness in meaning to each key
     ruled_out: str | None  # the out-of-scope kind a rule finds (`names_place_of`, `past_age_of`)
     send_words: float  # how much the message's words are SEND questions' rather than off-topic ones'
+    learned: FloatArray | None  # the learnt model's P(entry | message) for its classes; None without a model
 
 
 @dataclass(frozen=True)
@@ -807,6 +808,7 @@ class Matcher:
             similar,
             self._place_of(words, mentioned) or self._past_age(words),
             self.index.send_words(q, query_weight),
+            self.learned.probabilities(tokens) if self.learned else None,
         )
 
     def _signals(self, a: _Analysis, rows: Sequence[int]) -> list[Signal]:
@@ -913,8 +915,12 @@ class Matcher:
 
     def _learned(self, a: _Analysis, entry_id: str) -> float:
         """The feature `learned` of this entry (`Calibration.neutral` when the model does not know it)."""
-        p = self.learned.probability(a.tokens, entry_id) if self.learned else None
+        p = self._learned_or_none(a, entry_id)
         return self.calibration.neutral["learned"] if p is None else p
+
+    def _learned_or_none(self, a: _Analysis, entry_id: str) -> float | None:
+        """The learnt model's P(entry | message); None without a model or for an entry it does not know."""
+        return self.learned.probability_in(a.learned, entry_id) if self.learned and a.learned is not None else None
 
     def _also(self, a: _Analysis, ranked: Sequence[int]) -> tuple[Candidate, ...]:
         """Other things a story asks about: a sentence whose own best entry is on another
@@ -938,7 +944,7 @@ class Matcher:
         for row, signal in zip(rows, self._signals(a, rows), strict=True):
             if row not in first or self._topic_of[row] in taken or signal.confidence < self.calibration.also_topic_at:
                 continue
-            learned = self.learned.probability(a.tokens, signal.entry_id) if self.learned else None
+            learned = self._learned_or_none(a, signal.entry_id)
             if learned is not None and learned < self.calibration.also_learned_at:
                 continue
             taken.add(self._topic_of[row])
