@@ -153,9 +153,9 @@ def test_a_decline_with_a_right_way_back_counts_as_choices(full_decider: Decider
     """A decline whose one button (`MatchResult.maybe`) is a right entry is a "did you mean" with a
     right entry among its buttons; an off-topic item declined with a button is still declined,
     and counted apart (`declined_with_button`)."""
-    question = "nursery told us no extra support for our toddler without an ehcp first"
-    in_scope = judge(full_decider, EvalItem(question, ("ehc-early-years",), REAL / "example.yaml", 1))
-    assert (in_scope.status, in_scope.verdict, in_scope.shown) == ("fallback", Verdict.CHOICES, ("ehc-early-years",))
+    question = "how do you get a CAMHS referral in derbyshire, GP says they bounce everything back"
+    in_scope = judge(full_decider, EvalItem(question, ("camhs-derbyshire",), REAL / "example.yaml", 1))
+    assert (in_scope.status, in_scope.verdict, in_scope.shown) == ("fallback", Verdict.CHOICES, ("camhs-derbyshire",))
     report = evaluate(full_decider, [EvalItem(question, (), REAL / "example.yaml", 2)])
     assert [o.verdict for o in report.outcomes] == [Verdict.DECLINED]
     assert report.tally().declined_with_button == 1
