@@ -477,6 +477,10 @@ def main() -> int:
         for item in load_eval(args.paths, set(kb.entries), args.split or None)
         if not any(fnmatch(item.file.name, pattern) for pattern in args.leave_out)
     ]
+    # Rule "rerank" (stop 36) orders each item's first entries with the committed question model, which
+    # has seen most dev questions; the feature `learned` is filled out of fold below, the re-ordering is
+    # not. The committed calibration was fitted before the rule; a refit with it in place should be judged
+    # on fresh sets as first asked, as the rule itself was (docs/prereg36.md).
     matcher = Matcher(kb)
     # Labels as a new question would find them (`knowledge_then`), unless --labels today.
     if args.labels == "stories-as-written":
