@@ -176,6 +176,7 @@ def test_explain_prints_each_signal_of_the_top_candidates(capsys: pytest.Capture
     assert main(["ask", "--explain", QUESTION]) == 0
     out = capsys.readouterr().out
     assert "explain: " in out and "bm25" in out and "phrasing" in out and "features: confidence" in out
+    assert "learned" in out  # the model's P(entry | message), which rule rerank weighs
     assert "ehc-request-how" in out
 
 

@@ -504,7 +504,7 @@ def test_an_out_of_scope_kind_that_explains_more_gets_the_fallback(
 
 
 def _signal(entry_id: str, confidence: float) -> Signal:
-    return Signal(entry_id, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, confidence, 0.5)
+    return Signal(entry_id, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, confidence, 0.5, 0.1)
 
 
 def test_an_out_of_scope_kind_must_explain_better_than_every_top_entry_not_just_the_first() -> None:

@@ -609,6 +609,7 @@ class Signal:
     area_penalty: float
     confidence: float
     similar: float  # closeness in meaning of the whole message (`meaning.py`)
+    learned: float  # the learnt model's P(entry | message), which rule "rerank" weighs; NaN without it
 
 
 def is_story(text: str) -> bool:
@@ -845,6 +846,7 @@ class Matcher:
             a.penalties[cols].tolist(),
             value.tolist(),
             a.similar[cols].tolist(),
+            self._learned_column(a, cols).tolist(),
             strict=True,
         )
         return [Signal(str(self._keys[row]), *(round(v, 4) for v in values)) for row, *values in columns]
@@ -859,6 +861,15 @@ class Matcher:
         rejects = order[is_reject]
         return [int(r) for r in entries], (int(rejects[0]) if len(rejects) else None)
 
+    def _learned_column(self, a: _Analysis, rows: IntArray) -> FloatArray:
+        """The learnt model's P(entry | message) of each row; NaN where there is no model or the
+        model does not know the entry."""
+        if a.learned is None:
+            return np.full(len(rows), np.nan)
+        model_row = self._learned_row[rows]
+        column: FloatArray = np.where(model_row >= 0, a.learned[np.maximum(model_row, 0)], np.nan)
+        return column
+
     def _reranked(self, a: _Analysis, rows: IntArray) -> IntArray:
         """Rule "rerank": the first `rerank_depth` entries by the ranking, in the order of the learnt
         model's log P(entry | message) + `rerank_weight` x the ranking (ties keep the ranking's
@@ -872,8 +883,7 @@ class Matcher:
             return rows
         s = self.settings
         top = rows[: s.rerank_depth]
-        model_row = self._learned_row[top]
-        p = np.where(model_row >= 0, a.learned[np.maximum(model_row, 0)], s.rerank_unknown)
+        p = np.nan_to_num(self._learned_column(a, top), nan=s.rerank_unknown)
         score = np.log(np.maximum(p, 1e-12)) + s.rerank_weight * a.ranking[top]
         reordered: IntArray = np.concatenate([top[np.argsort(-score, kind="stable")], rows[s.rerank_depth :]])
         return reordered
