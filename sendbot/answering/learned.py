@@ -98,10 +98,5 @@ class QuestionModel:
     def probability(self, tokens: Sequence[str], entry_id: str) -> float | None:
         """P(the message is about this entry); None for an entry the model was not trained on
         (added since, or a test knowledge base's own)."""
-        return self.probability_in(self.probabilities(tokens), entry_id)
-
-    def probability_in(self, probabilities: FloatArray, entry_id: str) -> float | None:
-        """This entry's share of a message's `probabilities`, computed once for every entry asked
-        about; None for an entry the model was not trained on."""
         row = self.rows.get(entry_id)
-        return None if row is None else float(probabilities[row])
+        return None if row is None else float(self.probabilities(tokens)[row])
