@@ -71,31 +71,6 @@ def test_the_feature_is_the_models_probability_of_the_best_entry(matcher: Matche
     assert result.features.learned == pytest.approx(expected)
 
 
-def test_the_rank_feature_counts_the_entries_the_model_prefers_to_the_best(matcher: Matcher) -> None:
-    """Feature `learned_rank`: log(1 + how many entries the model gives a higher P than the best)."""
-    text = "the council refused to assess my son, can I appeal to the tribunal?"
-    result = matcher.match(text)
-    assert result.features is not None and result.best is not None and matcher.learned is not None
-    p = matcher.learned.probabilities(matcher.message_tokens(text)[0])
-    best = p[matcher.learned.rows[result.best.entry_id]]
-    assert result.features.learned_rank == pytest.approx(math.log1p(int((p > best).sum())))
-
-
-def test_a_matcher_can_be_given_its_own_model(full_kb: KnowledgeBase) -> None:
-    """As `benchmarks/calibrate.py` gives each fold's matcher the model trained without that fold:
-    the features are that model's (here one that knows two entries only)."""
-    model = replace(_tiny(), classes=("tribunal-deadline", "transport-eligibility"))
-    matcher = Matcher(full_kb, learned=model)
-    assert matcher.learned is model
-    text = "how long do I have to appeal to the tribunal"
-    result = matcher.match(text)
-    assert result.features is not None and result.best is not None
-    assert result.best.entry_id == "tribunal-deadline"
-    p = model.probabilities(matcher.message_tokens(text)[0])
-    assert result.features.learned == pytest.approx(p[0])
-    assert result.features.learned_rank == pytest.approx(math.log1p(int((p > p[0]).sum())))
-
-
 def test_an_entry_the_model_does_not_know_takes_the_neutral_value() -> None:
     """An entry added since the model was trained (here: the small knowledge base's entries,
     renamed), or a test knowledge base's own."""
@@ -107,7 +82,6 @@ def test_an_entry_the_model_does_not_know_takes_the_neutral_value() -> None:
     assert result.features is not None and result.best is not None
     assert result.best.entry_id not in QuestionModel.load().rows
     assert result.features.learned == matcher.calibration.neutral["learned"]
-    assert result.features.learned_rank == matcher.calibration.neutral["learned_rank"]
 
 
 @pytest.mark.parametrize("content", [b"", b"not a numpy file"])

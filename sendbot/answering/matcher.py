@@ -65,7 +65,7 @@ SIMILAR_TIE = 0.01  # closer in meaning by at most this is a tie, not agreement
 CLOSENESS_FEATURES = ("similar", "similar_agrees", "similar_off")
 # The features another language's index takes from `Calibration.neutral`: closeness in meaning,
 # and `learned` (the question model is of English questions).
-NEUTRAL_FEATURES = (*CLOSENESS_FEATURES, "learned", "learned_rank")
+NEUTRAL_FEATURES = (*CLOSENESS_FEATURES, "learned")
 # Features only P(scope) uses (P(right)'s weight for each is 0): fitted with `send_words`,
 # P(right) spent it on telling SEND questions from off-topic ones, which P(scope) already does,
 # and on the dev questions asked as new it answered 50.7% rightly instead of 56.9% at the same limits.
@@ -73,7 +73,7 @@ SCOPE_ONLY_FEATURES = ("send_words",)
 # ... and features only P(right) uses: they compare the best entry with the others, which says
 # nothing about whether the message is a SEND question ("how do i bake a chocolate cake" meets
 # one entry's answer text, so `answer_text` is 1, and P(scope) offered that entry as a choice).
-RIGHT_ONLY_FEATURES = ("answer_text", "last_sentence", "bm25_margin", "learned", "learned_rank")
+RIGHT_ONLY_FEATURES = ("answer_text", "last_sentence", "bm25_margin", "learned")
 
 _AGE_BEFORE = frozenset({"child", "aged", "age", "turns", "turning", "turned"})
 _AGE_AFTER = frozenset({"year", "years", "yr", "yrs", "yo"})
@@ -201,11 +201,6 @@ class Features:
     # Added at stop 31 for P(right): P(the message is about the entry) by the model learnt from
     # parents' own questions (`learned.py`); `Calibration.neutral` for an entry it does not know.
     learned: float
-    # Added at stop 37 for P(right): log(1 + how many entries the learnt model prefers to the best
-    # entry), 0 when it agrees. On stop34 to stop36's fresh stories (5-fold `learned`), P(right)
-    # fitted with it on the sets before them separated their right first entries from the wrong
-    # ones better (AUC 0.646 -> 0.692); judged as docs/prereg37.md says (candidate F).
-    learned_rank: float
 
     def vector(self) -> FloatArray:
         return np.array([getattr(self, name) for name in FEATURE_NAMES], dtype=np.float64)
@@ -651,10 +646,9 @@ class Matcher:
         settings: MatchSettings | None = None,
         lang: str = DEFAULT_LANG,
         calibration: Calibration | None = None,
-        learned: bool | QuestionModel = True,
+        learned: bool = True,
     ) -> None:
-        """``learned``: the model learnt from parents' questions (True: the stored one; a model:
-        that one, as `benchmarks/calibrate.py` gives each fold's; False: none, for training it)."""
+        """``learned=False``: without the model learnt from parents' questions (for training it)."""
         self.kb = kb
         self.settings = s = settings or MatchSettings()
         self.calibration = (calibration or Calibration.load()).for_lang(lang)
@@ -693,8 +687,7 @@ class Matcher:
         )
         self.phrasing_count = len(phrasing_tokens)
         self.meaning = Meaning(WordVectors.load(), keys, phrasing_tokens) if lang in VECTOR_LANGS else None
-        model = learned if isinstance(learned, QuestionModel) else QuestionModel.load() if learned else None
-        self.learned = model if lang in LEARNED_LANGS else None
+        self.learned = QuestionModel.load() if learned and lang in LEARNED_LANGS else None
         self._texts = texts  # (key, text) of every indexed phrasing and title, in index input order
         self._keys = np.asarray(keys, dtype=object)
         self._row_of = {k: i for i, k in enumerate(keys)}
@@ -963,14 +956,6 @@ class Matcher:
         p = self._learned_or_none(a, entry_id)
         return self.calibration.neutral["learned"] if p is None else p
 
-    def _learned_rank(self, a: _Analysis, entry_id: str) -> float:
-        """The feature `learned_rank` of this entry: log(1 + the number of entries the learnt model
-        gives a higher P(entry | message)); `Calibration.neutral` when the model does not know it."""
-        p = self._learned_or_none(a, entry_id)
-        if p is None or a.learned is None:
-            return self.calibration.neutral["learned_rank"]
-        return math.log1p(int(np.count_nonzero(a.learned > p)))
-
     def _learned_or_none(self, a: _Analysis, entry_id: str) -> float | None:
         """The learnt model's P(entry | message); None without a model or for an entry it does not know."""
         p = float(self._learned_column(a, np.asarray([self._row_of[entry_id]], dtype=np.int64))[0])
@@ -1038,7 +1023,6 @@ class Matcher:
             bm25_margin=float(a.bm25[0, entries[0]] - (a.bm25[0, entries[1]] if len(entries) > 1 else 0.0)),
             send_words=a.send_words,
             learned=self._learned(a, signals[0].entry_id),
-            learned_rank=self._learned_rank(a, signals[0].entry_id),
         )
         topic = closest.entry_id.removeprefix(REJECT_PREFIX) if closest else None
         if a.ruled_out:
