@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import math
 import subprocess
 import sys
 import tarfile
@@ -50,7 +49,6 @@ sys.path.insert(0, str(ROOT))
 from train_question_model import question_tokens, train  # noqa: E402
 
 from sendbot.answering.evaluate import EvalItem, is_right, load_eval  # noqa: E402
-from sendbot.answering.learned import QuestionModel  # noqa: E402
 from sendbot.answering.matcher import (  # noqa: E402
     CALIBRATION,
     FEATURE_NAMES,
@@ -117,22 +115,20 @@ def right_as_written(kb: KnowledgeBase, then: Mapping[str, KnowledgeBase], item:
     return is_right(kb, item, entry_id) and (old is None or is_right(old, item, entry_id))
 
 
-# For an item and an entry: the feature `learned` from a question model trained without the
-# item (`learned_out_of_fold`); None when that model does not know the entry.
-Learned = Callable[[EvalItem, str], "float | None"]
+# Each item's matcher: one whose learnt model was trained without the item's fold (`fold_matchers`).
+MatcherOf = Callable[[EvalItem], Matcher]
 
 
 def rows(
-    matcher: Matcher,
+    matcher_of: MatcherOf,
     kb: KnowledgeBase,
     items: list[EvalItem],
     then: Mapping[str, KnowledgeBase],
-    learned: Learned | None = None,
 ) -> list[Row]:
-    """Every item the matcher has words for (with `learned` out of fold when given; NaN for an
-    entry the fold's model does not know, filled by `fill_learned`)."""
+    """Every item its matcher has words for."""
     out = []
     for item in items:
+        matcher = matcher_of(item)
         # One analysis gives the decision's features and the ranked candidates, best first.
         signals, features = matcher.explain(item.question)
         if features is None:
@@ -140,9 +136,6 @@ def rows(
         ranked = [s for s in signals if not s.entry_id.startswith(REJECT_PREFIX)]
         rejects = [s for s in signals if s.entry_id.startswith(REJECT_PREFIX)]
         entries = [s.entry_id for s in ranked]
-        if learned is not None and entries:
-            value = learned(item, entries[0])
-            features = replace(features, learned=float("nan") if value is None else value)
         explained_better = out_of_scope_explains_better(rejects[0] if rejects else None, ranked)
         closest = max(0.0, features.confidence + features.off_topic)
         vague = (
@@ -185,12 +178,11 @@ PHRASED_FROM = frozenset({"assessment-plans.yaml", "school-disputes.yaml"})
 
 
 def unseen_rows(
-    matcher: Matcher,
+    matcher_of: MatcherOf,
     kb: KnowledgeBase,
     items: list[EvalItem],
     then: Mapping[str, KnowledgeBase],
     closest: int,
-    learned: Learned | None = None,
 ) -> list[Row]:
     """Every item asked of a matcher built without the ``closest`` phrasings nearest to it
     (items of files not in PHRASED_FROM as they are).
@@ -203,47 +195,39 @@ def unseen_rows(
     matcher as a new parent's question will."""
     out = []
     for item in items:
+        matcher = matcher_of(item)
         if item.file.name not in PHRASED_FROM:
-            out += rows(matcher, kb, [item], then, learned)
+            out += rows(matcher_of, kb, [item], then)
             continue
         dropped = set(matcher.closest_phrasings(item.question, closest))
-        alone = Matcher(without(kb, dropped), matcher.settings, calibration=matcher.calibration)
-        out += rows(alone, kb, [item], then, learned)
+        alone = Matcher(
+            without(kb, dropped), matcher.settings, calibration=matcher.calibration, learned=matcher.learned or False
+        )
+        out += rows(lambda _, alone=alone: alone, kb, [item], then)
     return out
 
 
 # The question model (`learned.py`) is trained on the dev questions themselves: fitted with what it
 # says of questions it was trained on, P(right) would trust it far more than a new parent's
-# question deserves. So each item's `learned` comes from a model trained without its file's fold.
+# question deserves, and rule "rerank" would order their entries better than a new question's. So
+# each item is asked of a matcher whose model was trained without its file's fold: the features
+# `learned` and the order of its first entries (rule "rerank") are as a new question finds them.
 LEARNED_FOLDS = 5
 
 
-def learned_out_of_fold(matcher: Matcher, items: list[EvalItem]) -> Learned:
-    """`learned` for each item from a model trained on the other folds' files (grouped by file,
-    as questions of one file often share a page's topic)."""
+def fold_matchers(kb: KnowledgeBase, items: list[EvalItem]) -> MatcherOf:
+    """Each item's matcher, with a model trained on the other folds' files (grouped by file, as
+    questions of one file often share a page's topic)."""
     files = np.array([item.file.name for item in items])
-    tokens = question_tokens(matcher, items)
-    token_of = {id(item): words for item, words in zip(items, tokens, strict=True)}
-    model_of: dict[str, QuestionModel] = {}
+    plain = Matcher(kb, learned=False)
+    tokens = question_tokens(plain, items)
+    matcher_of: dict[str, Matcher] = {}
     for train_rows, test_rows in GroupKFold(n_splits=LEARNED_FOLDS).split(files, groups=files):
-        fold = [items[i] for i in train_rows if items[i].in_scope]
-        model = train([token_of[id(item)] for item in fold], fold, set(matcher.kb.entries))
-        model_of.update({str(name): model for name in set(files[test_rows])})
-
-    def value(item: EvalItem, entry_id: str) -> float | None:
-        return model_of[item.file.name].probability(token_of[id(item)], entry_id)
-
-    return value
-
-
-def fill_learned(data: list[Row]) -> list[Row]:
-    """Rows whose entry the fold's model did not know take the in-scope rows' mean, as an entry
-    the stored model does not know takes `Calibration.neutral` at run time."""
-    known = [r.features.learned for r in data if r.in_scope and not math.isnan(r.features.learned)]
-    mean = float(np.mean(known)) if known else 0.0
-    return [
-        replace(r, features=replace(r.features, learned=mean)) if math.isnan(r.features.learned) else r for r in data
-    ]
+        fold = [i for i in train_rows if items[i].in_scope]
+        model = train([tokens[i] for i in fold], [items[i] for i in fold], set(kb.entries))
+        matcher = Matcher(kb, learned=model)
+        matcher_of.update({str(name): matcher for name in set(files[test_rows])})
+    return lambda item: matcher_of[item.file.name]
 
 
 def outcome(
@@ -477,22 +461,18 @@ def main() -> int:
         for item in load_eval(args.paths, set(kb.entries), args.split or None)
         if not any(fnmatch(item.file.name, pattern) for pattern in args.leave_out)
     ]
-    # Rule "rerank" (stop 36) orders each item's first entries with the committed question model, which
-    # has seen most dev questions; the feature `learned` is filled out of fold below, the re-ordering is
-    # not. The committed calibration was fitted before the rule; a refit with it in place should be judged
-    # on fresh sets as first asked, as the rule itself was (docs/prereg36.md).
     matcher = Matcher(kb)
     # Labels as a new question would find them (`knowledge_then`), unless --labels today.
     if args.labels == "stories-as-written":
         items = [item if is_story(item.question) else replace(item, asked_of="") for item in items]
     then = {} if args.labels == "today" else knowledge_then(items)
-    learned = learned_out_of_fold(matcher, items)
-    data = fill_learned(rows(matcher, kb, items, then, learned))
+    matcher_of = fold_matchers(kb, items)
+    data = rows(matcher_of, kb, items, then)
     # P(right) and answer_at: on each question asked as if new (`unseen_rows`). P(scope) and
     # suggest_at: on the questions as they are, where the out-of-scope rule and P(scope) together
     # decline what the out-of-scope phrasings foresee (asked as new, 95% declined by P(scope)
     # would have turned away a third of the SEND questions as well).
-    asked_new = fill_learned(unseen_rows(matcher, kb, items, then, args.unseen, learned)) if args.unseen else data
+    asked_new = unseen_rows(matcher_of, kb, items, then, args.unseen) if args.unseen else data
     x = np.array([r.features.vector() for r in data])
     x_new = np.array([r.features.vector() for r in asked_new])
     # Each model's features (without those only the other uses) and labels, for the fit and the

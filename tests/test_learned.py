@@ -71,6 +71,19 @@ def test_the_feature_is_the_models_probability_of_the_best_entry(matcher: Matche
     assert result.features.learned == pytest.approx(expected)
 
 
+def test_a_matcher_can_be_given_its_own_model(full_kb: KnowledgeBase) -> None:
+    """As `benchmarks/calibrate.py` gives each fold's matcher the model trained without that fold:
+    the feature `learned` is that model's (here one that knows two entries only)."""
+    model = replace(_tiny(), classes=("tribunal-deadline", "transport-eligibility"))
+    matcher = Matcher(full_kb, learned=model)
+    assert matcher.learned is model
+    text = "how long do I have to appeal to the tribunal"
+    result = matcher.match(text)
+    assert result.features is not None and result.best is not None
+    assert result.best.entry_id == "tribunal-deadline"
+    assert result.features.learned == pytest.approx(model.probabilities(matcher.message_tokens(text)[0])[0])
+
+
 def test_an_entry_the_model_does_not_know_takes_the_neutral_value() -> None:
     """An entry added since the model was trained (here: the small knowledge base's entries,
     renamed), or a test knowledge base's own."""

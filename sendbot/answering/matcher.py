@@ -646,9 +646,10 @@ class Matcher:
         settings: MatchSettings | None = None,
         lang: str = DEFAULT_LANG,
         calibration: Calibration | None = None,
-        learned: bool = True,
+        learned: bool | QuestionModel = True,
     ) -> None:
-        """``learned=False``: without the model learnt from parents' questions (for training it)."""
+        """``learned``: the model learnt from parents' questions (True: the stored one; a model:
+        that one, as `benchmarks/calibrate.py` gives each fold's; False: none, for training it)."""
         self.kb = kb
         self.settings = s = settings or MatchSettings()
         self.calibration = (calibration or Calibration.load()).for_lang(lang)
@@ -687,7 +688,8 @@ class Matcher:
         )
         self.phrasing_count = len(phrasing_tokens)
         self.meaning = Meaning(WordVectors.load(), keys, phrasing_tokens) if lang in VECTOR_LANGS else None
-        self.learned = QuestionModel.load() if learned and lang in LEARNED_LANGS else None
+        model = learned if isinstance(learned, QuestionModel) else QuestionModel.load() if learned else None
+        self.learned = model if lang in LEARNED_LANGS else None
         self._texts = texts  # (key, text) of every indexed phrasing and title, in index input order
         self._keys = np.asarray(keys, dtype=object)
         self._row_of = {k: i for i, k in enumerate(keys)}
