@@ -248,6 +248,9 @@ def test_the_place_rule_stays_out_of_english_questions(full_matcher: Matcher, qu
         "I'm 31 and disabled, the council agreed direct payments for my care package, do I do payroll",
         "My adult son (30, Down's syndrome) lives in supported living and the council want more rent",
         "our 28 year old daughter needs a carers assessment for her dad",
+        # Education the adult has left does not count (`_LEFT_EDUCATION`).
+        "my son is 29, he left college years ago and lives at home, can I get respite from adult social care",
+        "our daughter is 31, not in work or any college, and her care hours were cut",
     ],
 )
 def test_a_message_about_an_adult_past_25_is_declined(full_matcher: Matcher, question: str) -> None:
@@ -265,6 +268,8 @@ def test_a_message_about_an_adult_past_25_is_declined(full_matcher: Matcher, que
         "I asked for an EHC needs assessment for my daughter 30 weeks ago",  # 30 weeks is not an age
         "DS is 8 and school only give 32 hrs of support",
         "my son is 24 and adult social care want him to pay for his day centre",  # under 25
+        "DS is 26 and finished college last year, now he wants to go back to college",  # still names education
+        "my son is 27 and left school, can he still get his EHCP back",  # names the plan
     ],
 )
 def test_the_age_rule_stays_out_of_questions_about_young_people(full_matcher: Matcher, question: str) -> None:

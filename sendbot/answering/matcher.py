@@ -133,6 +133,15 @@ _STATED_AGES = (
 )
 
 
+# Education an adult has left ("left college years ago", "finished education", "not in work or any
+# college", "since leaving school"): it does not keep rule "past_age_of" from firing, as education
+# the message still talks about does (candidate D2, docs/prereg37.md).
+_LEFT_EDUCATION = re.compile(
+    r"\b(?:left|leaving|finished|out of|no longer in|not in(?: work or| employment or)?)"
+    r"(?: any| full time| the| his| her)? (?:school|college|education|sixth form|university|uni)\b"
+)
+
+
 def stated_ages(words: str) -> list[int]:
     """Every age a normalised English message gives (`_STATED_AGES`)."""
     return [int(m.group(1)) for pattern in _STATED_AGES for m in pattern.finditer(words)]
@@ -757,7 +766,8 @@ class Matcher:
         social care want him to pay", but not "my son is 26, could he get an EHCP at college").
         Such a message is declined with that kind's reply: it is about an adult, past the SEND
         system (a young person is under 25). Stop 35: on the dev split it declined 29 off-topic
-        questions about adults' care and no in-scope one."""
+        questions about adults' care and no in-scope one. Education the adult has left ("he left
+        college years ago") does not count (`_LEFT_EDUCATION`)."""
         return self._past_age(f" {normalise(text)} ")
 
     def _past_age(self, words: str) -> str | None:
@@ -765,7 +775,8 @@ class Matcher:
         ages = stated_ages(words) if self._topic_ages else []
         if not ages:
             return None
-        return next((t for t, over, unless in self._topic_ages if min(ages) > over and not unless.search(words)), None)
+        still = _LEFT_EDUCATION.sub(" ", words)
+        return next((t for t, over, unless in self._topic_ages if min(ages) > over and not unless.search(still)), None)
 
     def _area_penalties(self, area: str | None, mentioned: set[str]) -> FloatArray:
         """How far to push down an entry about one council: not at all when the parent chose
