@@ -195,10 +195,10 @@ def unseen_rows(
     matcher as a new parent's question will."""
     out = []
     for item in items:
-        matcher = matcher_of(item)
         if item.file.name not in PHRASED_FROM:
             out += rows(matcher_of, kb, [item], then)
             continue
+        matcher = matcher_of(item)
         dropped = set(matcher.closest_phrasings(item.question, closest))
         alone = Matcher(
             without(kb, dropped), matcher.settings, calibration=matcher.calibration, learned=matcher.learned or False
