@@ -94,9 +94,3 @@ class QuestionModel:
         scores = np.exp(scores - scores.max())
         out: FloatArray = scores / scores.sum()
         return out
-
-    def probability(self, tokens: Sequence[str], entry_id: str) -> float | None:
-        """P(the message is about this entry); None for an entry the model was not trained on
-        (added since, or a test knowledge base's own)."""
-        row = self.rows.get(entry_id)
-        return None if row is None else float(self.probabilities(tokens)[row])
