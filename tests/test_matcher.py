@@ -219,6 +219,7 @@ def test_naming_a_place_overrides_the_chosen_area(matcher: Matcher) -> None:
         "we're in Fife and school say DS doesn't need a plan",
         "we moved to San Diego and DS keeps getting suspended, is that legal",  # a large US city
         "in Brisbane, school want reduced hours for my autistic 6 year old",  # an Australian state capital
+        "we live in aberdeenshire, how do we get short breaks, is it the same as in england?",  # England compared
     ],
 )
 def test_a_message_naming_a_place_in_another_country_is_declined(full_matcher: Matcher, question: str) -> None:
@@ -233,6 +234,7 @@ def test_a_message_naming_a_place_in_another_country_is_declined(full_matcher: M
     [
         "we moved from Cardiff to Derby, does the council have to keep his EHCP",  # an area is named
         "is the law on EHC plans the same in England and Wales",  # England is named
+        "we moved from Cardiff to England, does his plan carry over",  # England is where they live now
         "my son's teacher is called Mr Stirlingshire",  # not a whole place name
         "how do i get an ehcp",
     ],

@@ -142,6 +142,12 @@ _LEFT_EDUCATION = re.compile(
 )
 
 
+# England named only to compare with it ("is it the same process as in England", "longer than
+# England"): it does not say the family lives there, so it does not keep rule "names_place_of"
+# from firing ("we moved from Cardiff to England" still does).
+_ENGLAND_COMPARED = re.compile(r" (?:as|like|than) (?:in )?england ")
+
+
 def stated_ages(words: str) -> list[int]:
     """Every age a normalised English message gives (`_STATED_AGES`)."""
     return [int(m.group(1)) for pattern in _STATED_AGES for m in pattern.finditer(words)]
@@ -745,9 +751,10 @@ class Matcher:
 
     def names_place_of(self, text: str) -> str | None:
         """Rule "names_place_of": the out-of-scope kind whose `places` the message names ("we
-        live in Fife", "Belfast mum here"), unless it also names England or one of the areas'
-        places ("we moved from Cardiff to Derby"). Such a message is declined with that kind's
-        reply: the law it asks about is another country's. The other-countries phrasings alone
+        live in Fife", "Belfast mum here"), unless it also names England (other than to compare
+        with it, `_ENGLAND_COMPARED`) or one of the areas' places ("we moved from Cardiff to
+        Derby"). Such a message is declined with that kind's reply: the law it asks about is
+        another country's. The other-countries phrasings alone
         let 4 of 28 fresh off-topic questions at stop 21 through as a "did you mean" ("We
         live in Stirling ... CAMHS", "we're in belfast and the EA sent a proposed statement");
         no in-scope dev question names such a place."""
@@ -756,7 +763,7 @@ class Matcher:
 
     def _place_of(self, words: str, areas: set[str]) -> str | None:
         """`names_place_of` of a normalised, padded message that names these areas."""
-        if not self._topic_places or areas or " england " in words:
+        if not self._topic_places or areas or " england " in _ENGLAND_COMPARED.sub(" ", words):
             return None
         return next((topic for topic, places in self._topic_places if places.search(words)), None)
 
