@@ -138,8 +138,13 @@ class Normaliser:
         i, count = 0, len(words)
         while i < count:
             word = words[i]
-            # The longest synonym run starting here (none, and no lookup, for most words).
-            size = min(longest.get(word, 0), count - i)
+            # The longest synonym run starting here (none, and no more lookups, for most words).
+            size = longest.get(word, 0)
+            if not size:
+                out.append(word)
+                i += 1
+                continue
+            size = min(size, count - i)
             canonical = None
             while size and (canonical := variants.get(tuple(words[i : i + size]))) is None:
                 size -= 1
