@@ -13,6 +13,7 @@ that shows new buttons needs new labels. Prints a table; tests never run this.""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -30,7 +31,11 @@ LABELS = ROOT / "benchmarks" / "data" / "also_labels.yaml"
 
 
 def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else LABELS
+    parser = argparse.ArgumentParser(description='How apt the "You also asked about" buttons are, on labelled buttons.')
+    parser.add_argument("labels", nargs="?", type=Path, default=LABELS, help="a labels file (YAML)")
+    path = parser.parse_args().labels
+    if not path.is_file():
+        parser.error(f"{path} is not a file: give a labels file like {LABELS.relative_to(ROOT)}")
     groups = yaml.safe_load(path.read_text(encoding="utf-8"))["groups"]
     kb = load_knowledge(ROOT / "knowledge")
     items = {(i.file.name, i.line): i for i in load_eval([ROOT / "tests" / "eval" / "real"], set(kb.entries))}

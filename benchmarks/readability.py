@@ -10,9 +10,9 @@ fairly easy (a 12-year-old reads it), higher is easier."""
 
 from __future__ import annotations
 
+import argparse
 import re
 import statistics
-import sys
 from pathlib import Path
 
 import pyphen
@@ -38,7 +38,11 @@ def flesch(text: str) -> float:
 
 
 def main() -> None:
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "knowledge"
+    parser = argparse.ArgumentParser(description="Words and Flesch reading ease of the knowledge base's answers.")
+    parser.add_argument("knowledge", nargs="?", type=Path, default=ROOT / "knowledge", help="a knowledge folder")
+    folder = parser.parse_args().knowledge
+    if not sorted((folder / "entries").glob("*.yaml")):
+        parser.error(f"no entries in {folder / 'entries'}: give a knowledge folder (one with entries/*.yaml)")
     # Read the YAML directly, so that older knowledge bases (before and after figures) load too.
     entries = [e for f in sorted((folder / "entries").glob("*.yaml")) for e in yaml.safe_load(f.read_text())["entries"]]
 
