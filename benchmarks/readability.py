@@ -41,10 +41,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Words and Flesch reading ease of the knowledge base's answers.")
     parser.add_argument("knowledge", nargs="?", type=Path, default=ROOT / "knowledge", help="a knowledge folder")
     folder = parser.parse_args().knowledge
-    if not sorted((folder / "entries").glob("*.yaml")):
+    files = sorted((folder / "entries").glob("*.yaml"))
+    if not files:
         parser.error(f"no entries in {folder / 'entries'}: give a knowledge folder (one with entries/*.yaml)")
     # Read the YAML directly, so that older knowledge bases (before and after figures) load too.
-    entries = [e for f in sorted((folder / "entries").glob("*.yaml")) for e in yaml.safe_load(f.read_text())["entries"]]
+    entries = [e for f in files for e in yaml.safe_load(f.read_text())["entries"]]
 
     def english(text: str | dict[str, str] | None) -> str:
         return (text.get("en", "") if isinstance(text, dict) else text or "").strip()

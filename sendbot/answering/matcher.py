@@ -754,10 +754,10 @@ class Matcher:
         live in Fife", "Belfast mum here"), unless it also names England (other than to compare
         with it, `_ENGLAND_COMPARED`) or one of the areas' places ("we moved from Cardiff to
         Derby"). Such a message is declined with that kind's reply: the law it asks about is
-        another country's. The other-countries phrasings alone
-        let 4 of 28 fresh off-topic questions at stop 21 through as a "did you mean" ("We
-        live in Stirling ... CAMHS", "we're in belfast and the EA sent a proposed statement");
-        no in-scope dev question names such a place."""
+        another country's. The other-countries phrasings alone let 4 of 28 fresh off-topic
+        questions at stop 21 through as a "did you mean" ("We live in Stirling ... CAMHS",
+        "we're in belfast and the EA sent a proposed statement"); no in-scope dev question
+        names such a place."""
         words = f" {normalise(text)} "
         return self._place_of(words, self._areas_in(words))
 

@@ -140,14 +140,11 @@ class Normaliser:
             word = words[i]
             # The longest synonym run starting here (none, and no more lookups, for most words).
             size = longest.get(word, 0)
-            if not size:
-                out.append(word)
-                i += 1
-                continue
-            size = min(size, count - i)
             canonical = None
-            while size and (canonical := variants.get(tuple(words[i : i + size]))) is None:
-                size -= 1
+            if size:
+                size = min(size, count - i)
+                while size and (canonical := variants.get(tuple(words[i : i + size]))) is None:
+                    size -= 1
             if canonical is not None:
                 out.extend(canonical)
                 i += size
