@@ -27,7 +27,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 import numpy as np
-from scipy.stats import rankdata
+from sklearn.metrics import roc_auc_score
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -55,12 +55,8 @@ class Story:
 
 
 def auc(scores: np.ndarray, right: np.ndarray) -> float:
-    """Area under the ROC curve (Mann-Whitney, ties averaged): P(a right story scores above a wrong one)."""
-    positives, negatives = int(right.sum()), int((~right).sum())
-    if not positives or not negatives:
-        return float("nan")
-    ranks = rankdata(scores)
-    return float((ranks[right].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+    """Area under the ROC curve: P(a right story scores above a wrong one); NaN with one class only."""
+    return float(roc_auc_score(right, scores)) if 0 < right.sum() < len(right) else float("nan")
 
 
 def forced_stories(globs: list[str]) -> list[Story]:
