@@ -224,7 +224,7 @@ def fold_matchers(kb: KnowledgeBase, items: list[EvalItem]) -> MatcherOf:
     matcher_of: dict[str, Matcher] = {}
     for train_rows, test_rows in GroupKFold(n_splits=LEARNED_FOLDS).split(files, groups=files):
         fold = [i for i in train_rows if items[i].in_scope]
-        model = train([tokens[i] for i in fold], [items[i] for i in fold], kb)
+        model = train([tokens[i] for i in fold], [items[i] for i in fold], set(kb.entries))
         matcher = Matcher(kb, learned=model)
         matcher_of.update({str(name): matcher for name in set(files[test_rows])})
     return lambda item: matcher_of[item.file.name]

@@ -4,8 +4,7 @@
         [--leave-out PATTERN] [--write]
 
 Every in-scope development question of `tests/eval/real` (never the test split), once per entry
-it teaches (rule "fact_labels", `training_labels`: the entries that hold its facts), as the
-matcher's tokens; TF-IDF over words (`terms`; those in at
+that answers it (its `ids`), as the matcher's tokens; TF-IDF over words (`terms`; those in at
 least MIN_DF questions), then a multinomial logistic regression (scikit-learn, a
 `bench` dependency only). ``--write`` stores it in `sendbot/answering/question_model.npz`;
 `benchmarks/calibrate.py` trains the same model without each fold's files, so that P(right) is
@@ -27,11 +26,10 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sendbot.answering.evaluate import EvalItem, load_eval, training_labels  # noqa: E402
+from sendbot.answering.evaluate import EvalItem, load_eval  # noqa: E402
 from sendbot.answering.learned import MODEL, QuestionModel, terms  # noqa: E402
 from sendbot.answering.matcher import Matcher  # noqa: E402
 from sendbot.knowledge.loader import load_knowledge  # noqa: E402
-from sendbot.knowledge.model import KnowledgeBase  # noqa: E402
 
 # A term must be in at least this many questions: rarer ones are names, dates and typos.
 MIN_DF = 2
@@ -46,14 +44,15 @@ def question_tokens(matcher: Matcher, items: Sequence[EvalItem]) -> list[list[st
     return [(matcher.message_tokens(item.question) or [[]])[0] for item in items]
 
 
-def train(tokens: Sequence[Sequence[str]], items: Sequence[EvalItem], kb: KnowledgeBase) -> QuestionModel:
-    """The model, from these in-scope questions' tokens, each labelled with the entries of the
-    knowledge base it teaches (`training_labels`)."""
+def train(tokens: Sequence[Sequence[str]], items: Sequence[EvalItem], entries: set[str]) -> QuestionModel:
+    """The model, from these in-scope questions' tokens and entry ids (those still in the
+    knowledge base)."""
     texts, labels = [], []
     for words, item in zip(tokens, items, strict=True):
-        for entry_id in training_labels(kb, item):
-            texts.append(list(words))
-            labels.append(entry_id)
+        for entry_id in item.ids:
+            if entry_id in entries:
+                texts.append(list(words))
+                labels.append(entry_id)
     vectoriser = TfidfVectorizer(analyzer=terms, sublinear_tf=True, min_df=MIN_DF)
     x = vectoriser.fit_transform(texts)
     model = LogisticRegression(C=STRENGTH, max_iter=3000).fit(x, labels)
@@ -101,7 +100,7 @@ def main() -> int:
     kb = load_knowledge(args.knowledge)
     matcher = Matcher(kb, learned=False)
     items = training_items(args.paths, set(kb.entries), args.split, args.leave_out)
-    model = train(question_tokens(matcher, items), items, kb)
+    model = train(question_tokens(matcher, items), items, set(kb.entries))
     missing = sorted(set(kb.entries) - set(model.classes))
     print(f"{len(items)} questions, {len(model.classes)} entries, {len(model.columns)} terms")
     if missing:

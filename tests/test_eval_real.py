@@ -13,20 +13,10 @@ import subprocess
 
 import pytest
 
-from sendbot.answering import evaluate as evaluate_module
 from sendbot.answering.decide import Decider
-from sendbot.answering.evaluate import (
-    EvalItem,
-    Verdict,
-    evaluate,
-    holds_facts,
-    judge,
-    load_eval,
-    training_labels,
-)
-from sendbot.knowledge.loader import load_knowledge
+from sendbot.answering.evaluate import EvalItem, Verdict, evaluate, holds_facts, judge, load_eval
 from sendbot.knowledge.model import KnowledgeBase
-from tests.conftest import KB_SMALL, ROOT
+from tests.conftest import ROOT
 
 REAL = ROOT / "tests" / "eval" / "real"
 IS_RESERVED = ROOT.parent / "shared" / "eval" / "is-reserved"
@@ -140,32 +130,6 @@ def test_a_fact_is_judged_in_the_answer_text(full_kb: KnowledgeBase) -> None:
     entry = full_kb.entries["tribunal-deadline"]
     assert holds_facts(entry, [["tribunal"], ["2 months", "two months"]])
     assert not holds_facts(entry, [["a phrase no answer has"]])
-
-
-def test_the_question_model_learns_the_entries_that_hold_the_facts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rule "fact_labels": the entries holding every fact, the item's own ids first; an acceptable
-    id lacking a fact is not taught; no entry holding them teaches nothing; facts too common to
-    tell entries apart keep the ids that hold them; an item without facts keeps its ids."""
-    kb = load_knowledge(KB_SMALL)
-    path = ROOT / "x.yaml"
-
-    def item(ids: tuple[str, ...], facts: tuple[tuple[str, ...], ...]) -> EvalItem:
-        return EvalItem("q", ids, path, 1, facts)
-
-    tribunal = (("tribunal",),)
-    assert training_labels(kb, item(("ehc-request-how",), tribunal)) == ("ehc-refused-assessment",)
-    assert training_labels(kb, item(("ehc-request-how", "gone-entry"), ())) == ("ehc-request-how",)
-    assert training_labels(kb, item(("ehc-request-how",), (("a phrase no answer has",),))) == ()
-    council = (("council",),)
-    assert training_labels(kb, item(("social-care-assessment",), council)) == (
-        "social-care-assessment",
-        "ehc-request-how",
-        "ehc-refused-assessment",
-    )
-    monkeypatch.setattr(evaluate_module, "FACT_LABELS_AT_MOST", 2)  # "council" is in three entries: too common
-    both = ("social-care-assessment", "contacts-derby-sendiass")
-    assert training_labels(kb, item(both, council)) == ("social-care-assessment",)
-    assert training_labels(kb, item(("contacts-derby-sendiass",), council)) == ("contacts-derby-sendiass",)
 
 
 def test_a_message_about_danger_is_judged_by_its_reply_to_the_question(full_decider: Decider) -> None:

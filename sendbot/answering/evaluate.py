@@ -76,30 +76,6 @@ def is_right(kb: KnowledgeBase, item: EvalItem, entry_id: str) -> bool:
     return holds_facts(entry, item.facts, item.lang) if item.facts else entry_id in item.ids
 
 
-# Rule "fact_labels": a question teaches the question model (`benchmarks/train_question_model.py`)
-# the entries that hold its facts, as long as at most this many do (more: its facts are too common
-# to say which entry it asks for).
-FACT_LABELS_AT_MOST = 8
-
-
-def training_labels(kb: KnowledgeBase, item: EvalItem) -> tuple[str, ...]:
-    """Rule "fact_labels": the entries the question model learns for this item. Its `ids` say
-    which entries are acceptable; the judge counts an answer right when it holds the facts. So an
-    item with facts is labelled with every entry that holds them (its own ids first), when at most
-    `FACT_LABELS_AT_MOST` do, and none when no entry does (it teaches nothing); when more do, with
-    those of its ids that hold them, or its ids. An item without facts keeps its ids. Trained on
-    M2's questions, on stop37* and stop38* as first asked this gave 570 right answers of 969
-    instead of 568 and 48 wrong instead of 50; on stop39 the same totals (docs/prereg39.md, M4)."""
-    ids = tuple(e for e in item.ids if e in kb.entries)
-    if not item.facts:
-        return ids
-    holding = [e for e in ids if holds_facts(kb.entries[e], item.facts, item.lang)]
-    every = [e for e, entry in kb.entries.items() if holds_facts(entry, item.facts, item.lang)]
-    if len(every) <= FACT_LABELS_AT_MOST:
-        return (*holding, *(e for e in every if e not in holding))
-    return tuple(holding) or ids
-
-
 @dataclass(frozen=True)
 class Outcome:
     item: EvalItem
