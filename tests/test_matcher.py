@@ -278,9 +278,39 @@ def test_the_age_rule_stays_out_of_questions_about_young_people(full_matcher: Ma
     assert full_matcher.past_age_of(question) is None
 
 
-def test_the_age_rule_reads_english_only(full_kb: KnowledgeBase) -> None:
-    """`stated_ages` knows English words: another language's matcher never applies the rule."""
-    assert Matcher(full_kb, lang="pl").past_age_of("my son is 34 with a learning disability") is None
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("pl", "Mój syn ma 30 lat, ma niepełnosprawność intelektualną i opieka społeczna chce, żeby płacił za opiekę"),
+        ("pl", "Moja 28-letnia córka mieszka z nami, czy mogę dostać ocenę opiekuna?"),
+        ("pl", "my son is 34 with a learning disability"),  # parents who speak Polish also write English
+        ("ur", "میرا بیٹا 30 سال کا ہے اور کونسل اس کی دیکھ بھال کے پیسے مانگتی ہے"),
+        ("ur", "mera beta 32 saal ka hai aur council care ke paise maang rahi hai"),
+    ],
+)
+def test_the_age_rule_reads_polish_and_urdu(full_kb: KnowledgeBase, lang: str, question: str) -> None:
+    """Rule "past_age_of" in another language's matcher: its own ages, and English ones, past 25."""
+    matcher = Matcher(full_kb, lang=lang)
+    assert matcher.past_age_of(question) == "adult-care"
+    result = matcher.match(question)
+    assert (result.status, result.out_of_scope) == ("fallback", "adult-care")
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("pl", "Syn ma 26 lat i chce wrócić do college, czy może dostać plan EHC?"),  # names education
+        ("pl", "Córka ma 29 lat i uczy się w szkole policealnej, kto płaci za jej opiekę?"),  # szkole
+        ("pl", "Syn ma 24 lata i opieka społeczna chce, żeby płacił za opiekę"),  # under 25
+        ("pl", "czekamy od 30 lat na pomoc"),  # a wait, not an age
+        ("ur", "میرا بیٹا 27 سال کا ہے، کیا وہ کالج کے لیے EHC پلان لے سکتا ہے؟"),  # college
+        ("ur", "ہم 30 سال سے اس علاقے میں رہتے ہیں اور بیٹی 8 سال کی ہے"),  # "for 30 years", and a child of 8
+    ],
+)
+def test_the_age_rule_stays_out_of_polish_and_urdu_questions_about_young_people(
+    full_kb: KnowledgeBase, lang: str, question: str
+) -> None:
+    assert Matcher(full_kb, lang=lang).past_age_of(question) is None
 
 
 def test_national_entries_are_not_penalised(matcher: Matcher) -> None:

@@ -112,9 +112,12 @@ def _age_stages(words: list[str]) -> list[str]:
     return stages
 
 
-# The ages an English message gives, after `normalise` ("my son is 34", "dd 30", "a 28 year
-# old", "im 71"), for rule "past_age_of"; a number followed by a unit ("30 weeks", "32 hrs",
-# "30 a week") is not an age.
+# The ages a message gives, after `normalise`, for rule "past_age_of". English ("my son is 34",
+# "dd 30", "a 28 year old", "im 71"; a number followed by a unit, "30 weeks", "32 hrs", "30 a
+# week", is not an age) is read in every language, as parents who speak another also write
+# English; Polish ("syn ma 30 lat", "28-letnia corka") and Urdu ("30 سال کا", "30 saal ka") in
+# their own. A number of years that is a wait or a time ago ("od 3 lat", "30 lat temu",
+# "2 saal se", "2 سال پہلے") is not an age.
 _WHO = (
     "son|daughter|ds|dd|lad|boy|girl|brother|sister|nephew|niece|grandson|granddaughter|child|adult"
     "|he|hes|she|shes|im|i am|husband|wife|partner|who|whos"
@@ -131,6 +134,13 @@ _STATED_AGES = (
     re.compile(rf"\baged? (\d{{1,2}})\b{_NOT_AN_AGE}"),
     re.compile(r"\b(\d{1,2}) ?(?:years? old|yrs? old|yr old|yo|y o)\b"),
 )
+_STATED_AGES_BY_LANG: dict[str, tuple[re.Pattern[str], ...]] = {
+    "pl": (
+        re.compile(r"(?<!\bod )(?<!\bprzez )\b(\d{1,2}) ?(?:lat|lata|latek)\b(?! temu)"),
+        re.compile(r"\b(\d{1,2}) ?letni\w*"),
+    ),
+    "ur": (re.compile(r"(?<!\w)(\d{1,2}) ?(?:saal|sal|سال)(?!\w)(?! (?:se|sy|pehle|سے|پہلے)(?!\w))"),),
+}
 
 
 # Education an adult has left ("left college years ago", "finished education", "not in work or any
@@ -148,9 +158,11 @@ _LEFT_EDUCATION = re.compile(
 _ENGLAND_COMPARED = re.compile(r" (?:as|like|than) (?:in )?england ")
 
 
-def stated_ages(words: str) -> list[int]:
-    """Every age a normalised English message gives (`_STATED_AGES`)."""
-    return [int(m.group(1)) for pattern in _STATED_AGES for m in pattern.finditer(words)]
+def stated_ages(words: str, lang: str = DEFAULT_LANG) -> list[int]:
+    """Every age a normalised message gives, in English and in its language (`_STATED_AGES`,
+    `_STATED_AGES_BY_LANG`)."""
+    patterns = (*_STATED_AGES, *_STATED_AGES_BY_LANG.get(lang.split("_")[0], ()))
+    return [int(m.group(1)) for pattern in patterns for m in pattern.finditer(words)]
 
 
 @dataclass(frozen=True)
@@ -716,10 +728,9 @@ class Matcher:
         self._topic_of = [kb.entries[k].topic if k in kb.entries else k for k in keys]
         self._area_places = [(area.id, whole_phrases(area.places)) for area in kb.areas.values()]
         self._topic_places = [(t.id, whole_phrases(t.places)) for t in kb.out_of_scope.values() if t.places]
+        self._lang = lang
         self._topic_ages = [
-            (t.id, t.ages_over, whole_phrases(t.unless))
-            for t in kb.out_of_scope.values()
-            if t.ages_over is not None and lang == DEFAULT_LANG  # `stated_ages` reads English
+            (t.id, t.ages_over, whole_phrases(t.unless)) for t in kb.out_of_scope.values() if t.ages_over is not None
         ]
         own = kb.notes[lang].domain if lang in kb.notes else ()
         self.domain = frozenset(t for term in (*kb.domain, *own) for t in self.tokens(term))
@@ -779,7 +790,7 @@ class Matcher:
 
     def _past_age(self, words: str) -> str | None:
         """`past_age_of` of a normalised, padded message."""
-        ages = stated_ages(words) if self._topic_ages else []
+        ages = stated_ages(words, self._lang) if self._topic_ages else []
         if not ages:
             return None
         still = _LEFT_EDUCATION.sub(" ", words)
