@@ -158,10 +158,14 @@ _LEFT_EDUCATION = re.compile(
 _ENGLAND_COMPARED = re.compile(r" (?:as|like|than) (?:in )?england ")
 
 
-def stated_ages(words: str, lang: str = DEFAULT_LANG) -> list[int]:
-    """Every age a normalised message gives, in English and in its language (`_STATED_AGES`,
-    `_STATED_AGES_BY_LANG`)."""
-    patterns = (*_STATED_AGES, *_STATED_AGES_BY_LANG.get(lang.split("_")[0], ()))
+def age_patterns(lang: str) -> tuple[re.Pattern[str], ...]:
+    """The patterns `stated_ages` reads a language's messages with: English, and the language's own
+    (`_STATED_AGES_BY_LANG`)."""
+    return (*_STATED_AGES, *_STATED_AGES_BY_LANG.get(lang.split("_")[0], ()))
+
+
+def stated_ages(words: str, patterns: tuple[re.Pattern[str], ...] = _STATED_AGES) -> list[int]:
+    """Every age a normalised message gives, read with these patterns (`age_patterns`)."""
     return [int(m.group(1)) for pattern in patterns for m in pattern.finditer(words)]
 
 
@@ -728,7 +732,7 @@ class Matcher:
         self._topic_of = [kb.entries[k].topic if k in kb.entries else k for k in keys]
         self._area_places = [(area.id, whole_phrases(area.places)) for area in kb.areas.values()]
         self._topic_places = [(t.id, whole_phrases(t.places)) for t in kb.out_of_scope.values() if t.places]
-        self._lang = lang
+        self._age_patterns = age_patterns(lang)
         self._topic_ages = [
             (t.id, t.ages_over, whole_phrases(t.unless)) for t in kb.out_of_scope.values() if t.ages_over is not None
         ]
@@ -790,7 +794,7 @@ class Matcher:
 
     def _past_age(self, words: str) -> str | None:
         """`past_age_of` of a normalised, padded message."""
-        ages = stated_ages(words, self._lang) if self._topic_ages else []
+        ages = stated_ages(words, self._age_patterns) if self._topic_ages else []
         if not ages:
             return None
         still = _LEFT_EDUCATION.sub(" ", words)
