@@ -253,6 +253,9 @@ def test_the_place_rule_stays_out_of_english_questions(full_matcher: Matcher, qu
         # Education the adult has left does not count (`_LEFT_EDUCATION`).
         "my son is 29, he left college years ago and lives at home, can I get respite from adult social care",
         "our daughter is 31, not in work or any college, and her care hours were cut",
+        # Over 18 and out of education: the kind's `left_education_over`.
+        "my son is 24, left college years ago and lives with us, his care contribution keeps going up",
+        "DD is 20, finished college last year and wants supported living, who decides",
     ],
 )
 def test_a_message_about_an_adult_past_25_is_declined(full_matcher: Matcher, question: str) -> None:
@@ -272,6 +275,9 @@ def test_a_message_about_an_adult_past_25_is_declined(full_matcher: Matcher, que
         "my son is 24 and adult social care want him to pay for his day centre",  # under 25
         "DS is 26 and finished college last year, now he wants to go back to college",  # still names education
         "my son is 27 and left school, can he still get his EHCP back",  # names the plan
+        "DS is 18, left school in July and has no college place yet",  # not over 18
+        "my son is 20 and left college, the council say his EHCP will end",  # names the plan
+        "my daughter is 22 and at college, adult social care cut her hours",  # still in education
     ],
 )
 def test_the_age_rule_stays_out_of_questions_about_young_people(full_matcher: Matcher, question: str) -> None:

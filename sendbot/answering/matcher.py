@@ -734,7 +734,9 @@ class Matcher:
         self._topic_places = [(t.id, whole_phrases(t.places)) for t in kb.out_of_scope.values() if t.places]
         self._age_patterns = age_patterns(lang)
         self._topic_ages = [
-            (t.id, t.ages_over, whole_phrases(t.unless)) for t in kb.out_of_scope.values() if t.ages_over is not None
+            (t.id, t.ages_over, t.left_education_over, whole_phrases(t.unless))
+            for t in kb.out_of_scope.values()
+            if t.ages_over is not None
         ]
         own = kb.notes[lang].domain if lang in kb.notes else ()
         self.domain = frozenset(t for term in (*kb.domain, *own) for t in self.tokens(term))
@@ -789,7 +791,9 @@ class Matcher:
         Such a message is declined with that kind's reply: it is about an adult, past the SEND
         system (a young person is under 25). Stop 35: on the dev split it declined 29 off-topic
         questions about adults' care and no in-scope one. Education the adult has left ("he left
-        college years ago") does not count (`_LEFT_EDUCATION`)."""
+        college years ago") does not count (`_LEFT_EDUCATION`); and saying so lowers the age to
+        the kind's `left_education_over` ("my son is 24, left college years ago, his care
+        contribution keeps going up": stop 40, declined 8 more off-topic dev questions and no in-scope one)."""
         return self._past_age(f" {normalise(text)} ")
 
     def _past_age(self, words: str) -> str | None:
@@ -798,7 +802,16 @@ class Matcher:
         if not ages:
             return None
         still = _LEFT_EDUCATION.sub(" ", words)
-        return next((t for t, over, unless in self._topic_ages if min(ages) > over and not unless.search(still)), None)
+        left = still != words
+        return next(
+            (
+                t
+                for t, over, left_over, unless in self._topic_ages
+                if (min(ages) > over or (left and left_over is not None and min(ages) > left_over))
+                and not unless.search(still)
+            ),
+            None,
+        )
 
     def _area_penalties(self, area: str | None, mentioned: set[str]) -> FloatArray:
         """How far to push down an entry about one council: not at all when the parent chose

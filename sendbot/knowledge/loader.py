@@ -244,7 +244,10 @@ def _parse_sources(value: Any, line: int, what: str, chk: Checker) -> tuple[Sour
 # --- contacts, synonyms, small talk ------------------------------------------------------
 
 SYNONYM_FILE_KEYS: Schema = {"synonyms": True, "spellings": False, "domain": False}
-OUT_OF_SCOPE_KEYS: Schema = {"reply": True, "questions": True, "places": False, "ages_over": False, "unless": False}
+OUT_OF_SCOPE_KEYS: Schema = {
+    **dict.fromkeys(("reply", "questions"), True),
+    **dict.fromkeys(("places", "ages_over", "left_education_over", "unless"), False),
+}
 AREA_KEYS: Schema = {"id": True, "name": True, "council": True, "note": False, "places": False}
 CONTACT_KEYS: Schema = {
     **dict.fromkeys(("id", "area", "name", "what", "source", "checked"), True),
@@ -454,8 +457,17 @@ def _load_out_of_scope(path: Path, problems: list[Problem]) -> dict[str, OutOfSc
         questions = chk.string_list(raw["questions"], raw.line_of("questions"), f"{what}: questions")
         places, unless = _phrases(chk, raw, what), _phrases(chk, raw, what, "unless")
         ages_over = chk.number(raw, "ages_over", what, None)
+        left_over = chk.number(raw, "left_education_over", what, None)
         if reply and questions:
-            found = OutOfScope(topic_id, reply, tuple(questions), places=places, ages_over=ages_over, unless=unless)
+            found = OutOfScope(
+                topic_id,
+                reply,
+                tuple(questions),
+                places=places,
+                ages_over=ages_over,
+                left_education_over=left_over,
+                unless=unless,
+            )
             result[topic_id] = found
     problems.extend(chk.problems)
     return result

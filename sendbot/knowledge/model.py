@@ -124,6 +124,7 @@ class OutOfScope:
     translated: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # language -> its phrasings
     places: tuple[str, ...] = ()  # normalised place names that show a message is of this kind
     ages_over: int | None = None  # a message giving only ages over this is of this kind ...
+    left_education_over: int | None = None  # ... or ages over this, with education said to be over ...
     unless: tuple[str, ...] = ()  # ... unless it says one of these normalised words
 
     def phrasings(self, lang: str) -> tuple[str, ...]:
