@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sendbot.conversation.dialogue import MAX_INPUT_CHARS, Conversation
+from sendbot.conversation.presenter import MORE_PAGE_CHARS, more_pages
 from sendbot.conversation.replies import MAX_CALLBACK_BYTES, Button, ButtonIn, Reply, TextIn
 from sendbot.i18n import I18n
 from sendbot.knowledge.loader import load_knowledge
@@ -129,6 +130,37 @@ def test_question_gets_an_answer_with_sources_and_buttons(conv: Conversation) ->
         ("👍 Helpful", "helpful:ehc-request-how:1"),
         ("👎 Not helpful", "helpful:ehc-request-how:0"),
     ]
+
+
+def test_the_detail_comes_a_page_at_a_time(store: Store, full_kb: KnowledgeBase) -> None:
+    """A long "more" (`more_pages`): its first page edited in under the answer with a "Read on"
+    button, each later page a new message with the next one's, the sources with the last."""
+    conv = Conversation(full_kb, store, I18n(LOCALES))
+    entry = full_kb.entries["ehc-refused-assessment"]
+    pages = more_pages(entry.more.get_text("en") if entry.more else "")
+    assert len(pages) > 2 and all(len(p) <= MORE_PAGE_CHARS or "\n\n" not in p for p in pages)
+    [first] = press(conv, "more:ehc-refused-assessment")
+    assert first.kind == "edit" and first.foot is None
+    assert pages[0] in first.text and pages[1] not in first.text
+    assert data_of([first])[0] == "more:ehc-refused-assessment:2"
+    assert buttons([first])[0].label == f"Read on (2 of {len(pages)})"
+    for page in range(2, len(pages) + 1):
+        [reply] = press(conv, f"more:ehc-refused-assessment:{page}")
+        assert reply.kind == "message" and reply.text == pages[page - 1]
+        assert reply.title == f"{entry.title.get_text('en')} ({page} of {len(pages)})"
+        last = page == len(pages)
+        assert data_of([reply]) == ([] if last else [f"more:ehc-refused-assessment:{page + 1}"])
+        assert (reply.foot is not None) is last
+    assert "".join(pages).replace("\n", "") == (entry.more.get_text("en") if entry.more else "").replace("\n", "")
+
+
+def test_more_pages_keep_paragraphs_whole_and_lead_ins_with_what_follows() -> None:
+    one, two, three = "a" * 500, "b" * 500, "c" * 500
+    assert more_pages(f"{one}\n\n{two}\n\n{three}", limit=1100) == (f"{one}\n\n{two}", three)
+    assert more_pages("x" * 2000, limit=1100) == ("x" * 2000,)  # a long paragraph is a page of its own
+    lead_in = "a" * 1000 + ":"
+    assert more_pages(f"{lead_in}\n\n- {two}\n\n{three}", limit=1100) == (f"{lead_in}\n\n- {two}", three)
+    assert more_pages("") == ()
 
 
 def test_more_button_edits_in_the_detail(conv: Conversation) -> None:
@@ -288,6 +320,10 @@ def test_privacy_command_says_what_is_kept(conv: Conversation) -> None:
         "lg",
         "a:" + "x" * 200,
         "ar:national",
+        "more:ehc-request-how:2",  # a page its detail does not have
+        "more:ehc-request-how:0",
+        "more:ehc-request-how:x",
+        "more:ehc-request-how:2:3",
     ],
 )
 def test_stale_or_forged_button_gets_a_kind_reply(conv: Conversation, data: str) -> None:

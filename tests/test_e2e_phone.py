@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-from sendbot.channels.telegram import build_application
+from sendbot.channels.telegram import build_application, render_html
 from sendbot.conversation.dialogue import Conversation
+from sendbot.conversation.presenter import Presenter, more_pages
+from sendbot.conversation.replies import Reply
 from sendbot.deadlines import load_timelines
 from sendbot.i18n import I18n
 from sendbot.knowledge.model import KnowledgeBase
@@ -115,7 +117,9 @@ def message_texts(calls: list[Call]) -> list[Call]:
     return [c for c in calls if c.method in ("sendMessage", "editMessageText")]
 
 
-async def test_a_whole_conversation_is_shaped_for_a_phone(bot: tuple[FakeBotAPI, Store]) -> None:
+async def test_a_whole_conversation_is_shaped_for_a_phone(
+    bot: tuple[FakeBotAPI, Store], full_kb: KnowledgeBase
+) -> None:
     api, _ = bot
     parent = Parent(api)
     await parent.says("/start")
@@ -128,9 +132,22 @@ async def test_a_whole_conversation_is_shaped_for_a_phone(bot: tuple[FakeBotAPI,
         "my daughter was excluded and she has autism and the school won't do the annual review either",
     ):
         await parent.says(question)
-    # the detail is longer than one message: the answer becomes its first part, the rest follows
-    # (in two more messages, the sources in the last)
-    await parent.taps("more:ehc-request-how", 20, sends=2)
+    # the detail comes a page at a time: the first is edited in under the answer, each later one
+    # is a new message with the next one's button, and the last has the sources
+    await parent.taps("more:ehc-request-how", 20)
+    detail = full_kb.entries["ehc-request-how"].more
+    pages = len(more_pages(detail.get_text("en"))) if detail else 0
+    assert pages > 2
+    # (the last page's sources go in a message of their own when they would not fit beside it)
+    sources = Presenter(full_kb, I18n(LOCALES)).sources(full_kb.entries["ehc-request-how"], None)
+    last = len(
+        render_html(Reply(more_pages(detail.get_text("en"))[-1] if detail else "", title="x" * 60, foot=sources))
+    )
+    for page in range(2, pages + 1):
+        await parent.taps(f"more:ehc-request-how:{page}", 20, then=None, sends=last if page == pages else 1)
+        sent, *rest = message_texts(parent.steps[-1][1])
+        assert f"({page} of {pages})" in visible(sent.params["text"])
+        assert keyboard_of([sent, *rest][-1]) == ([f"more:ehc-request-how:{page + 1}"] if page < pages else [])
     await parent.says("/contacts")
     await parent.taps("contacts:national", 21)
 
@@ -159,14 +176,18 @@ async def test_a_whole_conversation_is_shaped_for_a_phone(bot: tuple[FakeBotAPI,
     assert retired.params["message_id"] == 40 and not retired.params.get("reply_markup")
     await parent.says("/cancel")
 
-    exempt = ("taps more:", "taps notes:", "says '/contacts'", "taps contacts:")
+    exempt = ("taps more:ehc-request-how", "taps notes:", "says '/contacts'", "taps contacts:")
     checked = [(label, call.params["text"]) for label, calls in parent.steps for call in message_texts(calls)]
     assert len(checked) >= 20
     for label, text in checked:
         assert not re.search(r"https?:|www\.", visible(LINK.sub("", text))), (label, text)  # no bare URL
         if not label.startswith(exempt):
             assert len(visible(text)) <= SCREEN_CHARS, (label, len(visible(text)))
-    assert "<a href=" in dict(checked)["taps more:ehc-request-how"]  # the sources, as named links
+    by_step = {label: [text for lab, text in checked if lab == label] for label, _ in checked}
+    assert "<a href=" in by_step[f"taps more:ehc-request-how:{pages}"][-1]  # the sources, as named links
+    assert "<a href=" not in by_step["taps more:ehc-request-how"][0]
+    for page in range(2, pages + 1):  # a later page fits the screen
+        assert len(visible(by_step[f"taps more:ehc-request-how:{page}"][0])) <= SCREEN_CHARS
 
 
 @pytest.mark.parametrize("bot", [SlowDisk], indirect=True)

@@ -18,7 +18,7 @@ MAX_CALLBACK_BYTES = 64  # Telegram's limit on callback_data
 @unique
 class Action(str, Enum):
     ANSWER = "answer"  # show an entry: answer:<entry id>
-    MORE = "more"  # the entry with its detail, in place: more:<entry id>
+    MORE = "more"  # the detail: its first page in place, more:<entry id>; a later one, more:<entry id>:<page>
     FEEDBACK = "helpful"  # helpful:<entry id>:1|0
     AREA = "area"  # area:<area id>
     LANGUAGE = "lang"  # lang:<code>

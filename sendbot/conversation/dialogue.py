@@ -34,6 +34,9 @@ from sendbot.store.state import ChatState
 
 MAX_INPUT_CHARS = 2000  # longer messages are read from both ends, where questions usually sit
 MAX_RELATED_BUTTONS = 3
+# The detail's later pages (`Presenter.detail_pages`): each a new message, with the next one's button.
+READ_ON = N_("Read on ({page} of {pages})")
+PAGE_TITLE = N_("{title} ({page} of {pages})")
 FORGET_YES, FORGET_NO = "yes", "no"
 CONTACTS_PER_PAGE = 5  # contact cards per /contacts page: about one phone screen
 DEADLINES_LINK = "deadlines"  # /start deadlines (a deep link) opens the calculator list
@@ -269,9 +272,12 @@ class Conversation:
         _ = self._(state)
         lang = state.lang or "en"
         rows: list[tuple[Button, ...]] = [(offer,) for offer in offers]
+        pages = self.presenter.detail_pages(entry, lang) if with_more else ()
         if not with_more:  # the detail and the sources wait behind one button: the answer fits a screen
             label = _("More detail and sources") if entry.more else _("Sources")
             rows.append((Button(label, action(Action.MORE, entry.id)),))
+        elif len(pages) > 1:  # the detail's first page is shown; the rest wait behind "Read on"
+            rows.append((self._read_on(entry, state, 2, len(pages)),))
         for rel in entry.related[:MAX_RELATED_BUTTONS]:
             rows.append((Button(short_label(self.kb.entries[rel].button_title(lang)), action(Action.ANSWER, rel)),))
         rows.append(
@@ -280,9 +286,25 @@ class Conversation:
                 Button(_("👎 Not helpful"), action(Action.FEEDBACK, entry.id, "0")),
             )
         )
-        text, foot = self.presenter.answer_parts(entry, lang, with_more=with_more)
-        shown = foot if with_more else None
+        text, foot = self.presenter.answer_parts(entry, lang, detail=pages[0] if pages else "")
+        shown = foot if with_more and len(pages) <= 1 else None  # the sources come with the detail's last page
         return Reply(text, title=entry.title.get_text(lang), buttons=tuple(rows), kind=kind, foot=shown)
+
+    def _read_on(self, entry: Entry, state: ChatState, page: int, pages: int) -> Button:
+        return Button(self._(state)(READ_ON).format(page=page, pages=pages), action(Action.MORE, entry.id, str(page)))
+
+    def _detail_page(self, entry: Entry, state: ChatState, page: int) -> Reply | None:
+        """Page 2 on of an entry's detail, as a new message, with the next page's button; None
+        for a page the entry does not have (a stale or forged button)."""
+        pages = self.presenter.detail_pages(entry, state.lang)
+        if not 2 <= page <= len(pages):
+            return None
+        title = self._(state)(PAGE_TITLE).format(
+            title=entry.title.get_text(state.lang or "en"), page=page, pages=len(pages)
+        )
+        if page < len(pages):
+            return Reply(pages[page - 1], title=title, buttons=((self._read_on(entry, state, page + 1, len(pages)),),))
+        return Reply(pages[page - 1], title=title, foot=self.presenter.sources(entry, state.lang))
 
     # --- commands ------------------------------------------------------------------------
 
@@ -454,8 +476,15 @@ class Conversation:
         return [self._entry_reply(entry, state, with_more=False)] if entry else None
 
     def _btn_more(self, state: ChatState, args: list[str]) -> list[Reply] | None:
+        """more:<entry id> edits the detail's first page into the answer; more:<entry id>:<page>
+        sends a later page."""
         entry = self._entry(args)
-        return [self._entry_reply(entry, state, with_more=True, kind="edit")] if entry else None
+        if entry is None or len(args) > 2:
+            return None
+        if len(args) == 1:
+            return [self._entry_reply(entry, state, with_more=True, kind="edit")]
+        page = self._detail_page(entry, state, int(args[1])) if args[1].isdigit() else None
+        return [page] if page else None
 
     def _btn_feedback(self, state: ChatState, args: list[str]) -> list[Reply] | None:
         _ = self._(state)

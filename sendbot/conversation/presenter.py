@@ -26,6 +26,10 @@ MENU_INTRO = N_("Here are the main topics. Tell me a bit more, or pick one:")
 # Beside a decline, the one entry the message may still be about (`MatchResult.maybe`).
 MAYBE_LABEL = N_("Did you mean: {title}?")
 FALLBACK_CARDS = 2  # one local helpline and one national: more is a wall of text on a phone
+# The detail behind "More" comes a page at a time, each of whole paragraphs up to this many
+# characters: a later page fits a phone's screen, and the first, under the answer, one message.
+# (Sent whole, the longest detail was three Telegram messages at once, and 51 of 187 were over one.)
+MORE_PAGE_CHARS = 1100
 FIT_WORD_CHARS = 5  # question words this long or longer pick the helpline that fits (not "my", "the")
 # Citations shortened the way lawyers and advice charities write them on a small screen.
 CITE_SHORT = (
@@ -42,6 +46,23 @@ def source_link(source: Source) -> Link:
     for pattern, short in CITE_SHORT:
         label = pattern.sub(short, label)
     return Link(label, source.url)
+
+
+def more_pages(text: str, limit: int = MORE_PAGE_CHARS) -> tuple[str, ...]:
+    """``text`` in pages of whole paragraphs of at most ``limit`` characters (a longer paragraph
+    is a page of its own); a lead-in ending in ':' stays with what it introduces."""
+    pages: list[list[str]] = []
+    size = 0
+    for paragraph in (p.strip() for p in text.split("\n\n")):
+        if not paragraph:
+            continue
+        if pages and (size + 2 + len(paragraph) <= limit or pages[-1][-1].endswith(":")):
+            pages[-1].append(paragraph)
+            size += 2 + len(paragraph)
+        else:
+            pages.append([paragraph])
+            size = len(paragraph)
+    return tuple("\n\n".join(page) for page in pages)
 
 
 class Presenter:
@@ -103,24 +124,34 @@ class Presenter:
         return replies[intent]
 
     def answer_text(self, entry: Entry, lang: str | None, *, with_more: bool = False) -> str:
-        """The answer as plain text, sources last as ``name (url)`` (`sendbot ask`)."""
-        body, foot = self.answer_parts(entry, lang, with_more=with_more)
+        """The answer as plain text, with all its detail when asked, sources last as
+        ``name (url)`` (`sendbot ask`)."""
+        detail = entry.more.get_text(lang or "en") if with_more and entry.more else ""
+        body, foot = self.answer_parts(entry, lang, detail=detail)
         return plain_text(Reply(body, foot=foot))
 
-    def answer_parts(self, entry: Entry, lang: str | None, *, with_more: bool = False) -> tuple[str, Foot]:
-        """The answer's text (with its detail when asked), ending with when it was last checked,
-        and its sources as short named links for the foot."""
+    def detail_pages(self, entry: Entry, lang: str | None) -> tuple[str, ...]:
+        """The entry's detail ("more") as the chat shows it, a page at a time (`more_pages`)."""
+        return more_pages(entry.more.get_text(lang or "en")) if entry.more else ()
+
+    def answer_parts(self, entry: Entry, lang: str | None, *, detail: str = "") -> tuple[str, Foot]:
+        """The answer's text (then ``detail``, some or all of its "more"), ending with when it
+        was last checked, and its sources as short named links for the foot."""
         _ = self._(lang)
         code = lang or "en"
         parts = [entry.answer.get_text(code)]
-        if with_more and entry.more:
-            parts.append(entry.more.get_text(code))
+        if detail:
+            parts.append(detail)
         parts.append(
             _("Last checked {month}. General information, not advice on your case.").format(
                 month=self.i18n.month(entry.reviewed, lang)
             )
         )
-        return "\n\n".join(parts), Foot(_("Sources:"), tuple(source_link(s) for s in entry.sources))
+        return "\n\n".join(parts), self.sources(entry, lang)
+
+    def sources(self, entry: Entry, lang: str | None) -> Foot:
+        """The entry's sources as short named links, for the foot of its detail's last page."""
+        return Foot(self._(lang)("Sources:"), tuple(source_link(s) for s in entry.sources))
 
     def fallback_reply(self, area: str | None, lang: str | None, topic: str | None = None, question: str = "") -> Reply:
         """The honest "I don't know", with at most two helplines: the chat's area first, then
