@@ -736,7 +736,7 @@ class Matcher:
         self._topic_ages = [
             (t.id, t.ages_over, t.left_education_over, whole_phrases(t.unless))
             for t in kb.out_of_scope.values()
-            if t.ages_over is not None
+            if t.ages_over is not None or t.left_education_over is not None
         ]
         own = kb.notes[lang].domain if lang in kb.notes else ()
         self.domain = frozenset(t for term in (*kb.domain, *own) for t in self.tokens(term))
@@ -807,7 +807,10 @@ class Matcher:
             (
                 t
                 for t, over, left_over, unless in self._topic_ages
-                if (min(ages) > over or (left and left_over is not None and min(ages) > left_over))
+                if (
+                    (over is not None and min(ages) > over)
+                    or (left and left_over is not None and min(ages) > left_over)
+                )
                 and not unless.search(still)
             ),
             None,
