@@ -253,9 +253,13 @@ def test_the_place_rule_stays_out_of_english_questions(full_matcher: Matcher, qu
         # Education the adult has left does not count (`_LEFT_EDUCATION`).
         "my son is 29, he left college years ago and lives at home, can I get respite from adult social care",
         "our daughter is 31, not in work or any college, and her care hours were cut",
-        # Over 18 and out of education: the kind's `left_education_over`.
+        # Over 18, and out of education or in a part of adult life: the kind's `adult_over` and `adult_signs`.
         "my son is 24, left college years ago and lives with us, his care contribution keeps going up",
         "DD is 20, finished college last year and wants supported living, who decides",
+        # Under 25 but naming only adult life (stop 35 kept this one out; since stop 40 it is the adult-care reply:
+        # it names no plan or education, and an adult's care charges are the Care Act's).
+        "my son is 24 and adult social care want him to pay for his day centre",
+        "DS is 24, autistic, lives in supported living and the social worker cut his hours",
     ],
 )
 def test_a_message_about_an_adult_past_25_is_declined(full_matcher: Matcher, question: str) -> None:
@@ -272,7 +276,8 @@ def test_a_message_about_an_adult_past_25_is_declined(full_matcher: Matcher, que
         "I'm 40 and my son is 7, the council adult team assessed me",  # a child's age too
         "I asked for an EHC needs assessment for my daughter 30 weeks ago",  # 30 weeks is not an age
         "DS is 8 and school only give 32 hrs of support",
-        "my son is 24 and adult social care want him to pay for his day centre",  # under 25
+        "my son is 24 and at college, adult social care want him to pay for his day centre",  # under 25, in education
+        "DD is 17 and adult social care say they will only assess her at 18",  # not over 18
         "DS is 26 and finished college last year, now he wants to go back to college",  # still names education
         "my son is 27 and left school, can he still get his EHCP back",  # names the plan
         "DS is 18, left school in July and has no college place yet",  # not over 18

@@ -734,9 +734,9 @@ class Matcher:
         self._topic_places = [(t.id, whole_phrases(t.places)) for t in kb.out_of_scope.values() if t.places]
         self._age_patterns = age_patterns(lang)
         self._topic_ages = [
-            (t.id, t.ages_over, t.left_education_over, whole_phrases(t.unless))
+            (t.id, t.ages_over, t.adult_over, whole_phrases(t.adult_signs), whole_phrases(t.unless))
             for t in kb.out_of_scope.values()
-            if t.ages_over is not None or t.left_education_over is not None
+            if t.ages_over is not None or t.adult_over is not None
         ]
         own = kb.notes[lang].domain if lang in kb.notes else ()
         self.domain = frozenset(t for term in (*kb.domain, *own) for t in self.tokens(term))
@@ -791,9 +791,12 @@ class Matcher:
         Such a message is declined with that kind's reply: it is about an adult, past the SEND
         system (a young person is under 25). Stop 35: on the dev split it declined 29 off-topic
         questions about adults' care and no in-scope one. Education the adult has left ("he left
-        college years ago") does not count (`_LEFT_EDUCATION`); and saying so lowers the age to
-        the kind's `left_education_over` ("my son is 24, left college years ago, his care
-        contribution keeps going up": stop 40, declined 8 more off-topic dev questions and no in-scope one)."""
+        college years ago") does not count (`_LEFT_EDUCATION`). Saying so, or naming a part of
+        adult life from the kind's `adult_signs` ("supported living", "adult social care"),
+        lowers the age to the kind's `adult_over` ("my son is 24, left college years ago, his care
+        contribution keeps going up"; "DS is 24 and lives in supported living"). Stop 40, on the
+        dev split: left education declined 8 more off-topic questions, the signs 4 more, and
+        neither moved an in-scope one."""
         return self._past_age(f" {normalise(text)} ")
 
     def _past_age(self, words: str) -> str | None:
@@ -806,10 +809,10 @@ class Matcher:
         return next(
             (
                 t
-                for t, over, left_over, unless in self._topic_ages
+                for t, over, adult_over, signs, unless in self._topic_ages
                 if (
                     (over is not None and min(ages) > over)
-                    or (left and left_over is not None and min(ages) > left_over)
+                    or (adult_over is not None and min(ages) > adult_over and (left or bool(signs.search(words))))
                 )
                 and not unless.search(still)
             ),

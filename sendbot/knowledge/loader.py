@@ -246,7 +246,7 @@ def _parse_sources(value: Any, line: int, what: str, chk: Checker) -> tuple[Sour
 SYNONYM_FILE_KEYS: Schema = {"synonyms": True, "spellings": False, "domain": False}
 OUT_OF_SCOPE_KEYS: Schema = {
     **dict.fromkeys(("reply", "questions"), True),
-    **dict.fromkeys(("places", "ages_over", "left_education_over", "unless"), False),
+    **dict.fromkeys(("places", "ages_over", "adult_over", "adult_signs", "unless"), False),
 }
 AREA_KEYS: Schema = {"id": True, "name": True, "council": True, "note": False, "places": False}
 CONTACT_KEYS: Schema = {
@@ -433,7 +433,7 @@ def _load_smalltalk(path: Path, problems: list[Problem]) -> dict[SmallTalk, tupl
 
 def _phrases(chk: Checker, raw: LineDict, what: str, key: str = "places") -> tuple[str, ...]:
     """An optional list of phrases (the `places` of an area or an out-of-scope kind, a kind's
-    `unless` words), normalised for whole-word search."""
+    `adult_signs` and `unless` words), normalised for whole-word search."""
     if raw.get(key) is None:
         return ()
     return tuple(normalise(p) for p in chk.string_list(raw[key], raw.line_of(key), f"{what}: {key}") or [])
@@ -456,8 +456,7 @@ def _load_out_of_scope(path: Path, problems: list[Problem]) -> dict[str, OutOfSc
         reply = chk.local_text(raw["reply"], raw.line_of("reply"), f"{what}: reply")
         questions = chk.string_list(raw["questions"], raw.line_of("questions"), f"{what}: questions")
         places, unless = _phrases(chk, raw, what), _phrases(chk, raw, what, "unless")
-        ages_over = chk.number(raw, "ages_over", what, None)
-        left_over = chk.number(raw, "left_education_over", what, None)
+        ages_over, adult_over = chk.number(raw, "ages_over", what, None), chk.number(raw, "adult_over", what, None)
         if reply and questions:
             found = OutOfScope(
                 topic_id,
@@ -465,7 +464,8 @@ def _load_out_of_scope(path: Path, problems: list[Problem]) -> dict[str, OutOfSc
                 tuple(questions),
                 places=places,
                 ages_over=ages_over,
-                left_education_over=left_over,
+                adult_over=adult_over,
+                adult_signs=_phrases(chk, raw, what, "adult_signs"),
                 unless=unless,
             )
             result[topic_id] = found
