@@ -313,6 +313,12 @@ def test_urgent_words_must_point_to_an_entry(tmp_path: Path) -> None:
             "topics:\n  adults:\n    reply: Not here.\n    questions: [a]\n    ages_over: 25\n    unless: school\n",
             "topic 'adults': unless must be a non-empty list",
         ),
+        (
+            "out-of-scope.yaml",
+            "topics:\n  adults:\n    reply: Not here.\n    questions: [a]\n    adult_over: 18\n"
+            "    adult_signs: care home\n",
+            "topic 'adults': adult_signs must be a non-empty list",
+        ),
     ],
 )
 def test_broken_safety_and_scope_files_are_reported(tmp_path: Path, file: str, text: str, message: str) -> None:
@@ -322,6 +328,18 @@ def test_broken_safety_and_scope_files_are_reported(tmp_path: Path, file: str, t
     kb, problems = check_knowledge(kb_dir)
     assert kb is None
     assert any(p.file == kb_dir / file and message in p.message for p in problems), problems
+
+
+def test_the_adult_age_keeps_its_first_name(tmp_path: Path) -> None:
+    """`left_education_over`, `adult_over`'s name in a1615a6 (stop40's questions were first asked of
+    it), still reads, so that `benchmarks/calibrate.py` can load that commit's knowledge base."""
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(KB_SMALL, kb_dir)
+    topic = "topics:\n  adults:\n    reply: Not here.\n    questions: [a]\n    ages_over: 25\n"
+    (kb_dir / "out-of-scope.yaml").write_text(topic + "    left_education_over: 18\n", encoding="utf-8")
+    kb, problems = check_knowledge(kb_dir)
+    assert kb is not None, problems
+    assert kb.out_of_scope["adults"].adult_over == 18
 
 
 def test_a_line_break_inside_a_paragraph_is_an_error(tmp_path: Path) -> None:
