@@ -135,14 +135,14 @@ async def test_a_whole_conversation_is_shaped_for_a_phone(
     # the detail comes a page at a time: the first is edited in under the answer, each later one
     # is a new message with the next one's button, and the last has the sources
     await parent.taps("more:ehc-request-how", 20)
-    detail = full_kb.entries["ehc-request-how"].more
-    pages = len(more_pages(detail.get_text("en"))) if detail else 0
+    entry = full_kb.entries["ehc-request-how"]
+    detail = more_pages(entry.more.get_text("en")) if entry.more else ()
+    pages = len(detail)
     assert pages > 2
     # (the last page's sources go in a message of their own when they would not fit beside it)
-    sources = Presenter(full_kb, I18n(LOCALES)).sources(full_kb.entries["ehc-request-how"], None)
-    last = len(
-        render_html(Reply(more_pages(detail.get_text("en"))[-1] if detail else "", title="x" * 60, foot=sources))
-    )
+    sources = Presenter(full_kb, I18n(LOCALES)).sources(entry, None)
+    title = f"{entry.title.get_text('en')} ({pages} of {pages})"
+    last = len(render_html(Reply(detail[-1], title=title, foot=sources)))
     for page in range(2, pages + 1):
         await parent.taps(f"more:ehc-request-how:{page}", 20, then=None, sends=last if page == pages else 1)
         sent, *rest = message_texts(parent.steps[-1][1])
