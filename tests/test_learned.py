@@ -50,8 +50,8 @@ def test_the_probabilities_are_a_softmax_over_sublinear_tf_idf() -> None:
     x /= np.linalg.norm(x)
     scores = model.weights @ x + model.bias
     expected = np.exp(scores) / np.exp(scores).sum()
-    assert model.probabilities(tokens) == pytest.approx(expected)
-    assert model.probabilities(tokens)[model.rows["transport"]] == pytest.approx(expected[1])
+    assert model.probabilities(model.vector(tokens)) == pytest.approx(expected)
+    assert model.probabilities(model.vector(tokens))[model.rows["transport"]] == pytest.approx(expected[1])
     assert "not-trained-on" not in model.rows
     assert terms(tokens) == tokens
 
@@ -59,7 +59,7 @@ def test_the_probabilities_are_a_softmax_over_sublinear_tf_idf() -> None:
 def test_a_message_of_unknown_words_gets_the_bias_alone() -> None:
     model = _tiny()
     expected = np.exp(model.bias) / np.exp(model.bias).sum()
-    assert model.probabilities(["zzz"]) == pytest.approx(expected)
+    assert model.probabilities(model.vector(["zzz"])) == pytest.approx(expected)
 
 
 def test_the_feature_is_the_models_probability_of_the_best_entry(matcher: Matcher) -> None:
@@ -68,7 +68,9 @@ def test_the_feature_is_the_models_probability_of_the_best_entry(matcher: Matche
     assert result.features is not None and result.best is not None and matcher.learned is not None
     rows = matcher.learned.rows
     assert result.best.entry_id in rows
-    expected = matcher.learned.probabilities(matcher.message_tokens(text)[0])[rows[result.best.entry_id]]
+    expected = matcher.learned.probabilities(matcher.learned.vector(matcher.message_tokens(text)[0]))[
+        rows[result.best.entry_id]
+    ]
     assert result.features.learned == pytest.approx(expected)
 
 
@@ -82,7 +84,9 @@ def test_a_matcher_can_be_given_its_own_model(full_kb: KnowledgeBase) -> None:
     result = matcher.match(text)
     assert result.features is not None and result.best is not None
     assert result.best.entry_id == "tribunal-deadline"
-    assert result.features.learned == pytest.approx(model.probabilities(matcher.message_tokens(text)[0])[0])
+    assert result.features.learned == pytest.approx(
+        model.probabilities(model.vector(matcher.message_tokens(text)[0]))[0]
+    )
 
 
 def test_an_entry_the_model_does_not_know_takes_the_neutral_value() -> None:

@@ -34,6 +34,15 @@ MODEL = Path(__file__).with_name("question_model.npz")
 LEARNED_LANGS = frozenset({"en"})  # the language of the questions it learnt from
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class TermVector:
+    """A message in the model's terms: the columns it has, and their unit-length weights."""
+
+    columns: IntArray
+    values: FloatArray
 
 
 def terms(tokens: Sequence[str]) -> list[str]:
@@ -80,17 +89,23 @@ class QuestionModel:
         """Each class's row in `weights`."""
         return {c: i for i, c in enumerate(self.classes)}
 
-    def probabilities(self, tokens: Sequence[str]) -> FloatArray:
-        """P(each of `classes`) for a message's tokens: sublinear TF-IDF, unit length, then the
-        softmax of the linear scores (as scikit-learn's TfidfVectorizer and LogisticRegression)."""
+    def vector(self, tokens: Sequence[str]) -> TermVector:
+        """A message's tokens as the model reads them: sublinear TF-IDF over its terms, unit
+        length (as scikit-learn's TfidfVectorizer); empty when it has none of them."""
         counts = Counter(c for t in terms(tokens) if (c := self.columns.get(t)) is not None)
-        scores = self.bias.copy()
+        cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        values = np.fromiter((1.0 + math.log(n) for n in counts.values()), dtype=np.float64, count=len(counts))
         if counts:
-            cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
-            values = np.fromiter((1.0 + math.log(n) for n in counts.values()), dtype=np.float64, count=len(counts))
             values *= self.idf[cols]
             values /= np.linalg.norm(values)
-            scores += self.weights[:, cols] @ values
+        return TermVector(cols, values)
+
+    def probabilities(self, vector: TermVector) -> FloatArray:
+        """P(each of `classes`) for a message's `vector`: the softmax of the linear scores (as
+        scikit-learn's LogisticRegression)."""
+        scores = self.bias.copy()
+        if len(vector.columns):
+            scores += self.weights[:, vector.columns] @ vector.values
         scores = np.exp(scores - scores.max())
         out: FloatArray = scores / scores.sum()
         return out

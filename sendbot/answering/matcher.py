@@ -38,8 +38,9 @@ from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
-from sendbot.answering.learned import LEARNED_LANGS, QuestionModel
+from sendbot.answering.learned import LEARNED_LANGS, QuestionModel, TermVector
 from sendbot.answering.meaning import VECTOR_LANGS, Meaning, WordVectors
+from sendbot.answering.neighbours import StoryNeighbours
 from sendbot.answering.normalise import Normaliser, normalise, stopwords_for, whole_phrases
 from sendbot.knowledge.model import DEFAULT_LANG, NATIONAL, KnowledgeBase
 from sendbot.knowledge.problems import DataError, Problem
@@ -253,6 +254,22 @@ class Logistic:
 
 
 @dataclass(frozen=True)
+class StoryRule:
+    """Rule "story_neighbours"'s decision for a story (`sendbot/answering/neighbours.py`): P(right)
+    and the best entry's agreement with the closest past stories, combined by a logistic model
+    fitted by `benchmarks/calibrate_story.py`, and the threshold at which a story is answered."""
+
+    weights: tuple[float, float]  # on logit P(right) and on the agreement
+    bias: float
+    answer_at: float
+
+    def probability(self, p_right: float, agreement: float) -> float:
+        p = min(max(p_right, 1e-3), 1 - 1e-3)
+        z = self.weights[0] * math.log(p / (1 - p)) + self.weights[1] * agreement + self.bias
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass(frozen=True)
 class Calibration:
     """The decision as data, fitted by `benchmarks/calibrate.py` on the development questions:
     ``right`` gives P(the best entry holds what the parent needs), which decides whether to
@@ -277,6 +294,9 @@ class Calibration:
     # English) take their mean over the English development questions in scope, so that they
     # neither raise nor lower that language's P(right) and P(scope) against an English question's.
     neutral: Mapping[str, float] = field(default_factory=dict)
+    # A story's decision where the story neighbours are (English): `StoryRule`, in place of
+    # P(right) at `answer_at_story`. None: P(right) alone, as another language's index decides.
+    story: StoryRule | None = None
 
     @classmethod
     def load(cls, path: Path = CALIBRATION) -> Calibration:
@@ -302,6 +322,9 @@ class Calibration:
                 data["maybe_at"],
                 dict(data.get("answer_at_by_lang", {})),
                 dict(data["neutral"]),
+                StoryRule(tuple(data["story"]["weights"]), data["story"]["bias"], data["story"]["answer_at"])
+                if "story" in data
+                else None,
             )
         except json.JSONDecodeError as err:
             raise DataError([Problem(path, err.lineno, f"not valid JSON: {err.msg}", fix)]) from err
@@ -317,7 +340,7 @@ class Calibration:
 
     def with_one_threshold(self, answer_at: float) -> Calibration:
         """This calibration answering every message at ``answer_at``."""
-        return replace(self, answer_at=answer_at, answer_at_story=answer_at, answer_at_short=answer_at)
+        return replace(self, answer_at=answer_at, answer_at_story=answer_at, answer_at_short=answer_at, story=None)
 
     def answer_at_for(self, story: bool, short: bool) -> float:
         """The answer threshold for a message. Stories, short messages and the rest each have
@@ -624,6 +647,7 @@ class _Analysis:
     ruled_out: str | None  # the out-of-scope kind a rule finds (`names_place_of`, `past_age_of`)
     send_words: float  # how much the message's words are SEND questions' rather than off-topic ones'
     learned: FloatArray | None  # the learnt model's P(entry | message) for its classes; None without a model
+    vector: TermVector | None  # the message in the learnt model's terms; None without a model
 
 
 @dataclass(frozen=True)
@@ -721,6 +745,10 @@ class Matcher:
         self.meaning = Meaning(WordVectors.load(), keys, phrasing_tokens) if lang in VECTOR_LANGS else None
         model = learned if isinstance(learned, QuestionModel) else QuestionModel.load() if learned else None
         self.learned = model if lang in LEARNED_LANGS else None
+        # The stored stories are in the stored model's terms: a fold's own model goes without them.
+        self.neighbours = (
+            StoryNeighbours.load(terms=len(self.learned.columns)) if self.learned and learned is True else None
+        )
         self._texts = texts  # (key, text) of every indexed phrasing and title, in index input order
         self._keys = np.asarray(keys, dtype=object)
         self._row_of = {k: i for i, k in enumerate(keys)}
@@ -836,6 +864,7 @@ class Matcher:
         if not texts:
             return None
         tokens, sentences = texts[0], texts[1:]
+        vector = self.learned.vector(tokens) if self.learned else None
         q, query_weight, unknown = self.index.query_matrix(texts)
         by_questions, by_answers, explained, overlap = self.index.score(q)
         phrasing = self.index.best_phrasing(overlap, query_weight)
@@ -872,7 +901,8 @@ class Matcher:
             similar,
             self._place_of(words, mentioned) or self._past_age(words),
             self.index.send_words(q, query_weight),
-            self.learned.probabilities(tokens) if self.learned else None,
+            self.learned.probabilities(vector) if self.learned and vector else None,
+            vector,
         )
 
     def _signals(self, a: _Analysis, rows: Sequence[int]) -> list[Signal]:
@@ -1112,7 +1142,12 @@ class Matcher:
         # P(right)'s thresholds above them: on the dev questions asked as new, 57.5% were answered
         # rightly instead of 53.7%, at the same limits.
         p = cal.right.probability(features)
-        sure = p >= cal.answer_at_for(is_story(text), bool(features.short))
+        story = is_story(text)
+        if story and cal.story and self.neighbours and a.vector:
+            agreement = self.neighbours.agreement(self.neighbours.closeness(a.vector), best.entry_id)
+            sure = cal.story.probability(p, agreement) >= cal.story.answer_at
+        else:
+            sure = p >= cal.answer_at_for(story, bool(features.short))
         answers = (sure and looks_like_send) or says_a_phrasing(features)
         if answers and not explained_better and not vague:
             return MatchResult("answer", tuple(shown), also=self._also(a, entries), features=features)
