@@ -3,16 +3,21 @@ story's closest past stories, and the stored file's checks."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
 
+from sendbot.answering.decide import Decider
+from sendbot.answering.evaluate import load_eval
 from sendbot.answering.learned import QuestionModel, TermVector
-from sendbot.answering.matcher import StoryRule
+from sendbot.answering.matcher import StoryRule, is_story
 from sendbot.answering.neighbours import NEIGHBOURS, StoryNeighbours
+from sendbot.knowledge.model import KnowledgeBase
 from sendbot.knowledge.problems import DataError
+from tests.conftest import ROOT
 
 
 def three_stories() -> StoryNeighbours:
@@ -59,3 +64,21 @@ def test_a_broken_or_mismatched_file_stops_start_up_with_the_fix(tmp_path: Path)
         StoryNeighbours.load(broken)
     with pytest.raises(DataError, match="do not fit"):
         StoryNeighbours.load(NEIGHBOURS, terms=1)
+
+
+def test_the_rule_only_adds_answers_to_stories(full_kb: KnowledgeBase) -> None:
+    """S41 (docs/prereg41.md): a story P(right) answers stays answered, with the same entry; the
+    rule only answers stories P(right) left to the choices."""
+    decider = Decider(full_kb)
+    with_rule = decider.matcher.calibration
+    assert with_rule.story is not None
+    stories = [i.question for i in load_eval([ROOT / "tests" / "eval" / "real"], set(full_kb.entries), "dev")]
+    stories = [q for q in stories if is_story(q)][:150]
+    decider.matcher.calibration = replace(with_rule, story=None)
+    before = [decider.decide(q, None, "en").match for q in stories]
+    decider.matcher.calibration = with_rule
+    after = [decider.decide(q, None, "en").match for q in stories]
+    kept = [(b.status, b.candidates[:1]) == (a.status, a.candidates[:1]) for b, a in zip(before, after, strict=True)]
+    assert all(k for k, b in zip(kept, before, strict=True) if b.status == "answer")
+    added = [b.status == "suggest" and a.status == "answer" for b, a in zip(before, after, strict=True)]
+    assert any(added) and all(k or new for k, new in zip(kept, added, strict=True))

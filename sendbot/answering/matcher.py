@@ -294,8 +294,8 @@ class Calibration:
     # English) take their mean over the English development questions in scope, so that they
     # neither raise nor lower that language's P(right) and P(scope) against an English question's.
     neutral: Mapping[str, float] = field(default_factory=dict)
-    # A story's decision where the story neighbours are (English): `StoryRule`, in place of
-    # P(right) at `answer_at_story`. None: P(right) alone, as another language's index decides.
+    # A story's second chance where the story neighbours are (English): `StoryRule` answers a story
+    # that P(right) at `answer_at_story` leaves to the choices. None: P(right) alone.
     story: StoryRule | None = None
 
     @classmethod
@@ -1143,11 +1143,12 @@ class Matcher:
         # rightly instead of 53.7%, at the same limits.
         p = cal.right.probability(features)
         story = is_story(text)
-        if story and cal.story and self.neighbours and a.vector:
+        sure = p >= cal.answer_at_for(story, bool(features.short))
+        # Rule "story_neighbours" (S41, docs/prereg41.md) only adds answers: a story P(right) leaves
+        # to the choices is answered when its best entry agrees with the closest past stories.
+        if not sure and story and cal.story and self.neighbours and a.vector:
             agreement = self.neighbours.agreement(self.neighbours.closeness(a.vector), best.entry_id)
             sure = cal.story.probability(p, agreement) >= cal.story.answer_at
-        else:
-            sure = p >= cal.answer_at_for(story, bool(features.short))
         answers = (sure and looks_like_send) or says_a_phrasing(features)
         if answers and not explained_better and not vague:
             return MatchResult("answer", tuple(shown), also=self._also(a, entries), features=features)
