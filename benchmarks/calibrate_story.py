@@ -8,9 +8,10 @@ does: its P(right), and its best entry's agreement with the closest past stories
 (`StoryNeighbours.agreement`), the stories of its own set left out (`build_story_neighbours.py`'s
 `group_of`), so that each is judged as a new story would be. A logistic regression over logit
 P(right) and the agreement gives the weights; the threshold is the lowest at which the dev
-stories get no more wrong answers than P(right) gave at `answer_at_story`. ``--write`` stores
-them under "story" in `sendbot/answering/calibration.json`. Run it after build_story_neighbours.py.
-Needs the bench extras and the git history (`calibrate.knowledge_then`)."""
+stories get no more wrong answers than P(right) gave at `answer_at_story` (S40's rule). Since
+S41 (docs/prereg41.md) the matcher uses it only as a second chance, for stories P(right) leaves
+to the choices. ``--write`` stores them under "story" in `sendbot/answering/calibration.json`.
+Run it after build_story_neighbours.py. Needs the bench extras and the git history (`calibrate.knowledge_then`)."""
 
 from __future__ import annotations
 
