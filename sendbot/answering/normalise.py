@@ -134,25 +134,23 @@ class Normaliser:
     def __call__(self, text: str) -> str:
         spellings, longest, variants = self.spellings, self._longest, self._variants
         words = [spellings.get(w, w) for w in normalise(text).split()]
-        # Only words that start some synonym are looked at in Python; the rest are copied in runs.
-        starts = [i for i, w in enumerate(words) if w in longest]
-        if not starts:
-            return " ".join(words)
         out: list[str] = []
-        done, count = 0, len(words)
-        for i in starts:
-            if i < done:  # inside a synonym already folded
-                continue
-            # The longest synonym run starting here.
-            size = min(longest[words[i]], count - i)
+        i, count = 0, len(words)
+        while i < count:
+            word = words[i]
+            # The longest synonym run starting here (none, and no more lookups, for most words).
+            size = longest.get(word, 0)
             canonical = None
-            while size and (canonical := variants.get(tuple(words[i : i + size]))) is None:
-                size -= 1
+            if size:
+                size = min(size, count - i)
+                while size and (canonical := variants.get(tuple(words[i : i + size]))) is None:
+                    size -= 1
             if canonical is not None:
-                out.extend(words[done:i])
                 out.extend(canonical)
-                done = i + size
-        out.extend(words[done:])
+                i += size
+            else:
+                out.append(word)
+                i += 1
         return " ".join(out)
 
     def tokens(self, text: str) -> list[str]:
