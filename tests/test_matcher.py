@@ -485,8 +485,28 @@ def test_no_way_back_when_p_scope_is_under_maybe_at(full_matcher: Matcher) -> No
     assert Matcher(full_matcher.kb, calibration=doubting).match(WAY_BACK).maybe is None
 
 
-def test_a_message_about_another_country_gets_no_way_back(full_matcher: Matcher) -> None:
-    result = full_matcher.match("our school in glasgow says they cant support my son without a plan")
+PLAN_DECLINED = "we are moving house soon, does her ehcp mean she gets priority for a school outside our catchment area"
+
+
+def test_a_declined_message_naming_a_plan_keeps_its_way_back_whatever_p_scope(full_matcher: Matcher) -> None:
+    """Rule "plan_way_back": school admissions read as the everyday kind, but a parent who names
+    the plan keeps the button for its best entry, even where P(scope) alone would drop it."""
+    doubting = Matcher(full_matcher.kb, calibration=replace(full_matcher.calibration, maybe_at=1.01))
+    for matcher in (full_matcher, doubting):
+        result = matcher.match(PLAN_DECLINED)
+        assert result.status == "fallback" and not result.candidates
+        assert result.maybe is not None and result.maybe.entry_id == "moving-council"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "our school in glasgow says they cant support my son without a plan",
+        "we live in cardiff, can i get an ehcp for my son",
+    ],
+)
+def test_a_message_about_another_country_gets_no_way_back(full_matcher: Matcher, question: str) -> None:
+    result = full_matcher.match(question)
     assert result.status == "fallback" and result.maybe is None
 
 

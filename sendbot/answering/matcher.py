@@ -667,6 +667,9 @@ class Signal:
     learned: float  # the learnt model's P(entry | message), which rule "rerank" weighs; NaN without it
 
 
+PLAN_WORDS = frozenset({"ehcp", "ehcna"})  # an EHC plan or needs assessment, however written, once normalised
+
+
 def is_story(text: str) -> bool:
     """Whether a message is long enough to be a story (`STORY_WORDS`)."""
     return len(text.split()) >= STORY_WORDS
@@ -1133,7 +1136,9 @@ class Matcher:
         # its best entry as a button beside the "not me" (docs/prereg33.md). On the dev split
         # 154 SEND questions were declined, and for 119 of them the best entry held the facts;
         # at `maybe_at` 0.25, 69 get a right button, and 4.4% of the off-topic ones get a button.
-        maybe = shown[0] if p_scope >= cal.maybe_at else None
+        # Rule "plan_way_back": a message that names an EHC plan or assessment is about SEND at
+        # least in part, however its other words read, so a decline keeps the way back too.
+        maybe = shown[0] if p_scope >= cal.maybe_at or not PLAN_WORDS.isdisjoint(a.tokens) else None
         if explained_better and not vague and (features.short or not looks_like_send):
             return MatchResult("fallback", (), topic, features=features, maybe=maybe)
         # Answered when P(right) is high enough and P(scope) says it is a SEND question at all
