@@ -904,7 +904,7 @@ class Matcher:
             similar,
             self._place_of(words, mentioned) or self._past_age(words),
             self.index.send_words(q, query_weight),
-            self.learned.probabilities(vector) if self.learned and vector else None,
+            self.learned.probabilities(vector) if self.learned and vector is not None else None,
             vector,
         )
 
@@ -1151,7 +1151,7 @@ class Matcher:
         sure = p >= cal.answer_at_for(story, bool(features.short))
         # Rule "story_neighbours" (S41, docs/prereg41.md) only adds answers: a story P(right) leaves
         # to the choices is answered when its best entry agrees with the closest past stories.
-        if not sure and story and cal.story and self.neighbours and a.vector:
+        if not sure and story and cal.story and self.neighbours and a.vector is not None:
             agreement = self.neighbours.agreement(self.neighbours.closeness(a.vector), best.entry_id)
             sure = cal.story.probability(p, agreement) >= cal.story.answer_at
         answers = (sure and looks_like_send) or says_a_phrasing(features)
