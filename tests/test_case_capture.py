@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sendbot.case.capture import CasePhrases, capture, load_phrases
+from sendbot.case.capture import CasePhrases, answer_too, asks_something, capture, load_phrases
 from sendbot.case.data import load_case_knowledge
 from sendbot.case.dialogue import capture_reply
 from sendbot.case.events import EventKind
@@ -50,6 +50,38 @@ def test_events_in_own_words(phrases: CasePhrases, message: str, kind: EventKind
 )
 def test_questions_and_other_messages_are_left_alone(phrases: CasePhrases, message: str) -> None:
     assert capture(message, phrases, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "asks"),
+    [
+        ("they refused to assess him on 10 April. what are my options and how long have i got", True),
+        ("we sent the EHC request in March, the team never answer the phone. are they allowed to ignore it?? x", True),
+        ("the draft plan came yesterday.\nwho do I send my comments to", True),
+        ("the draft plan came yesterday", False),
+        ("we sent the EHC request on 3rd March. Fingers crossed!", False),
+    ],
+)
+def test_a_story_that_tells_of_an_event_may_ask_something_too(phrases: CasePhrases, message: str, asks: bool) -> None:
+    assert capture(message, phrases, TODAY) is not None
+    assert asks_something(message, phrases) is asks
+
+
+@pytest.mark.parametrize(
+    ("message", "answered"),
+    [
+        ("refused ehcna", True),  # no date: a question in a few words
+        ("refused ehcna what now", True),
+        ("final ehcp came, now what", True),
+        ("the draft plan came yesterday", False),  # a date and no question: the offer alone
+        ("Sam was excluded last Tuesday", False),
+        ("my son loves trains", False),  # no event at all
+    ],
+)
+def test_an_event_is_answered_too_when_it_asks_or_names_no_date(
+    phrases: CasePhrases, message: str, answered: bool
+) -> None:
+    assert answer_too(message, phrases, TODAY) is answered
 
 
 def test_two_dates_are_not_guessed(phrases: CasePhrases) -> None:

@@ -1,5 +1,6 @@
 """End to end, the real PTB Application over HTTP against the fake Bot API: a parent records
-three events in the chat (buttons and a typed date, a PDF letter, their own words), sees the
+three events in the chat (buttons and a typed date, a PDF letter, their own words; told with a
+question, the event is offered after the answer), sees the
 case's next date, is asked the day after the council misses it (the watch job, after a
 restart on the same SQLite file with the clock past the date), gets the letter and the
 chronology as documents, and /forget leaves no case row."""
@@ -102,6 +103,11 @@ async def test_a_case_recorded_in_the_chat_is_watched_across_a_restart(fake_api:
         assert "Shall I add it to your case?" in offer.params["text"]
         api.push_button(CHAT, buttons(offer)["Add it"])
         await next_message(api)
+        # 4. An event told with a question: the answer first, then the offer (not tapped).
+        api.push_text(CHAT, "They refused to assess him on 1 April 2026, what are my options")
+        answer, offer = await next_message(api), await next_message(api)
+        assert "Shall I add it to your case?" not in answer.params["text"]
+        assert "Shall I add it to your case?" in offer.params["text"]
         # The case, with its next date.
         api.push_text(CHAT, "/mycase")
         view = (await next_message(api)).params["text"]

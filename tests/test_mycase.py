@@ -146,6 +146,16 @@ def test_an_event_in_the_parents_own_words_is_offered(conv: Conversation) -> Non
     assert "Shall I add" not in say(conv, "when did we send the EHC request?")[0].text  # a question
 
 
+def test_an_event_told_with_a_question_gets_the_answer_first_then_the_offer(conv: Conversation) -> None:
+    """Before stop 41 the offer replaced the answer, so a story that ends "... what are my options"
+    without a question mark got no answer at all (196 eval questions in scope did so)."""
+    replies = say(conv, "They refused to assess him on 10 April. what are my options now")
+    assert len(replies) == 2
+    assert "Shall I add it to your case?" not in replies[0].text
+    assert "Shall I add it to your case?" in replies[1].text
+    assert replies[1].buttons[0][0].data == "case-add:new:assessment-refused:2026-04-10"
+
+
 def test_a_pasted_council_letter_is_read_and_not_kept(conv: Conversation) -> None:
     letter = (
         "Date: 14 April 2026\n\nDear Parent,\n\nRe: Request for an Education, Health and Care needs assessment\n\n"

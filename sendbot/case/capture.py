@@ -71,9 +71,38 @@ def load_phrases(path: Path = DEFAULT_PHRASES_FILE) -> tuple[CasePhrases | None,
     return CasePhrases(starts, tuple(events)), []
 
 
+_CLAUSE_END = re.compile(r"[.?!;,\n]+|\s[-–]\s")  # sentences and their clauses
+
+
 def is_question(text: str, phrases: CasePhrases) -> bool:
     words = text.strip().lower().split()
     return text.rstrip().endswith("?") or (bool(words) and words[0].strip(",.") in phrases.question_starts)
+
+
+def asks_something(text: str, phrases: CasePhrases) -> bool:
+    """Whether any clause of the message asks something: a message that tells of an event often
+    asks about it too ("... they refused to assess. what are my options", "draft ehcp arrived
+    this morning, how long do i get", "refused ehcna what now"), and that question must be
+    answered, not only the event offered. A clause asks when it starts with a question word
+    ("whats" and "what's" too), or has one among its last two words; a "?" anywhere asks."""
+    starts = phrases.question_starts
+
+    def asking(word: str) -> bool:
+        return word in starts or (word.endswith("s") and word[:-1] in starts)
+
+    for clause in _CLAUSE_END.split(text.lower().replace("'", "").replace("’", "")):
+        words = [w.strip('"()') for w in clause.split()]
+        if words and (asking(words[0]) or any(w in starts for w in words[-2:])):
+            return True
+    return "?" in text
+
+
+def answer_too(text: str, phrases: CasePhrases, today: date) -> bool:
+    """Whether a message that tells of an event is answered as well as offered: it asks
+    something (`asks_something`), or names no date, as a few words such as "refused ehcna" are
+    mostly a question, and the offer needs the parent to type the date anyway."""
+    found = capture(text, phrases, today)
+    return found is not None and (found.date is None or asks_something(text, phrases))
 
 
 def find_day(text: str, kind: EventKind, today: date) -> date | None:

@@ -218,8 +218,8 @@ class Conversation:
                 )
             )
         decision = self.decider.decide(stripped, state.area, state.lang)
-        if noticed is not None and decision.urgent is None:  # safety first: never a case offer instead
-            return noticed
+        if noticed is not None and decision.urgent is None and not noticed.with_answer:  # safety first
+            return noticed.replies
         if decision.smalltalk == "help":
             return self._cmd_help(state, "")
         if decision.smalltalk:
@@ -230,7 +230,9 @@ class Conversation:
             if decision.entry is None or decision.entry.id == danger.id:
                 return notes
         offers = self.calculator.offer(state, decision.entry.id, stripped) if decision.entry else ()
-        return notes + self.reply_for(decision, state, offers)
+        # A story that tells of an event and asks something: the answer, then the event to add.
+        after = noticed.replies if noticed is not None and danger is None else []
+        return notes + self.reply_for(decision, state, offers) + after
 
     def reply_for(self, decision: Decision, state: ChatState, offers: tuple[Button, ...] = ()) -> list[Reply]:
         """The reply to a decision (leaving out any safety entry, which the caller shows first);

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sendbot.case import dialogue as case
+from sendbot.case.capture import answer_too
 from sendbot.case.data import CaseKnowledge
 from sendbot.case.events import EventKind, parse_event
 from sendbot.case.reader import pdf_text, recognise_kind
@@ -50,6 +51,15 @@ def read_names(text: str) -> dict[str, str | None]:
     parts = [part.strip() for part in _NAME_SEPARATOR.split(text.strip())]
     names = [part if 0 < len(part) <= MAX_NAME_CHARS else None for part in parts]
     return {"parent_name": names[0] if names else None, "child_name": names[1] if len(names) > 1 else None}
+
+
+@dataclass(frozen=True)
+class Noticed:
+    """What the chat noticed in a message: a letter read, or an event offered. ``with_answer``:
+    the message also asks something, so the chat answers it first and offers the event after."""
+
+    replies: list[Reply]
+    with_answer: bool = False
 
 
 class MyCaseDialogue:
@@ -262,9 +272,10 @@ class MyCaseDialogue:
         again = _("Type the date again, or send /mycase to stop.")
         return [Reply(f"{added.reply.text}\n{again}", added.reply.title, added.reply.buttons)]
 
-    def notice(self, state: ChatState, text: str) -> list[Reply] | None:
+    def notice(self, state: ChatState, text: str) -> Noticed | None:
         """A council letter pasted into the chat, or an event told in the parent's own words:
-        the letter is read (and not kept), the event is offered with one tap. None: neither."""
+        the letter is read (and not kept), the event is offered with one tap, after the answer
+        when the message also asks something. None: neither."""
         files = self.files
         if files is None:
             return None
@@ -272,9 +283,11 @@ class MyCaseDialogue:
         today = london_today(self.clock)
         target = case.case_target(files.store, state.chat_id)
         if len(text) >= LETTER_MIN_CHARS and recognise_kind(text, files.knowledge.patterns) is not None:
-            return [case.read_letter_reply(text, today, files.knowledge, target, _)]
+            return Noticed([case.read_letter_reply(text, today, files.knowledge, target, _)])
         offer = case.capture_reply(files.store, state.chat_id, text, today, files.knowledge, _)
-        return [offer] if offer is not None else None
+        if offer is None:
+            return None
+        return Noticed([offer], with_answer=answer_too(text, files.knowledge.phrases, today))
 
     def read_pdf(self, chat_id: int, data: bytes | None) -> list[Reply]:
         """A PDF the parent sent (None: too large to fetch): read as a council letter; the
