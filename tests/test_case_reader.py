@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sendbot.case.events import EventKind
-from sendbot.case.reader import LetterPatterns, load_patterns, pdf_text, read_letter
+from sendbot.case.reader import LetterPatterns, load_patterns, pdf_text, read_letter, reads_as_letter
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTERS = ROOT / "tests" / "fixtures" / "case_letters"
@@ -110,3 +110,24 @@ def test_a_pdf_letter_is_read(patterns: LetterPatterns) -> None:
     reading = read_letter(text, patterns, TODAY)
     assert reading.kind is not None and reading.kind.id == "refusal-to-assess"
     assert reading.date == date(2026, 4, 14)
+
+
+def test_every_sample_letter_reads_as_a_letter(patterns: LetterPatterns) -> None:
+    for path in sorted(LETTERS.glob("*.txt")):
+        assert reads_as_letter(path.read_text(encoding="utf-8"), patterns), path.name
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "weve just been sent DD's first draft plan and it reads like a different child. section F is all "
+        "'access to'. what can i do, how long do i have to reply",
+        "Our son was permanently excluded in March after a meltdown. We went to the governors. Can we ask "
+        "for an independent review panel?",
+        "my 9 year old has had the amendment notice from the council and they want to cut his hours",
+    ],
+)
+def test_a_parents_story_that_names_a_letter_is_not_read_as_one(patterns: LetterPatterns, story: str) -> None:
+    """Before stop 41, 324 stories of the eval set were read as pasted letters and got no answer."""
+    assert not reads_as_letter(story, patterns)
+    assert reads_as_letter("Dear parent, my son's school ... Yours sincerely", patterns)  # a letter's sign wins

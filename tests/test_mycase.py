@@ -156,6 +156,16 @@ def test_an_event_told_with_a_question_gets_the_answer_first_then_the_offer(conv
     assert replies[1].buttons[0][0].data == "case-add:new:assessment-refused:2026-04-10"
 
 
+def test_a_long_story_that_names_a_refusal_is_answered_not_read_as_a_letter(conv: Conversation) -> None:
+    story = (
+        "My son is 8 and autistic. The council refused to carry out an EHC needs assessment last month, "
+        "saying school can meet his needs at SEN support, but he is barely coping and has been sent home "
+        "three times this term. The panel decided not to assess. Can we appeal and how long do we have?"
+    )
+    replies = say(conv, story)
+    assert not any(r.text.startswith("This is a refusal") for r in replies)  # not read as a letter
+
+
 def test_a_pasted_council_letter_is_read_and_not_kept(conv: Conversation) -> None:
     letter = (
         "Date: 14 April 2026\n\nDear Parent,\n\nRe: Request for an Education, Health and Care needs assessment\n\n"

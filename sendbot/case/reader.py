@@ -31,7 +31,13 @@ DATE_IN_TEXT = re.compile(
     re.IGNORECASE,
 )
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-PATTERNS_SCHEMA: Schema = {"reviewed": True, "date_labels": True, "kinds": True}
+PATTERNS_SCHEMA: Schema = {
+    "reviewed": True,
+    "date_labels": True,
+    "letter_signs": True,
+    "story_signs": True,
+    "kinds": True,
+}
 KIND_SCHEMA: Schema = {"id": True, "event": True, "says": True, "any": True, "none": False}
 
 
@@ -48,6 +54,8 @@ class LetterKind:
 class LetterPatterns:
     date_labels: tuple[str, ...]
     kinds: tuple[LetterKind, ...]
+    letter_signs: tuple[re.Pattern[str], ...] = ()  # a letter's greeting, sign-off or reference
+    story_signs: tuple[re.Pattern[str], ...] = ()  # a parent telling their own story ("my son", "DS")
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,8 @@ def load_patterns(path: Path = DEFAULT_PATTERNS_FILE) -> tuple[LetterPatterns | 
         return None, check.problems
     datacheck.day(check, data, "reviewed", "the patterns file")
     labels = tuple(label.lower() for label in datacheck.strings(check, data, "date_labels", "the patterns file"))
+    letter_signs = datacheck.patterns(check, data, "letter_signs", "the patterns file")
+    story_signs = datacheck.patterns(check, data, "story_signs", "the patterns file")
     kinds: list[LetterKind] = []
     for item, line in datacheck.items(check, data, "kinds", "the patterns file"):
         if not check.fields(item, KIND_SCHEMA, "a letter kind", line) or not isinstance(item, LineDict):
@@ -85,11 +95,20 @@ def load_patterns(path: Path = DEFAULT_PATTERNS_FILE) -> tuple[LetterPatterns | 
             kinds.append(LetterKind(kind_id, event, " ".join(says.split()), any_patterns, none_patterns))
     if check.problems:
         return None, check.problems
-    return LetterPatterns(labels, tuple(kinds)), []
+    return LetterPatterns(labels, tuple(kinds), letter_signs, story_signs), []
 
 
 def _flat(text: str) -> str:
     return " ".join(text.lower().split())
+
+
+def reads_as_letter(text: str, patterns: LetterPatterns) -> bool:
+    """Whether pasted text reads as a council's letter rather than a parent's own story: it has
+    a letter's greeting, sign-off or reference, or none of a parent's own words ("my son",
+    "DS", "I'm"). A story that names a draft plan or a refusal is a question to answer, not a
+    letter to read (before stop 41, 324 stories of the eval set were read as letters)."""
+    flat = _flat(text)
+    return any(p.search(flat) for p in patterns.letter_signs) or not any(p.search(flat) for p in patterns.story_signs)
 
 
 def recognise_kind(text: str, patterns: LetterPatterns) -> LetterKind | None:

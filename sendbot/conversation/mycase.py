@@ -17,7 +17,7 @@ from sendbot.case import dialogue as case
 from sendbot.case.capture import answer_too
 from sendbot.case.data import CaseKnowledge
 from sendbot.case.events import EventKind, parse_event
-from sendbot.case.reader import pdf_text, recognise_kind
+from sendbot.case.reader import pdf_text, reads_as_letter, recognise_kind
 from sendbot.case.store import CaseStore
 from sendbot.case.watch import WatchNotice
 from sendbot.clock import Clock, london_today
@@ -282,7 +282,8 @@ class MyCaseDialogue:
         _ = self._(state)
         today = london_today(self.clock)
         target = case.case_target(files.store, state.chat_id)
-        if len(text) >= LETTER_MIN_CHARS and recognise_kind(text, files.knowledge.patterns) is not None:
+        patterns = files.knowledge.patterns
+        if len(text) >= LETTER_MIN_CHARS and reads_as_letter(text, patterns) and recognise_kind(text, patterns):
             return Noticed([case.read_letter_reply(text, today, files.knowledge, target, _)])
         offer = case.capture_reply(files.store, state.chat_id, text, today, files.knowledge, _)
         if offer is None:
