@@ -499,6 +499,18 @@ def test_message_about_danger_gets_the_crisis_entry_first(full_conv: Conversatio
     assert len(replies) >= 2  # and the question about the council is still answered or suggested
 
 
+def test_danger_first_then_the_choices_when_the_rest_is_unsure(full_conv: Conversation, full_kb: KnowledgeBase) -> None:
+    """Before stop 41 a message about danger whose other question got choices got the crisis
+    entry alone: the choices were dropped."""
+    message = (
+        "DD is 14, she has been self harming and camhs have a 2 year wait, "
+        "is there anything the school or council must do"
+    )
+    replies = full_conv.handle(9, TextIn(message))
+    assert replies[0].title == title_of(full_kb, "contacts-mental-health-crisis")
+    assert len(replies) == 2 and any(b.data.startswith("answer:") for row in replies[1].buttons for b in row)
+
+
 @pytest.mark.parametrize(
     "message",
     [

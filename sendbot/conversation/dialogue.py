@@ -225,9 +225,10 @@ class Conversation:
         if decision.smalltalk:
             return [Reply(self.presenter.smalltalk_text(decision.smalltalk, state.lang))]
         danger = decision.urgent
-        if danger is not None:  # safety first, then whatever else the message asks
+        if danger is not None:  # safety first, then whatever else the message asks: its answer or choices
             notes.insert(0, self._entry_reply(danger, state, with_more=False))
-            if decision.entry is None or decision.entry.id == danger.id:
+            others = [c for c in decision.candidates if c.entry_id != danger.id]
+            if decision.kind == "fallback" or not others or (decision.kind == "answer" and decision.entry == danger):
                 return notes
         offers = self.calculator.offer(state, decision.entry.id, stripped) if decision.entry else ()
         # A story that tells of an event and asks something: the answer, then the event to add.
@@ -247,7 +248,8 @@ class Conversation:
             return [reply]
         if decision.kind == "suggest":
             menu = decision.match.menu
-            rows = self._entry_buttons(state, [c.entry_id for c in decision.candidates])
+            shown_first = decision.urgent.id if decision.urgent else None  # the safety entry, shown above
+            rows = self._entry_buttons(state, [c.entry_id for c in decision.candidates if c.entry_id != shown_first])
             if not menu:
                 rows += ((Button(_("None of these"), action(Action.NONE_OF_THESE)),),)
             return [Reply(self.presenter.suggest_intro(decision, state.lang), buttons=rows)]
