@@ -53,6 +53,19 @@ def test_questions_and_other_messages_are_left_alone(phrases: CasePhrases, messa
 
 
 @pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("his old council sent the ehcp over last month and the new school says no", None),  # the plan, not a request
+        ("we asked for an EHC assessment on 2 February", E.ASSESSMENT_REQUESTED),
+        ("I asked for a parent carer needs assessment in March", None),  # not an EHC needs assessment
+    ],
+)
+def test_a_request_is_an_ehc_request(phrases: CasePhrases, message: str, kind: EventKind | None) -> None:
+    found = capture(message, phrases, TODAY)
+    assert (found.kind if found else None) is kind
+
+
+@pytest.mark.parametrize(
     ("message", "asks"),
     [
         ("they refused to assess him on 10 April. what are my options and how long have i got", True),
