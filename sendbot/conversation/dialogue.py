@@ -218,7 +218,8 @@ class Conversation:
                 )
             )
         decision = self.decider.decide(stripped, state.area, state.lang)
-        if noticed is not None and decision.urgent is None and not noticed.with_answer:  # safety first
+        # A letter read, or an event told alone: that is the reply (never instead of the safety entry).
+        if noticed is not None and decision.urgent is None and not noticed.with_answer:
             return noticed.replies
         if decision.smalltalk == "help":
             return self._cmd_help(state, "")
