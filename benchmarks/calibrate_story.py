@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from dataclasses import replace
 from fnmatch import fnmatch
@@ -36,14 +35,9 @@ from calibrate import knowledge_then  # noqa: E402
 from sendbot.answering.decide import Decider  # noqa: E402
 from sendbot.answering.evaluate import is_right, load_eval  # noqa: E402
 from sendbot.answering.learned import QuestionModel  # noqa: E402
-from sendbot.answering.matcher import CALIBRATION, Calibration, is_story  # noqa: E402
+from sendbot.answering.matcher import CALIBRATION, Calibration, is_story, logit  # noqa: E402
 from sendbot.answering.neighbours import NEIGHBOURS_K, StoryNeighbours  # noqa: E402
 from sendbot.knowledge.loader import load_knowledge  # noqa: E402
-
-
-def logit(p: float) -> float:
-    p = min(max(p, 1e-3), 1 - 1e-3)
-    return math.log(p / (1 - p))
 
 
 def main() -> int:

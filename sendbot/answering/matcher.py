@@ -264,9 +264,15 @@ class StoryRule:
     answer_at: float
 
     def probability(self, p_right: float, agreement: float) -> float:
-        p = min(max(p_right, 1e-3), 1 - 1e-3)
-        z = self.weights[0] * math.log(p / (1 - p)) + self.weights[1] * agreement + self.bias
+        z = self.weights[0] * logit(p_right) + self.weights[1] * agreement + self.bias
         return 1.0 / (1.0 + math.exp(-z))
+
+
+def logit(p: float) -> float:
+    """log(p / (1 - p)), with p kept within 0.001 of 0 and 1: `StoryRule`'s input, as
+    `benchmarks/calibrate_story.py` fits it."""
+    p = min(max(p, 1e-3), 1 - 1e-3)
+    return math.log(p / (1 - p))
 
 
 @dataclass(frozen=True)
