@@ -94,7 +94,8 @@ def test_a_story_that_tells_of_an_event_may_ask_something_too(phrases: CasePhras
 def test_an_event_is_answered_too_when_it_asks_or_names_no_date(
     phrases: CasePhrases, message: str, answered: bool
 ) -> None:
-    assert answer_too(message, phrases, TODAY) is answered
+    found = capture(message, phrases, TODAY)
+    assert (found is not None and answer_too(message, found, phrases)) is answered
 
 
 def test_two_dates_are_not_guessed(phrases: CasePhrases) -> None:
@@ -105,9 +106,11 @@ def test_two_dates_are_not_guessed(phrases: CasePhrases) -> None:
 def test_capture_reply_offers_and_writes_nothing(tmp_path: Path) -> None:
     knowledge = load_case_knowledge(ROOT / "knowledge")
     store = CaseStore(tmp_path / "db.sqlite")
-    reply = capture_reply(store, 5, "the draft plan came yesterday", TODAY, knowledge)
+    found = capture("the draft plan came yesterday", knowledge.phrases, TODAY)
+    assert found is not None
+    reply = capture_reply(store, 5, found)
     assert reply is not None and "19 April 2026" in reply.text
     assert reply.buttons[0][0].data == "case-add:new:draft-plan-received:2026-04-19"
     assert store.case_names(5) == []
-    assert capture_reply(store, 5, "what is a draft plan?", TODAY, knowledge) is None
+    assert capture("what is a draft plan?", knowledge.phrases, TODAY) is None
     store.close()

@@ -10,7 +10,6 @@ it, and danger dropped the choices. Every fourth English eval question goes thro
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -55,6 +54,6 @@ def test_the_chat_gives_the_reply_that_is_judged(conversation: Conversation, ful
         judged = conversation.reply_for(conversation.decider.decide(item.question, state.area, state.lang), state)
         in_scope += item.in_scope
         if item.in_scope and not all(r.text in replies for r in judged):
-            other.append(f"{Path(item.file).name}:{item.line}")
+            other.append(f"{item.file.name}:{item.line}")
     assert in_scope > 1500
     assert len(other) <= MAX_OTHER * in_scope, other

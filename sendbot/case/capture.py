@@ -97,12 +97,11 @@ def asks_something(text: str, phrases: CasePhrases) -> bool:
     return "?" in text
 
 
-def answer_too(text: str, phrases: CasePhrases, today: date) -> bool:
-    """Whether a message that tells of an event is answered as well as offered: it asks
-    something (`asks_something`), or names no date, as a few words such as "refused ehcna" are
-    mostly a question, and the offer needs the parent to type the date anyway."""
-    found = capture(text, phrases, today)
-    return found is not None and (found.date is None or asks_something(text, phrases))
+def answer_too(text: str, found: Capture, phrases: CasePhrases) -> bool:
+    """Whether a message that tells of an event (``found``) is answered as well as offered: it
+    asks something (`asks_something`), or names no date, as a few words such as "refused ehcna"
+    are mostly a question, and the offer needs the parent to type the date anyway."""
+    return found.date is None or asks_something(text, phrases)
 
 
 def find_day(text: str, kind: EventKind, today: date) -> date | None:

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from sendbot._types import Gettext, english
 from sendbot.case import chronology
-from sendbot.case.capture import capture
+from sendbot.case.capture import Capture
 from sendbot.case.data import CaseKnowledge
 from sendbot.case.events import EVENT_SPECS, STEP_RULES, EventKind
 from sendbot.case.letters import fitting, render, to_docx
@@ -424,15 +424,9 @@ def case_target(store: CaseStore, chat_id: int) -> str:
     return str(store.find(chat_id, names[0]).id) if len(names) == 1 else ASK_CASE
 
 
-def capture_reply(
-    store: CaseStore, chat_id: int, text: str, today: date, knowledge: CaseKnowledge, _: Local = ENGLISH
-) -> Reply | None:
-    """A message that tells of an event ("the draft plan came yesterday"): offer to add it
-    (one tap), or None when the message is not one (a question, or nothing clear), so the
-    chat answers it as usual. Nothing is written here."""
-    found = capture(text, knowledge.phrases, today)
-    if found is None:
-        return None
+def capture_reply(store: CaseStore, chat_id: int, found: Capture, _: Local = ENGLISH) -> Reply:
+    """The offer to add an event a message tells of (`capture`: "the draft plan came
+    yesterday"), with one tap. Nothing is written here."""
     target = case_target(store, chat_id)
     label = _(EVENT_SPECS[found.kind].label)
     if found.date is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sendbot.case import dialogue as case
-from sendbot.case.capture import answer_too
+from sendbot.case.capture import answer_too, capture
 from sendbot.case.data import CaseKnowledge
 from sendbot.case.events import EventKind, parse_event
 from sendbot.case.reader import pdf_text, reads_as_letter, recognise_kind
@@ -285,10 +285,11 @@ class MyCaseDialogue:
         patterns = files.knowledge.patterns
         if len(text) >= LETTER_MIN_CHARS and reads_as_letter(text, patterns) and recognise_kind(text, patterns):
             return Noticed([case.read_letter_reply(text, today, files.knowledge, target, _)])
-        offer = case.capture_reply(files.store, state.chat_id, text, today, files.knowledge, _)
-        if offer is None:
+        found = capture(text, files.knowledge.phrases, today)  # None: a question, or nothing clear
+        if found is None:
             return None
-        return Noticed([offer], with_answer=answer_too(text, files.knowledge.phrases, today))
+        offer = case.capture_reply(files.store, state.chat_id, found, _)
+        return Noticed([offer], with_answer=answer_too(text, found, files.knowledge.phrases))
 
     def read_pdf(self, chat_id: int, data: bytes | None) -> list[Reply]:
         """A PDF the parent sent (None: too large to fetch): read as a council letter; the
