@@ -10,7 +10,9 @@ does: its P(right), and its best entry's agreement with the closest past stories
 P(right) and the agreement gives the weights; the threshold is the lowest at which the dev
 stories get no more wrong answers than P(right) gave at `answer_at_story` (S40's rule). Since
 S41 (docs/prereg41.md) the matcher uses it only as a second chance, for stories P(right) leaves
-to the choices. ``--write`` stores them under "story" in `sendbot/answering/calibration.json`.
+to the choices. ``--answer-at`` sets the threshold by hand instead (stop 43 made 0.80, candidate
+A43 in docs/prereg43.md: chosen on held-out sets, judged on fresh ones). ``--write`` stores them
+under "story" in `sendbot/answering/calibration.json`.
 Run it after build_story_neighbours.py. Needs the bench extras and the git history (`calibrate.knowledge_then`)."""
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from sendbot.knowledge.loader import load_knowledge  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--leave-out", action="append", default=[], help="eval files (glob) kept out of the fit")
+    parser.add_argument("--answer-at", type=float, help="the threshold to store, instead of S40's rule")
     parser.add_argument("--write", action="store_true", help=f"store the rule in {CALIBRATION.name}")
     args = parser.parse_args()
     kb = load_knowledge(ROOT / "knowledge")
@@ -82,7 +85,7 @@ def main() -> int:
     order = np.argsort(-combined)
     wrong_so_far = np.cumsum(~ys[order])
     last = int(np.searchsorted(wrong_so_far, wrong_today, side="right")) - 1
-    answer_at = float(combined[order][last])
+    answer_at = float(combined[order][last]) if args.answer_at is None else args.answer_at
     answered = combined >= answer_at
     print(
         f"{len(ys)} stories forced to an answer: P(right) >= {base.answer_at_story}: "
@@ -94,6 +97,8 @@ def main() -> int:
     if args.write:
         data = json.loads(CALIBRATION.read_text(encoding="utf-8"))
         left_out = "".join(f" --leave-out '{p}'" for p in args.leave_out)
+        if args.answer_at is not None:
+            left_out += f" --answer-at {args.answer_at}"
         data["story"] = {
             "weights": weights,
             "bias": round(float(fit.intercept_[0]), 6),
