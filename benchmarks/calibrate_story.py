@@ -96,14 +96,14 @@ def main() -> int:
     print(f"weights {weights} bias {float(fit.intercept_[0]):.6f}")
     if args.write:
         data = json.loads(CALIBRATION.read_text(encoding="utf-8"))
-        left_out = "".join(f" --leave-out '{p}'" for p in args.leave_out)
+        options = "".join(f" --leave-out '{p}'" for p in args.leave_out)
         if args.answer_at is not None:
-            left_out += f" --answer-at {args.answer_at}"
+            options += f" --answer-at {args.answer_at}"
         data["story"] = {
             "weights": weights,
             "bias": round(float(fit.intercept_[0]), 6),
             "answer_at": round(answer_at, 6),
-            "fitted_on": f"benchmarks/calibrate_story.py{left_out}: {len(ys)} dev stories as first asked",
+            "fitted_on": f"benchmarks/calibrate_story.py{options}: {len(ys)} dev stories as first asked",
         }
         CALIBRATION.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {CALIBRATION.relative_to(ROOT)}")
