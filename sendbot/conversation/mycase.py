@@ -281,9 +281,9 @@ class MyCaseDialogue:
             return None
         _ = self._(state)
         today = london_today(self.clock)
-        target = case.case_target(files.store, state.chat_id)
         patterns = files.knowledge.patterns
         if len(text) >= LETTER_MIN_CHARS and reads_as_letter(text, patterns) and recognise_kind(text, patterns):
+            target = case.case_target(files.store, state.chat_id)
             return Noticed([case.read_letter_reply(text, today, files.knowledge, target, _)])
         found = capture(text, files.knowledge.phrases, today)  # None: a question, or nothing clear
         if found is None:
