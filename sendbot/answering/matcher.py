@@ -249,8 +249,7 @@ class Logistic:
     bias: float
 
     def probability(self, features: Features) -> float:
-        z = float(np.dot(self.weights, features.vector())) + self.bias
-        return 1.0 / (1.0 + math.exp(-z))
+        return sigmoid(float(np.dot(self.weights, features.vector())) + self.bias)
 
 
 @dataclass(frozen=True)
@@ -264,8 +263,12 @@ class StoryRule:
     answer_at: float
 
     def probability(self, p_right: float, agreement: float) -> float:
-        z = self.weights[0] * logit(p_right) + self.weights[1] * agreement + self.bias
-        return 1.0 / (1.0 + math.exp(-z))
+        return sigmoid(self.weights[0] * logit(p_right) + self.weights[1] * agreement + self.bias)
+
+
+def sigmoid(z: float) -> float:
+    """1 / (1 + e^-z): a logistic model's probability from its score (`Logistic`, `StoryRule`)."""
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def logit(p: float) -> float:
